@@ -128,6 +128,21 @@ export type ZohoFieldsResponse = { fields: ZohoField[] };
 /** A picklist value; on Deals' Stage it carries `forecast_type` (Open / Closed Won / Closed Lost). */
 export type ZohoPickListValue = FieldsOas.components['schemas']['pick_list_values'];
 export type ZohoForecastType = 'Open' | 'Closed Won' | 'Closed Lost';
+/**
+ * A module as `GET /settings/modules` lists it. Overlay: the OAS requires the whole module object
+ * (fields, layouts, custom views, related lists…) on the list as on the single GET; Zoho's list
+ * carries a summary, so only the keys a client reads are required here.
+ */
+export type ZohoModuleSummary = Pick<
+  ZohoModule,
+  'api_name' | 'id' | 'module_name' | 'singular_label' | 'plural_label' | 'api_supported' | 'generated_type'
+> &
+  Partial<Omit<ZohoModule, 'api_name' | 'id' | 'module_name' | 'singular_label' | 'plural_label' | 'api_supported' | 'generated_type'>>;
+export type ZohoModulesListResponse = { modules: ZohoModuleSummary[] };
+/** A field as `GET /settings/fields?module=…` lists it (same overlay as ZohoModuleSummary). */
+export type ZohoFieldSummary = Pick<ZohoField, 'api_name' | 'id' | 'data_type' | 'field_label' | 'display_label' | 'json_type'> &
+  Partial<Omit<ZohoField, 'api_name' | 'id' | 'data_type' | 'field_label' | 'display_label' | 'json_type'>>;
+export type ZohoFieldsListResponse = { fields: ZohoFieldSummary[] };
 
 // ---------------------------------------------------------------------------------------------
 // Emails of a record
@@ -154,7 +169,16 @@ export type ZohoEmailsResponse = { Emails: ZohoEmail[]; info: ZohoEmailsInfo };
  * `GET /{module}/{id}/Emails/{message_id}`: still `{"Emails":[one]}`, with `sent_time` and
  * `content`, and without `info` (documentation overlay: the OAS wrapper requires `info`).
  */
-export type ZohoEmailDetail = ZohoEmail & { sent_time: string; content: string; mail_format?: string };
+export type ZohoEmailDetail = Omit<ZohoEmail, 'time'> & {
+  /** Absent in the view (it has `sent_time`); optional so that either form reads the same. */
+  time?: string | null;
+  sent_time: string;
+  content: string;
+  mail_format?: string;
+  editable?: boolean;
+  reply_to?: ZohoEmailAddress;
+  attachments?: Array<{ id?: string; name?: string; size?: string }>;
+};
 export type ZohoEmailDetailResponse = { Emails: ZohoEmailDetail[] };
 /** The `type` filter of Get Emails (zoho-api.md §3.1). */
 export type ZohoEmailListType =

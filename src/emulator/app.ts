@@ -1,0 +1,188 @@
+/**
+ * Builds the emulator's Fastify app. Every /crm request passes the same pipeline, in this order:
+ *
+ *   (1) route key: the templated key is computed from the raw URL and counted in stats, with the
+ *       in-flight gauge; every /crm request is counted, rejected ones included;
+ *   (2) [issue 3] faults in phase 'before', the concurrency limit, daily credits, latency;
+ *   (3) token check: `Authorization: Zoho-oauthtoken …`, else 401 INVALID_TOKEN;
+ *   (4) the route handler (routes/*.ts);
+ *   (5) [issue 3] faults in phase 'after', the X-API-CREDITS-REMAINING header.
+ *
+ * Stages 1–3 are onRequest hooks (registered in order, so they run in order, and before the body
+ * is parsed); stage 5 belongs in onSend hooks. Admin (/__emulator) and token (/oauth) calls skip
+ * the /crm stages.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { ConfigHolder } from './config.ts';
+import { authenticate } from './http/auth.ts';
+import {
+  Behaviours, registerAfterStage, registerFaultAdminRoutes, registerFaultStage, registerLimitStage,
+  registerMailPermissionStage,
+} from './http/behaviours.ts';
+import { ZohoHttpError, errors } from './http/errors.ts';
+import { isCrmUrl, routeKeyOf } from './http/route-key.ts';
+import type { Stats } from './http/stats.ts';
+import { registerAdminRoutes } from './routes/admin.ts';
+import { registerAssociateRoutes } from './routes/associate.ts';
+import { registerInboundRoutes } from './routes/inbound.ts';
+import { registerMetadataRoutes } from './routes/metadata.ts';
+import { registerEmailRoutes } from './routes/emails.ts';
+import { registerLinkRoutes } from './routes/links.ts';
+import { registerOAuthRoutes } from './routes/oauth.ts';
+import { registerOrgRoutes } from './routes/org.ts';
+import { registerRecordRoutes } from './routes/records.ts';
+import type { EmulatorContext } from './routes/shared.ts';
+import { registerUserRoutes } from './routes/users.ts';
+import type { Store } from './store/index.ts';
+
+export type { EmulatorContext } from './routes/shared.ts';
+
+/** Largest request body accepted, in bytes; larger ones get 413 in Zoho's envelope. */
+export const BODY_LIMIT = 1024 * 1024;
+
+export interface BuildAppOptions {
+  store: Store;
+  config: ConfigHolder;
+  stats: Stats;
+  reseed(): void;
+  logger?: boolean;
+}
+
+/** Keeps secrets out of request logs: no query string (the token endpoint takes secrets there). */
+function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  return q === -1 ? url : `${url.slice(0, q)}?…`;
+}
+
+// ---------------------------------------------------------------- stage 1: route key and stats
+function registerRouteKeyStage(app: FastifyInstance, ctx: EmulatorContext): void {
+  app.addHook('onRequest', async (req, reply) => {
+    if (!isCrmUrl(req.url)) return;
+    req.crm = { routeKey: routeKeyOf(req.method, req.url), caller: null };
+    ctx.stats.countRequest(req.crm.routeKey);
+    ctx.stats.enter();
+    // 'close' fires however the exchange ends (answered, reset, or abandoned by the client).
+    reply.raw.once('close', () => ctx.stats.leave());
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    if (req.crm && reply.statusCode >= 400) ctx.stats.countRejected(reply.statusCode);
+  });
+}
+
+// ---------------------------------------------------------------- stage 3: token check
+function registerTokenStage(app: FastifyInstance, ctx: EmulatorContext): void {
+  app.addHook('onRequest', async (req) => {
+    if (!req.crm) return;
+    req.crm.caller = authenticate(req, ctx.store, ctx.config.current.accessTokenTtlSeconds);
+  });
+}
+
+// ---------------------------------------------------------------- bodies and errors
+function registerBodyParsing(app: FastifyInstance): void {
+  // JSON only: any other content type on /crm is 415 in Zoho's envelope. An empty JSON body is
+  // "no body" (DELETE and GET callers often send the header anyway).
+  app.removeAllContentTypeParsers();
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (typeof body === 'string' && body.trim() === '') return done(null, undefined);
+    return parseJson(req, body as string, done);
+  });
+}
+
+function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error, req, reply) => {
+    if (error instanceof ZohoHttpError) return reply.code(error.statusCode).send(error.body);
+    const code = (error as { code?: string }).code;
+    let mapped: ZohoHttpError;
+    switch (code) {
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        mapped = errors.unsupportedMediaType();
+        break;
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      case 'FST_REQ_FILE_TOO_LARGE':
+        mapped = errors.bodyTooLarge(BODY_LIMIT);
+        break;
+      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        mapped = errors.invalidJson();
+        break;
+      default: {
+        const status = (error as { statusCode?: number }).statusCode;
+        if (error instanceof SyntaxError || (status !== undefined && status >= 400 && status < 500)) {
+          mapped = errors.invalidJson();
+        } else {
+          // Unexpected: logged by message only (never a stack), answered as Zoho's bare 500.
+          req.log.error({ code, msg: error instanceof Error ? error.message : String(error) }, 'emulator internal error');
+          mapped = errors.internal();
+        }
+      }
+    }
+    return reply.code(mapped.statusCode).send(mapped.body);
+  });
+  app.setNotFoundHandler((_req, reply) => {
+    const e = errors.invalidUrlPattern();
+    return reply.code(e.statusCode).send(e.body);
+  });
+}
+
+export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT,
+    logger: opts.logger
+      ? {
+          level: 'info',
+          serializers: {
+            req: (req: { method: string; url: string }) => ({ method: req.method, url: redactUrl(req.url) }),
+          },
+        }
+      : false,
+    // Zoho paths are case-sensitive and never carry a trailing slash.
+    routerOptions: { ignoreTrailingSlash: false, caseSensitive: true },
+    // Timeout faults hold connections open; closing must not wait for their clients.
+    forceCloseConnections: true,
+  });
+  const ctx: EmulatorContext = {
+    store: opts.store,
+    config: opts.config,
+    stats: opts.stats,
+    behaviours: new Behaviours(),
+    reseed: opts.reseed,
+  };
+  app.decorateRequest('crm', null);
+  registerBodyParsing(app);
+  registerErrorHandling(app);
+
+  // (1) route key and stats
+  registerRouteKeyStage(app, ctx);
+
+  // (2) ---- issue 3 stages go here, as onRequest hooks on /crm requests (`req.crm` is set) ----
+  //      faults 'before' (also on the token endpoint); the limits need the caller, so they follow (3)
+  registerFaultStage(app, ctx);
+
+  // (3) token check
+  registerTokenStage(app, ctx);
+  //      concurrency limit → daily credits → latency
+  registerLimitStage(app, ctx);
+  //      (preHandler) a non-administrator touching another user's mail: 403 NO_PERMISSION
+  registerMailPermissionStage(app, ctx);
+
+  // (4) route handlers
+  await registerOAuthRoutes(app, ctx);
+  registerAdminRoutes(app, ctx);
+  registerOrgRoutes(app, ctx);
+  registerUserRoutes(app, ctx);
+  registerRecordRoutes(app, ctx);
+  registerEmailRoutes(app, ctx);
+  registerLinkRoutes(app, ctx);
+  //      issue 3 routes: associate, metadata, inbound
+  registerAssociateRoutes(app, ctx);
+  registerMetadataRoutes(app, ctx);
+  registerInboundRoutes(app, ctx);
+  registerFaultAdminRoutes(app, ctx);
+
+  // (5) ---- issue 3 stages go here, as onSend hooks on /crm requests ----
+  //      faults 'after' → X-API-CREDITS-REMAINING
+  registerAfterStage(app, ctx);
+
+  return app;
+}

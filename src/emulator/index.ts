@@ -1,0 +1,91 @@
+/**
+ * The emulator's programmatic entry point: `startEmulator()` serves Zoho's accounts server
+ * (`POST /oauth/v2/token`) and API (`/crm/v8/...`) on one port, plus the admin API under
+ * `/__emulator`. Tests, `npm run emulator` and `npm start` all start it through here.
+ */
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.ts';
+import { ConfigHolder, parseConfigPatch, type EmulatorConfig } from './config.ts';
+import { Stats } from './http/stats.ts';
+import { seedAll } from './seed/index.ts';
+import { Store } from './store/index.ts';
+
+export type { EmulatorConfig } from './config.ts';
+export { DEFAULT_CONFIG } from './config.ts';
+export { ARTICLE, DEMO_CREDENTIALS, DEMO_SECOND_USER_ID } from './seed/index.ts';
+export type { StatsSnapshot } from './http/stats.ts';
+
+export interface StartEmulatorOptions {
+  /** Default EMULATOR_PORT or 4010; 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** SQLite file or ':memory:'; default EMULATOR_DB or data/emulator.sqlite. */
+  db?: string;
+  /** 'demo' seeds the demo org when the database is empty (the default); 'none' never seeds. */
+  seed?: 'demo' | 'none';
+  logger?: boolean;
+  config?: Partial<EmulatorConfig>;
+}
+
+export interface RunningEmulator {
+  /** `http://host:port`: both ZOHO_API_BASE_URL and ZOHO_ACCOUNTS_URL. */
+  url: string;
+  port: number;
+  host: string;
+  store: Store;
+  config: ConfigHolder;
+  stats: Stats;
+  app: FastifyInstance;
+  /** Clears and reseeds the demo org (as POST /__emulator/reset). */
+  reseed(): void;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_DB_PATH = 'data/emulator.sqlite';
+
+function defaultPort(): number {
+  const raw = process.env.EMULATOR_PORT;
+  if (raw === undefined || raw === '') return 4010;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`EMULATOR_PORT must be a port number, got "${raw}"`);
+  return port;
+}
+
+export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<RunningEmulator> {
+  const initial = parseConfigPatch(opts.config ?? {});
+  if (!initial.ok) throw new Error(`startEmulator: ${initial.error}`);
+  const store = new Store(opts.db ?? process.env.EMULATOR_DB ?? DEFAULT_DB_PATH);
+  try {
+    if ((opts.seed ?? 'demo') === 'demo' && store.isEmpty()) seedAll(store);
+    const config = new ConfigHolder(initial.value);
+    const stats = new Stats();
+    const reseed = () => seedAll(store);
+    const app = await buildApp({ store, config, stats, reseed, logger: opts.logger ?? false });
+    const host = opts.host ?? '127.0.0.1';
+    await app.listen({ port: opts.port ?? defaultPort(), host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+    let closed = false;
+    return {
+      url: `http://${urlHost}:${port}`,
+      port,
+      host,
+      store,
+      config,
+      stats,
+      app,
+      reseed,
+      async close() {
+        if (closed) return;
+        closed = true;
+        await app.close();
+        store.close();
+      },
+    };
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Zoho Accounts' token endpoint, `POST /oauth/v2/token`, refresh-token grant. Zoho takes the
+ * parameters in the query string, a url-encoded form or a multipart form (Zoho's SDK sends
+ * multipart), and the client credentials also as HTTP Basic auth (zoho-api.md §8.2).
+ *
+ * Decisions: failures answer HTTP 400 with Zoho's `{"error": "..."}` body (Zoho's own status for
+ * them is undocumented; the token-mint refusal is documented as 400): `invalid_client` for an
+ * unknown client or wrong secret, `invalid_code` for an unknown or foreign refresh token,
+ * `unsupported_grant_type` for any other grant.
+ */
+import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZohoTokenError, ZohoTokenResponse } from '../../wire/index.ts';
+import { mintAccessToken, ownBaseUrl } from '../http/auth.ts';
+import { tokenMintAllowed, tokenMintRefusalBody } from '../http/limits.ts';
+import type { EmulatorContext } from './shared.ts';
+
+/** Merges the grant's parameters from every place Zoho reads them; the body wins over the query. */
+function grantParams(req: FastifyRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  const take = (source: unknown) => {
+    if (typeof source !== 'object' || source === null) return;
+    for (const [k, v] of Object.entries(source as Record<string, unknown>)) {
+      const value = Array.isArray(v) ? v[0] : v;
+      if (typeof value === 'string') out[k] = value;
+    }
+  };
+  take(req.query);
+  take(req.body);
+  const auth = req.headers.authorization;
+  if (typeof auth === 'string' && /^Basic\s+/i.test(auth)) {
+    const decoded = Buffer.from(auth.replace(/^Basic\s+/i, ''), 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon > 0) {
+      out.client_id ??= decodeURIComponent(decoded.slice(0, colon));
+      out.client_secret ??= decodeURIComponent(decoded.slice(colon + 1));
+    }
+  }
+  return out;
+}
+
+export async function registerOAuthRoutes(app: FastifyInstance, ctx: EmulatorContext): Promise<void> {
+  // Encapsulated: form parsers exist for the token endpoint only; /crm takes JSON alone.
+  await app.register(async (scope) => {
+    await scope.register(formbody, { bodyLimit: 64 * 1024 });
+    await scope.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: 64 * 1024, files: 0, fields: 20 } });
+
+    scope.post('/oauth/v2/token', async (req, reply) => {
+      const p = grantParams(req);
+      const refuse = (error: string) => reply.code(400).send({ error } satisfies ZohoTokenError);
+      if (p.grant_type !== 'refresh_token') return refuse('unsupported_grant_type');
+      const client = p.client_id ? ctx.store.findClient(p.client_id) : undefined;
+      if (!client || client.client_secret !== p.client_secret) return refuse('invalid_client');
+      const refresh = p.refresh_token ? ctx.store.findRefreshToken(p.refresh_token) : undefined;
+      if (!refresh || refresh.client_id !== client.client_id) return refuse('invalid_code');
+      // Token-endpoint faults run in the pipeline (http/behaviours.ts); the mint limit is here.
+      if (!tokenMintAllowed(ctx.store, refresh.token, ctx.config.current.tokenMintLimit)) {
+        return reply.code(400).send(tokenMintRefusalBody());
+      }
+      const token = mintAccessToken(ctx.store, {
+        userId: refresh.user_id,
+        orgId: refresh.org_id,
+        clientId: client.client_id,
+        refreshToken: refresh.token,
+      });
+      ctx.stats.countTokenGrant();
+      const body: ZohoTokenResponse = {
+        access_token: token,
+        scope: refresh.scope,
+        api_domain: ownBaseUrl(req),
+        token_type: 'Bearer',
+        expires_in: ctx.config.current.accessTokenTtlSeconds,
+      };
+      return body;
+    });
+  });
+}

@@ -1,0 +1,67 @@
+/** What every emulator route is given, and the small checks most of them share. */
+import type { FastifyRequest } from 'fastify';
+import type { ConfigHolder } from '../config.ts';
+import type { CrmCaller } from '../http/auth.ts';
+import { errors } from '../http/errors.ts';
+import type { Behaviours } from '../http/behaviours.ts';
+import type { Stats } from '../http/stats.ts';
+import type { RecordModule, Store } from '../store/index.ts';
+
+export interface EmulatorContext {
+  store: Store;
+  config: ConfigHolder;
+  stats: Stats;
+  /** Limits and faults (issue 3): http/behaviours.ts. */
+  behaviours: Behaviours;
+  /** Clears and reseeds every org (admin reset). */
+  reseed(): void;
+}
+
+/** Per-request state of a /crm call, set by the pipeline's first stages. */
+export interface CrmRequestState {
+  /** Templated route key, as counted in stats. */
+  routeKey: string;
+  /** Set by the token check (stage 3). */
+  caller: CrmCaller | null;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    crm: CrmRequestState | null;
+  }
+}
+
+/** The authenticated caller of a /crm route (the token check has run before any handler). */
+export function callerOf(req: FastifyRequest): CrmCaller {
+  const caller = req.crm?.caller;
+  if (!caller) throw errors.invalidToken();
+  return caller;
+}
+
+/** Record and user ids are digits; anything else in an id position is a malformed URL. */
+export function requireDigits(id: string): string {
+  if (!/^\d{1,30}$/.test(id)) throw errors.invalidUrlPattern();
+  return id;
+}
+
+/** The modules whose records the emulator holds; any other name is INVALID_MODULE. */
+export function recordModule(name: string): RecordModule {
+  if (name === 'Contacts' || name === 'Deals') return name;
+  throw errors.invalidModule();
+}
+
+/** Query values arrive as string | string[] | undefined; Zoho reads the first occurrence. */
+export function queryParam(req: FastifyRequest, name: string): string | undefined {
+  const q = req.query as Record<string, unknown> | undefined;
+  const v = q?.[name];
+  if (Array.isArray(v)) return typeof v[0] === 'string' ? v[0] : undefined;
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Positive integer query parameter with a default; garbage is INVALID_DATA on that param. */
+export function intParam(req: FastifyRequest, name: string, fallback: number): number {
+  const raw = queryParam(req, name);
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d{1,9}$/.test(raw) || Number(raw) < 1) throw errors.invalidParam(name);
+  return Number(raw);
+}

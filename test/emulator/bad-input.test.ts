@@ -1,0 +1,60 @@
+/** Bad input gets Zoho's error envelope, never a crash or a stack trace. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTICLE } from '../../src/emulator/index.ts';
+import { startTestEmulator, type TestEmulator } from '../support/emulator.ts';
+import { expectMatchesOas } from '../support/oas.ts';
+
+let emu: TestEmulator;
+beforeAll(async () => {
+  emu = await startTestEmulator();
+});
+afterAll(() => emu.close());
+
+const LINK = `/crm/v8/Contacts/${ARTICLE.contactWithManyEmails}/Emails/actions/link_record`;
+
+function expectEnvelope(res: { body: any; text: string }, code: string) {
+  expect(res.body).toMatchObject({ code, status: 'error', message: expect.any(String), details: expect.any(Object) });
+  expect(res.text).not.toMatch(/\bat .+:\d+:\d+|node_modules|Error:/);
+}
+
+describe('bad input', () => {
+  it('answers malformed JSON with 400 INVALID_DATA', async () => {
+    const res = await emu.api('POST', LINK, { body: '{"Emails":[{', contentType: 'application/json' });
+    expect(res.status).toBe(400);
+    expectEnvelope(res, 'INVALID_DATA');
+    expectMatchesOas('POST', LINK, res.status, res.body);
+  });
+
+  it('answers a wrong content type with 415', async () => {
+    const res = await emu.api('POST', LINK, { body: 'Emails=1', contentType: 'application/x-www-form-urlencoded' });
+    expect(res.status).toBe(415);
+    expectEnvelope(res, 'INVALID_DATA');
+  });
+
+  it('answers an oversized body with 413', async () => {
+    const res = await emu.api('POST', LINK, { body: JSON.stringify({ Emails: [{ message_id: 'a'.repeat(2 * 1024 * 1024) }] }), contentType: 'application/json' });
+    expect(res.status).toBe(413);
+    expectEnvelope(res, 'LIMIT_EXCEEDED');
+  });
+
+  it('answers ids with letters with 404 INVALID_URL_PATTERN', async () => {
+    for (const path of ['/crm/v8/Contacts/58431abc', '/crm/v8/Contacts/58431abc/Emails', '/crm/v8/users/abc']) {
+      const res = await emu.api('GET', path);
+      expect(res.status).toBe(404);
+      expectEnvelope(res, 'INVALID_URL_PATTERN');
+    }
+  });
+
+  it('answers unknown routes with 404 INVALID_URL_PATTERN', async () => {
+    for (const [method, path] of [['GET', '/crm/v8/Contacts/1/Emails/x/y/z'], ['PATCH', '/crm/v8/Contacts/1'], ['GET', '/crm/v2'], ['GET', '/nothing']]) {
+      const res = await emu.api(method!, path!);
+      expect(res.status).toBe(404);
+      expectEnvelope(res, 'INVALID_URL_PATTERN');
+    }
+  });
+
+  it('keeps serving after all of that', async () => {
+    const res = await emu.api('GET', '/crm/v8/org');
+    expect(res.status).toBe(200);
+  });
+});

@@ -1,0 +1,114 @@
+/** Zoho Accounts' refresh-token grant in every form Zoho accepts, and the /crm token check. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTICLE, DEMO_CREDENTIALS } from '../../src/emulator/index.ts';
+import { startTestEmulator, type TestEmulator } from '../support/emulator.ts';
+import { expectMatchesOas } from '../support/oas.ts';
+
+let emu: TestEmulator;
+beforeAll(async () => {
+  emu = await startTestEmulator();
+});
+afterAll(() => emu.close());
+
+const grant = {
+  grant_type: 'refresh_token',
+  client_id: DEMO_CREDENTIALS.clientId,
+  client_secret: DEMO_CREDENTIALS.clientSecret,
+  refresh_token: DEMO_CREDENTIALS.refreshToken,
+};
+const CONTACT_EMAILS = `/crm/v8/Contacts/${ARTICLE.contactWithManyEmails}/Emails`;
+const INVALID_TOKEN = { code: 'INVALID_TOKEN', details: {}, message: 'invalid oauth token', status: 'error' };
+
+async function token(init: RequestInit, query = '') {
+  const res = await fetch(`${emu.url}/oauth/v2/token${query}`, { method: 'POST', ...init });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+function expectToken(res: { status: number; body: any }) {
+  expect(res.status).toBe(200);
+  expect(res.body).toEqual({
+    access_token: expect.stringMatching(/^1000\.[0-9a-f]{32}\.[0-9a-f]{32}$/),
+    scope: expect.any(String),
+    api_domain: emu.url,
+    token_type: 'Bearer',
+    expires_in: 3600,
+  });
+}
+
+describe('the refresh-token grant', () => {
+  it('takes its parameters in the query string', async () => {
+    expectToken(await token({}, `?${new URLSearchParams(grant)}`));
+  });
+
+  it('takes a url-encoded form', async () => {
+    expectToken(await token({ body: new URLSearchParams(grant) }));
+  });
+
+  it('takes a multipart form, as Zoho\'s SDK sends it', async () => {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(grant)) form.append(k, v);
+    expectToken(await token({ body: form }));
+  });
+
+  it('takes the client credentials as Basic auth', async () => {
+    const basic = Buffer.from(`${grant.client_id}:${grant.client_secret}`).toString('base64');
+    const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: grant.refresh_token });
+    expectToken(await token({ body, headers: { authorization: `Basic ${basic}` } }));
+  });
+
+  it('issues tokens that work on /crm, and counts them', async () => {
+    emu.stats.reset();
+    const res = await token({ body: new URLSearchParams(grant) });
+    const call = await emu.api('GET', CONTACT_EMAILS, { token: res.body.access_token });
+    expect(call.status).toBe(200);
+    expect(emu.stats.snapshot().tokenGrants).toBe(1);
+  });
+
+  it('refuses a wrong secret, an unknown refresh token and another grant type', async () => {
+    expect(await token({ body: new URLSearchParams({ ...grant, client_secret: 'nope' }) })).toEqual({ status: 400, body: { error: 'invalid_client' } });
+    expect(await token({ body: new URLSearchParams({ ...grant, refresh_token: '1000.x.y' }) })).toEqual({ status: 400, body: { error: 'invalid_code' } });
+    expect(await token({ body: new URLSearchParams({ ...grant, grant_type: 'authorization_code' }) })).toEqual({ status: 400, body: { error: 'unsupported_grant_type' } });
+  });
+});
+
+describe('the token check on /crm', () => {
+  it('answers a missing, unknown or Bearer-prefixed token with 401 INVALID_TOKEN', async () => {
+    const cases = [
+      await emu.api('GET', CONTACT_EMAILS, { token: null }),
+      await emu.api('GET', CONTACT_EMAILS, { token: '1000.00000000000000000000000000000000.00000000000000000000000000000000' }),
+      await emu.api('GET', CONTACT_EMAILS, { token: null, headers: { authorization: `Bearer ${emu.token}` } }),
+    ];
+    for (const res of cases) {
+      expect(res.status).toBe(401);
+      expect(res.body).toEqual(INVALID_TOKEN);
+      expectMatchesOas('GET', CONTACT_EMAILS, 401, res.body);
+    }
+  });
+
+  it('expires tokens at issue time + the current TTL, including tokens already issued', async () => {
+    const fresh = await emu.refreshToken();
+    expect((await emu.api('GET', CONTACT_EMAILS, { token: fresh })).status).toBe(200);
+    await emu.admin('PUT', '/__emulator/config', { accessTokenTtlSeconds: 1 });
+    try {
+      await new Promise((r) => setTimeout(r, 1100));
+      const expired = await emu.api('GET', CONTACT_EMAILS, { token: fresh });
+      expect(expired.status).toBe(401);
+      expect(expired.body).toEqual(INVALID_TOKEN);
+      await emu.admin('PUT', '/__emulator/config', { accessTokenTtlSeconds: 3600 });
+      // Lengthening the TTL revives it: expiry is always computed from the current TTL.
+      expect((await emu.api('GET', CONTACT_EMAILS, { token: fresh })).status).toBe(200);
+    } finally {
+      await emu.admin('PUT', '/__emulator/config', { accessTokenTtlSeconds: 3600 });
+    }
+  });
+
+  it('reports the current TTL as expires_in', async () => {
+    await emu.admin('PUT', '/__emulator/config', { accessTokenTtlSeconds: 120 });
+    try {
+      const res = await token({ body: new URLSearchParams(grant) });
+      expect(res.body.expires_in).toBe(120);
+    } finally {
+      await emu.admin('PUT', '/__emulator/config', { accessTokenTtlSeconds: 3600 });
+    }
+  });
+});
