@@ -1,0 +1,64 @@
+/**
+ * Emails of a record (zoho-api.md §3): 10 per page, paged by the `index` cursor copied from
+ * `info.next_index` (trap 5); 204 with no body when there are none (trap 4). The single-email GET
+ * still answers `{"Emails":[one]}`, with `sent_time` and `content` (trap 9).
+ */
+import type { ZohoEmail, ZohoEmailDetail, ZohoEmailDetailResponse, ZohoEmailListType, ZohoEmailsInfo, ZohoEmailsResponse } from '../../wire/index.ts';
+import { assertZohoId, isMessageId } from '../limits.ts';
+import type { ZohoRequester } from '../types.ts';
+
+export type EmailParentModule = 'Contacts' | 'Deals';
+
+export interface ListEmailsParams {
+  module: EmailParentModule;
+  recordId: string;
+  type?: ZohoEmailListType;
+  /** The cursor: `info.next_index` of the previous page. */
+  index?: string;
+}
+
+export interface EmailPage {
+  emails: ZohoEmail[];
+  /** Null when Zoho answered 204 (no emails). */
+  info: ZohoEmailsInfo | null;
+}
+
+function assertParent(module: string): void {
+  if (module !== 'Contacts' && module !== 'Deals') throw new RangeError('emails are read under Contacts or Deals');
+}
+
+export async function listEmails(c: ZohoRequester, p: ListEmailsParams): Promise<EmailPage> {
+  assertParent(p.module);
+  assertZohoId('record id', p.recordId);
+  const res = await c.request<ZohoEmailsResponse>({
+    method: 'GET',
+    route: `/${p.module}/{id}/Emails`,
+    params: { id: p.recordId },
+    query: { type: p.type, index: p.index },
+  });
+  if (res.data === undefined) return { emails: [], info: null };
+  return { emails: res.data.Emails ?? [], info: res.data.info ?? null };
+}
+
+export interface GetEmailParams {
+  module: EmailParentModule;
+  recordId: string;
+  messageId: string;
+  /** The mailbox owner, when reading another user's shared email (sent as `owner_id`, as the OAS and SDK do). */
+  ownerId?: string;
+}
+
+/** One email with its `content`, or null when Zoho answers 204. */
+export async function getEmail(c: ZohoRequester, p: GetEmailParams): Promise<ZohoEmailDetail | null> {
+  assertParent(p.module);
+  assertZohoId('record id', p.recordId);
+  if (!isMessageId(p.messageId)) throw new RangeError('message id must match ^[a-zA-Z0-9]+$');
+  if (p.ownerId !== undefined) assertZohoId('owner id', p.ownerId);
+  const res = await c.request<ZohoEmailDetailResponse>({
+    method: 'GET',
+    route: `/${p.module}/{id}/Emails/{message_id}`,
+    params: { id: p.recordId, message_id: p.messageId },
+    query: { owner_id: p.ownerId },
+  });
+  return res.data?.Emails?.[0] ?? null;
+}

@@ -1,0 +1,92 @@
+/**
+ * The client's public request surface. Every API module takes a `ZohoRequester` as its first
+ * argument: the client itself (service and token modes) or a per-caller handle (passthrough).
+ */
+import type { ZohoAuthMode } from './config.ts';
+import type { ZohoCall } from './errors.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface ZohoRequest {
+  method: HttpMethod;
+  /**
+   * Route template under `/crm/v8`, with `{name}` placeholders filled from `params`, e.g.
+   * `/Contacts/{id}/Emails`. The template (module names literal, ids templated) is what hooks,
+   * logs and errors report, so it must not contain ids.
+   */
+  route: string;
+  params?: Record<string, string>;
+  query?: Record<string, string | number | boolean | null | undefined>;
+  body?: unknown;
+  /**
+   * Whether the call may be repeated after a 5xx, a timeout or a reset. Defaults to true for GET
+   * and DELETE, false otherwise. A 429 is retried whatever this says: Zoho refused the call
+   * before doing anything.
+   */
+  idempotent?: boolean;
+  /** Statuses (≥400) whose body the caller reads itself, instead of receiving a ZohoError. */
+  acceptStatus?: readonly number[];
+  /** Overrides the client's per-call timeout. */
+  timeoutMs?: number;
+}
+
+export interface ZohoResponse<T = unknown> {
+  status: number;
+  /** Parsed JSON body; undefined when the body was empty (204). */
+  data: T | undefined;
+  /** The raw body text (for error reporting by callers that read bodies themselves). */
+  text: string;
+  /** `X-API-CREDITS-REMAINING`, when Zoho sent it (only past half the daily credits). */
+  creditsRemaining: number | null;
+  /** HTTP requests made for this call, retries and the post-refresh retry included. */
+  attempts: number;
+  call: ZohoCall;
+}
+
+export interface ZohoRequester {
+  readonly mode: ZohoAuthMode;
+  request<T = unknown>(req: ZohoRequest): Promise<ZohoResponse<T>>;
+  /**
+   * The org these credentials belong to, from `GET /org` once per token (per client in service and
+   * token modes). Key every cache of Zoho data (metadata, module ids…) by it.
+   */
+  getOrgId(): Promise<string>;
+  /** The last `X-API-CREDITS-REMAINING` seen for these credentials, or null. */
+  creditsRemaining(): number | null;
+}
+
+/** Reported once per HTTP request sent to Zoho's API (retries are separate events). */
+export interface ZohoCallEvent {
+  method: string;
+  routeTemplate: string;
+  /** HTTP status, or null for a network failure or timeout. */
+  status: number | null;
+  durationMs: number;
+  /** 1 for the first request of a call, 2 for its first retry… */
+  attempt: number;
+  /** The error code when this request failed (Zoho's, or TIMEOUT / NETWORK_ERROR). */
+  errorCode?: string;
+  creditsRemaining: number | null;
+  mode: ZohoAuthMode;
+}
+
+export interface ZohoTokenRefreshEvent {
+  reason: 'initial' | 'expired' | 'proactive' | 'rejected';
+  ok: boolean;
+  durationMs: number;
+  errorCode?: string;
+}
+
+export interface ZohoRateLimitedEvent {
+  method: string;
+  routeTemplate: string;
+  attempt: number;
+  /** Whether the call will be tried again. */
+  willRetry: boolean;
+}
+
+export interface ZohoClientHooks {
+  onCall?(event: ZohoCallEvent): void;
+  onTokenRefresh?(event: ZohoTokenRefreshEvent): void;
+  onRateLimited?(event: ZohoRateLimitedEvent): void;
+}

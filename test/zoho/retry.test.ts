@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_RETRY } from '../../src/zoho/config.ts';
+import { ZohoError } from '../../src/zoho/errors.ts';
+import { isRetryableFor, sampleBackoffDelays } from '../../src/zoho/retry.ts';
+import { MintLimiter } from '../../src/zoho/auth/mint-limiter.ts';
+import { refreshMarginMs } from '../../src/zoho/auth/service.ts';
+import { DEFAULT_TOKEN } from '../../src/zoho/config.ts';
+import { InMemoryConcurrencyBudget } from '../../src/zoho/budget.ts';
+
+const err = (init: Partial<ConstructorParameters<typeof ZohoError>[0]>) =>
+  new ZohoError({ kind: 'http', code: 'X', message: 'x', ...init });
+
+describe('backoff', () => {
+  it('stays within the configured ceiling and grows from the initial delay', () => {
+    for (let run = 0; run < 50; run++) {
+      const delays = sampleBackoffDelays({ ...DEFAULT_RETRY, initialDelayMs: 100, maxDelayMs: 2_000 }, 12);
+      for (const d of delays) {
+        expect(d).toBeGreaterThanOrEqual(0);
+        expect(d).toBeLessThanOrEqual(2_000);
+      }
+    }
+  });
+
+  it('is jittered: two runs do not give the same delays', () => {
+    const a = sampleBackoffDelays(DEFAULT_RETRY, 6);
+    const b = sampleBackoffDelays(DEFAULT_RETRY, 6);
+    expect(a).not.toEqual(b);
+  });
+});
+
+describe('what is retried', () => {
+  it('retries a 429 on any call, associate included', () => {
+    expect(isRetryableFor(err({ kind: 'rate_limited', status: 429, retryable: true }), false)).toBe(true);
+  });
+
+  it("does not retry a 429 that says the day's credits are spent", () => {
+    expect(isRetryableFor(err({ kind: 'rate_limited', status: 429, retryable: false }), true)).toBe(false);
+  });
+
+  it('retries 5xx, timeouts and resets only on idempotent calls', () => {
+    for (const e of [
+      err({ status: 500, retryable: true }),
+      err({ kind: 'timeout', code: 'TIMEOUT' }),
+      err({ kind: 'network', code: 'NETWORK_ERROR' }),
+    ]) {
+      expect(isRetryableFor(e, true)).toBe(true);
+      expect(isRetryableFor(e, false)).toBe(false);
+    }
+  });
+
+  it('never retries a 400, a 401 or a 403', () => {
+    for (const status of [400, 401, 403, 404]) expect(isRetryableFor(err({ status }), true)).toBe(false);
+  });
+});
+
+describe('token mint limit', () => {
+  const call = { method: 'POST', route: '/oauth/v2/token' };
+
+  it('allows 10 mints per 10 minutes and refuses the 11th locally, saying when to try again', () => {
+    let now = 1_000_000;
+    const m = new MintLimiter({ limit: 10, windowMs: 600_000, cooldownMs: 60_000, now: () => now });
+    for (let i = 0; i < 10; i++) {
+      m.take(call);
+      now += 1_000;
+    }
+    let refused: unknown;
+    try {
+      m.take(call);
+    } catch (e) {
+      refused = e;
+    }
+    expect(refused).toMatchObject({ kind: 'token_mint', code: 'OAUTH_MINT_LIMIT', details: { refusedBy: 'client', retryAfterMs: 590_000 } });
+    now += 590_001;
+    expect(() => m.take(call)).not.toThrow();
+  });
+
+  it('stops asking for a while after Zoho refuses', () => {
+    let now = 0;
+    const m = new MintLimiter({ limit: 10, windowMs: 600_000, cooldownMs: 60_000, now: () => now });
+    m.refused();
+    expect(() => m.take(call)).toThrow(/Zoho refused/);
+    now = 60_001;
+    expect(() => m.take(call)).not.toThrow();
+  });
+
+  it('refreshes a one-hour token five minutes early, and a short token proportionally', () => {
+    expect(refreshMarginMs(3_600_000, DEFAULT_TOKEN)).toBe(300_000);
+    expect(refreshMarginMs(60_000, DEFAULT_TOKEN)).toBe(6_000);
+    expect(refreshMarginMs(2_000, DEFAULT_TOKEN)).toBe(200);
+  });
+});
+
+describe('in-memory concurrency budget', () => {
+  it('runs at most its limit at once, queues the rest, and fails none', async () => {
+    const budget = new InMemoryConcurrencyBudget(3);
+    let open = 0;
+    let most = 0;
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        budget.run(async () => {
+          open++;
+          most = Math.max(most, open);
+          await new Promise((r) => setTimeout(r, 5));
+          open--;
+          return i;
+        }),
+      ),
+    );
+    expect(results).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(most).toBe(3);
+    const s = budget.snapshot();
+    expect(s).toMatchObject({ limit: 3, inFlight: 0, queued: 0, maxInFlight: 3, acquired: 20 });
+    expect(s.maxWaitMs).toBeGreaterThan(0);
+  });
+
+  it('releases the slot when the work throws', async () => {
+    const budget = new InMemoryConcurrencyBudget(1);
+    await expect(budget.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(budget.run(async () => 'next')).resolves.toBe('next');
+    expect(budget.snapshot().inFlight).toBe(0);
+  });
+});
