@@ -1,0 +1,130 @@
+/**
+ * Relay connections over Zoho's email paging: 10 emails per call behind an opaque `index` cursor
+ * (`info.next_index`), with no page size to choose. A GraphQL cursor is a position: the Zoho page
+ * that holds the next email, and how many of that page's emails to skip.
+ */
+
+/** The largest `first` a client may ask for; documented on the connection fields. */
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 10;
+
+export type Position = { index: string | null; skip: number };
+
+const CURSOR_PREFIX = 'c1:';
+
+export function encodeCursor(p: Position): string {
+  return Buffer.from(CURSOR_PREFIX + JSON.stringify([p.index, p.skip]), 'utf8').toString('base64url');
+}
+
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('The cursor is not one this API issued. Pass an endCursor or an edge cursor unchanged.');
+  }
+}
+
+export function decodeCursor(cursor: string | null | undefined): Position {
+  if (cursor == null || cursor === '') return { index: null, skip: 0 };
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!text.startsWith(CURSOR_PREFIX)) throw new InvalidCursorError();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text.slice(CURSOR_PREFIX.length));
+  } catch {
+    throw new InvalidCursorError();
+  }
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== 2 ||
+    !(parsed[0] === null || typeof parsed[0] === 'string') ||
+    !Number.isInteger(parsed[1]) ||
+    (parsed[1] as number) < 0
+  ) {
+    throw new InvalidCursorError();
+  }
+  return { index: parsed[0] as string | null, skip: parsed[1] as number };
+}
+
+export class InvalidPageSizeError extends Error {
+  constructor(first: number) {
+    super(`first must be between 1 and ${MAX_PAGE_SIZE}; got ${first}.`);
+  }
+}
+
+export function checkPageSize(first: number | null | undefined): number {
+  const n = first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE_SIZE) throw new InvalidPageSizeError(n);
+  return n;
+}
+
+/** One Zoho page, as the page source returns it. */
+export type Page<T> = { items: T[]; nextIndex: string | null; more: boolean };
+
+export type Connection<T> = {
+  edges: Array<{ cursor: string; node: T }>;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  /** Zoho pages read to build this connection. */
+  pagesRead: number;
+  /** True when the scan stopped at `maxPages` before it found `first` matches. */
+  stoppedEarly: boolean;
+};
+
+/**
+ * Reads Zoho pages from `after` on until it has `first` items that pass `accept`, or Zoho has no
+ * more, or `maxPages` pages were read. Each edge's cursor points just past its item; at the end of
+ * a page it points at the start of the next page, so resuming never re-reads a finished page.
+ */
+export async function collectConnection<T>(opts: {
+  first: number;
+  after?: string | null;
+  fetchPage: (index: string | null) => Promise<Page<T>>;
+  accept?: (item: T) => boolean;
+  maxPages?: number;
+}): Promise<Connection<T>> {
+  const { first, fetchPage, accept = () => true, maxPages = Infinity } = opts;
+  let { index, skip } = decodeCursor(opts.after);
+  const edges: Connection<T>['edges'] = [];
+  let pagesRead = 0;
+  let hasNextPage = false;
+  let stoppedEarly = false;
+  let endCursor: string | null = null;
+
+  for (;;) {
+    if (pagesRead >= maxPages) {
+      stoppedEarly = true;
+      hasNextPage = true;
+      endCursor = encodeCursor({ index, skip });
+      break;
+    }
+    const page = await fetchPage(index);
+    pagesRead += 1;
+    let k = skip;
+    for (; k < page.items.length && edges.length < first; k++) {
+      const item = page.items[k] as T;
+      if (!accept(item)) continue;
+      edges.push({ cursor: cursorAfter(page, index, k), node: item });
+    }
+    // Skip past rejected items at the end of a page too, so the next call does not re-read them.
+    const pageDone = k >= page.items.length;
+    if (edges.length >= first) {
+      const restOfPageMatches = page.items.slice(k).some(accept);
+      hasNextPage = pageDone ? page.more : restOfPageMatches || page.more;
+      endCursor = edges[edges.length - 1]?.cursor ?? null;
+      break;
+    }
+    if (!page.more || page.nextIndex == null) {
+      hasNextPage = false;
+      endCursor = edges[edges.length - 1]?.cursor ?? null;
+      break;
+    }
+    index = page.nextIndex;
+    skip = 0;
+  }
+  return { edges, pageInfo: { hasNextPage, endCursor }, pagesRead, stoppedEarly };
+}
+
+function cursorAfter<T>(page: Page<T>, index: string | null, k: number): string {
+  if (k + 1 >= page.items.length && page.more && page.nextIndex != null) {
+    return encodeCursor({ index: page.nextIndex, skip: 0 });
+  }
+  return encodeCursor({ index, skip: k + 1 });
+}

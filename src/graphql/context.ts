@@ -1,0 +1,14 @@
+import type { ZohoRequester } from '../zoho/index.ts';
+import type { Loaders } from '../loaders/index.ts';
+import type { OrgCache } from '../loaders/org-cache.ts';
+
+/** What every resolver receives; built once per GraphQL request (src/graphql/server.ts). */
+export interface GatewayContext {
+  requestId: string;
+  /** Zoho, with the gateway's own credentials or, in pass-through mode, the caller's. */
+  zoho: ZohoRequester;
+  /** This request's DataLoaders: their caches live as long as the request. */
+  loaders: Loaders;
+  /** Per-org metadata and users, shared across requests of the same org. */
+  orgCache: OrgCache;
+}

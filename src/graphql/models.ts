@@ -1,0 +1,47 @@
+/**
+ * The models GraphQL resolvers receive as parents (codegen mappers). Each wraps Zoho's wire types,
+ * plus what the gateway already knows without another call.
+ */
+import type { ZohoContact, ZohoDeal, ZohoEmail, ZohoEmailDetail } from '../wire/index.ts';
+import type { EmailParent } from '../domain/ids.ts';
+
+/** A contact: its id, and its record once loaded. */
+export type ContactModel = { id: string; record?: ZohoContact };
+
+/**
+ * A deal: its id, and what is known of it. An email's `linked_record` gives the id and the name
+ * for free; the full record is loaded only when another field is asked for.
+ */
+export type DealModel = { id: string; name?: string | null; record?: ZohoDeal };
+
+/**
+ * An email. `parent` is the record whose Emails list holds it (the contact, or for an email only
+ * known through a deal with no primary contact, the deal); `contactId` is its contact when known.
+ * `wire` is what Zoho listed (or the single view, with content); it is absent when only the ids
+ * are known (a mutation result), and loaded on demand. `linkedDeal` overrides the wire link when
+ * the gateway has just changed it (`null` = now unlinked).
+ */
+export type EmailModel = {
+  parent: EmailParent;
+  contactId: string | null;
+  messageId: string;
+  wire?: ZohoEmail | ZohoEmailDetail;
+  linkedDeal?: DealModel | null;
+};
+
+export type EmailEdgeModel = { cursor: string; node: EmailModel };
+export type EmailConnectionModel = {
+  edges: EmailEdgeModel[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+};
+
+export type { ItemErrorModel } from '../domain/item-errors.ts';
+import type { ItemErrorModel } from '../domain/item-errors.ts';
+export type EmailLinkResultModel = {
+  contactId: string;
+  messageId: string;
+  status: 'SUCCEEDED' | 'FAILED';
+  error: ItemErrorModel | null;
+  email: EmailModel | null;
+};
+export type EmailLinkPayloadModel = { results: EmailLinkResultModel[] };

@@ -1,0 +1,80 @@
+/**
+ * What rarely changes, cached per Zoho org for the whole process with a TTL: the Deals module id
+ * (mandatory in link bodies), the Stage picklist's categories, and users' names. Keyed by the
+ * org the credentials belong to, so pass-through callers of one org share it and callers of
+ * different orgs never do. Concurrent misses share one call.
+ */
+import { getFields, getModules, getUser, type ZohoRequester } from '../zoho/index.ts';
+import type { ZohoUser } from '../wire/index.ts';
+import { stageCategories, type StageCategory } from '../domain/stage.ts';
+
+type Entry<T> = { value: Promise<T>; expiresAt: number };
+
+export interface OrgCacheOptions {
+  /** How long module ids and stage metadata are trusted. */
+  metadataTtlMs?: number;
+  /** How long a user's name is trusted. */
+  userTtlMs?: number;
+  /** Entries kept at most (users of all orgs together). */
+  maxEntries?: number;
+  now?: () => number;
+}
+
+export class OrgCache {
+  private readonly entries = new Map<string, Entry<unknown>>();
+  private readonly metadataTtlMs: number;
+  private readonly userTtlMs: number;
+  private readonly maxEntries: number;
+  private readonly now: () => number;
+
+  constructor(opts: OrgCacheOptions = {}) {
+    this.metadataTtlMs = opts.metadataTtlMs ?? 10 * 60_000;
+    this.userTtlMs = opts.userTtlMs ?? 5 * 60_000;
+    this.maxEntries = opts.maxEntries ?? 10_000;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** The id of the Deals module (`linked_record.module.id` in link bodies). */
+  async dealsModuleId(zoho: ZohoRequester): Promise<string> {
+    return this.get(zoho, 'modules:Deals', this.metadataTtlMs, async () => {
+      const deals = (await getModules(zoho)).find((m) => m.api_name === 'Deals');
+      if (!deals?.id) throw new Error('Zoho lists no Deals module for this org');
+      return deals.id;
+    });
+  }
+
+  /** Stage name → OPEN / CLOSED_WON / CLOSED_LOST, from the Stage picklist's forecast_type. */
+  async stageCategories(zoho: ZohoRequester): Promise<Map<string, StageCategory>> {
+    return this.get(zoho, 'fields:Deals:Stage', this.metadataTtlMs, async () => {
+      const stage = (await getFields(zoho, 'Deals')).find((f) => f.api_name === 'Stage');
+      return stageCategories(stage?.pick_list_values ?? []);
+    });
+  }
+
+  /** A user by id, or null when Zoho has none. */
+  async user(zoho: ZohoRequester, id: string): Promise<ZohoUser | null> {
+    return this.get(zoho, `user:${id}`, this.userTtlMs, () => getUser(zoho, id));
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  private async get<T>(zoho: ZohoRequester, key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
+    const fullKey = `${await zoho.getOrgId()}:${key}`;
+    const now = this.now();
+    const hit = this.entries.get(fullKey);
+    if (hit && hit.expiresAt > now) return hit.value as Promise<T>;
+    const value = load();
+    this.entries.set(fullKey, { value, expiresAt: now + ttlMs });
+    // A failure is not cached: the next caller asks again.
+    value.catch(() => {
+      if (this.entries.get(fullKey)?.value === value) this.entries.delete(fullKey);
+    });
+    if (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    return value;
+  }
+}

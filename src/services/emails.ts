@@ -1,0 +1,54 @@
+/**
+ * Email connections: Zoho's 10-per-call cursor pages turned into Relay connections, through the
+ * request's page loader (so the same page is never read twice in one request).
+ */
+import type { EmailParentModule } from '../zoho/index.ts';
+import type { ZohoEmail, ZohoEmailListType } from '../wire/index.ts';
+import type { Loaders } from '../loaders/index.ts';
+import { checkPageSize, collectConnection, InvalidCursorError, InvalidPageSizeError } from '../domain/paging.ts';
+import type { EmailConnectionModel, EmailModel } from '../graphql/models.ts';
+import { badInput } from '../graphql/errors.ts';
+import type { EmailParent } from '../domain/ids.ts';
+
+/**
+ * A page of the emails listed under `parent`. `contactId` is the contact the emails belong to:
+ * the parent itself for a contact; for a deal, its primary contact (Zoho's deal email list does
+ * not say whose timeline an email is on), or null when the deal has none.
+ */
+export async function emailConnection(
+  loaders: Loaders,
+  parent: { module: EmailParentModule; recordId: string },
+  contactId: string | null,
+  args: { first?: number | null; after?: string | null; type?: ZohoEmailListType },
+): Promise<EmailConnectionModel> {
+  let first: number;
+  try {
+    first = checkPageSize(args.first);
+  } catch (e) {
+    if (e instanceof InvalidPageSizeError) throw badInput(e.message, { field: 'first' });
+    throw e;
+  }
+  try {
+    const conn = await collectConnection<ZohoEmail>({
+      first,
+      after: args.after ?? null,
+      fetchPage: async (index) => {
+        const page = await loaders.emailPages.load({ ...parent, ...(args.type ? { type: args.type } : {}), index });
+        return { items: page.emails, more: page.info?.more_records ?? false, nextIndex: page.info?.next_index ?? null };
+      },
+    });
+    return {
+      edges: conn.edges.map((e) => ({ cursor: e.cursor, node: emailFromWire(parent, contactId, e.node) })),
+      pageInfo: conn.pageInfo,
+    };
+  } catch (e) {
+    if (e instanceof InvalidCursorError) throw badInput(e.message, { field: 'after' });
+    throw e;
+  }
+}
+
+/** Listed under a deal, an email keeps its contact's id when known, so Apollo Client sees one email. */
+function emailFromWire(listedUnder: EmailParent, contactId: string | null, wire: ZohoEmail): EmailModel {
+  const parent: EmailParent = contactId ? { module: 'Contacts', recordId: contactId } : listedUnder;
+  return { parent, contactId, messageId: wire.message_id ?? '', wire };
+}

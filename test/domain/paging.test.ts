@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkPageSize,
+  collectConnection,
+  decodeCursor,
+  encodeCursor,
+  InvalidCursorError,
+  InvalidPageSizeError,
+  type Page,
+} from '../../src/domain/paging.ts';
+
+/** Zoho-like paging over 0..n-1: 10 per page, the index being the page number as text. */
+function zohoPages(n: number) {
+  const reads: Array<string | null> = [];
+  const fetchPage = async (index: string | null): Promise<Page<number>> => {
+    reads.push(index);
+    const p = index == null ? 0 : Number(index);
+    const items = Array.from({ length: Math.max(0, Math.min(10, n - p * 10)) }, (_, i) => p * 10 + i);
+    const more = (p + 1) * 10 < n;
+    return { items, more, nextIndex: more ? String(p + 1) : null };
+  };
+  return { fetchPage, reads };
+}
+
+describe('email connections over Zoho cursor pages', () => {
+  it('chains three Zoho pages for first: 30', async () => {
+    const src = zohoPages(65);
+    const c = await collectConnection({ first: 30, fetchPage: src.fetchPage });
+    expect(c.edges.map((e) => e.node)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    expect(src.reads).toEqual([null, '1', '2']);
+    expect(c.pageInfo.hasNextPage).toBe(true);
+  });
+
+  it('resumes mid-page from endCursor without losing or repeating an item', async () => {
+    const src = zohoPages(65);
+    const a = await collectConnection({ first: 15, fetchPage: src.fetchPage });
+    const b = await collectConnection({ first: 15, after: a.pageInfo.endCursor, fetchPage: src.fetchPage });
+    expect([...a.edges, ...b.edges].map((e) => e.node)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    // The second call starts on page 1 (where item 15 is), not on page 0 again.
+    expect(src.reads).toEqual([null, '1', '1', '2']);
+  });
+
+  it('an edge at the end of a page resumes at the next page, without re-reading', async () => {
+    const src = zohoPages(65);
+    const a = await collectConnection({ first: 10, fetchPage: src.fetchPage });
+    expect(decodeCursor(a.pageInfo.endCursor)).toEqual({ index: '1', skip: 0 });
+  });
+
+  it('says there is no next page at the end, and gives an empty page for an empty list', async () => {
+    const all = await collectConnection({ first: 100, fetchPage: zohoPages(23).fetchPage });
+    expect(all.edges).toHaveLength(23);
+    expect(all.pageInfo.hasNextPage).toBe(false);
+    const none = await collectConnection({ first: 10, fetchPage: zohoPages(0).fetchPage });
+    expect(none.edges).toEqual([]);
+    expect(none.pageInfo).toEqual({ hasNextPage: false, endCursor: null });
+  });
+
+  it('filters by scanning on until it has first matches, and stops at maxPages', async () => {
+    const src = zohoPages(100);
+    const odd7 = await collectConnection({ first: 3, fetchPage: src.fetchPage, accept: (n) => n % 7 === 0 });
+    expect(odd7.edges.map((e) => e.node)).toEqual([0, 7, 14]);
+    const capped = await collectConnection({
+      first: 5,
+      fetchPage: zohoPages(100).fetchPage,
+      accept: (n) => n >= 95,
+      maxPages: 3,
+    });
+    expect(capped.edges).toEqual([]);
+    expect(capped.stoppedEarly).toBe(true);
+    expect(capped.pageInfo.hasNextPage).toBe(true);
+    // Resuming scans on from page 3 rather than starting over.
+    expect(decodeCursor(capped.pageInfo.endCursor)).toEqual({ index: '3', skip: 0 });
+  });
+
+  it('rejects cursors it did not issue and page sizes outside 1..100', () => {
+    expect(() => decodeCursor('bm9wZQ')).toThrow(InvalidCursorError);
+    expect(() => decodeCursor(encodeCursor({ index: 'x', skip: 2 }) + 'A')).toThrow(InvalidCursorError);
+    expect(checkPageSize(undefined)).toBe(10);
+    expect(checkPageSize(100)).toBe(100);
+    expect(() => checkPageSize(101)).toThrow(InvalidPageSizeError);
+    expect(() => checkPageSize(0)).toThrow(InvalidPageSizeError);
+  });
+});
