@@ -8,11 +8,11 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { pino, type Logger } from 'pino';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
-import type { ZohoClient, ZohoRequester } from '../zoho/index.ts';
+import { ZohoError, type ZohoClient, type ZohoRequester } from '../zoho/index.ts';
 import { createLoaders } from '../loaders/index.ts';
 import { OrgCache } from '../loaders/org-cache.ts';
 import type { GatewayContext } from './context.ts';
-import { formatError } from './errors.ts';
+import { formatError, gatewayError } from './errors.ts';
 import { buildGatewaySchema } from './schema.ts';
 
 export interface GatewayOptions {
@@ -72,8 +72,16 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
 
   await app.register(fastifyApollo(apollo), {
     context: async (request) => {
-      const zoho: ZohoRequester =
-        opts.zoho.mode === 'passthrough' ? opts.zoho.forCaller(request.headers.authorization) : opts.zoho;
+      let zoho: ZohoRequester;
+      try {
+        // The caller's own token in pass-through mode; the gateway's credentials otherwise.
+        zoho = opts.zoho.requesterFor(request.headers.authorization);
+      } catch (e) {
+        if (e instanceof ZohoError) {
+          throw gatewayError('UNAUTHENTICATED', e.message, { http: { status: 401 } });
+        }
+        throw e;
+      }
       return {
         requestId: (request.headers['x-request-id'] as string | undefined) ?? randomUUID(),
         zoho,

@@ -52,11 +52,13 @@ export type Contact = {
    * calls. `first` defaults to 10 and is capped at 100; a larger value is an input error.
    */
   emails: EmailConnection;
+  /** The contact's first name. */
   firstName?: Maybe<Scalars['String']['output']>;
   /** The full name, as Zoho composes it from first and last name. */
   fullName?: Maybe<Scalars['String']['output']>;
   /** The Zoho record id (digits). */
   id: Scalars['ID']['output'];
+  /** The contact's last name. */
   lastName?: Maybe<Scalars['String']['output']>;
   /** The CRM user who owns the contact record. */
   owner?: Maybe<ZohoUser>;
@@ -136,6 +138,7 @@ export type DealStageCategory =
  */
 export type Email = {
   __typename?: 'Email';
+  /** The copied recipients; empty when there are none. */
   cc: Array<EmailAddress>;
   /** The contact whose timeline holds this email. For an email listed under a deal, the deal's primary contact; null when the deal has none. */
   contact?: Maybe<Contact>;
@@ -148,7 +151,9 @@ export type Email = {
   direction: EmailDirection;
   /** Zia's reading of the sender's emotion (for example `gratitude`), when Zoho has one. */
   emotion?: Maybe<Scalars['String']['output']>;
+  /** The sender. */
   from?: Maybe<EmailAddress>;
+  /** Whether the email has attachments. */
   hasAttachment?: Maybe<Scalars['Boolean']['output']>;
   /**
    * A globally unique, opaque id that encodes the contact and the message, so that Apollo Client
@@ -175,15 +180,18 @@ export type Email = {
   sentAt?: Maybe<Scalars['DateTime']['output']>;
   /** Zia's reading of the email's tone, when Zoho has one. */
   sentiment?: Maybe<EmailSentiment>;
+  /** The subject line. */
   subject?: Maybe<Scalars['String']['output']>;
   /** Zia's one-line summary of the email, when Zoho has one. */
   summary?: Maybe<Scalars['String']['output']>;
+  /** The recipients. */
   to: Array<EmailAddress>;
 };
 
 /** A sender or recipient. */
 export type EmailAddress = {
   __typename?: 'EmailAddress';
+  /** The address itself. */
   email?: Maybe<Scalars['String']['output']>;
   /** The display name, when the header had one. */
   name?: Maybe<Scalars['String']['output']>;
@@ -192,9 +200,11 @@ export type EmailAddress = {
 /** A page of emails, newest first (Relay connection). */
 export type EmailConnection = {
   __typename?: 'EmailConnection';
+  /** The emails with their cursors. */
   edges: Array<EmailEdge>;
   /** The emails of `edges`, without cursors. */
   nodes: Array<Email>;
+  /** Where this page ends, and whether more follow. */
   pageInfo: PageInfo;
 };
 
@@ -210,16 +220,23 @@ export type EmailEdge = {
   __typename?: 'EmailEdge';
   /** Pass as `after` to continue after this email. */
   cursor: Scalars['String']['output'];
+  /** The email. */
   node: Email;
 };
 
 /** Zia's classification of what an email asks for. */
 export type EmailIntent =
+  /** The sender complains. */
   | 'COMPLAINTS'
+  /** None of the above. */
   | 'OTHERS'
+  /** The sender wants to buy. */
   | 'PURCHASE'
+  /** The sender asks a question. */
   | 'QUERY'
+  /** The sender asks for something to be done. */
   | 'REQUEST'
+  /** Zia considers the email spam. */
   | 'SPAM';
 
 /** The outcome of a bulk link or unlink: one result per input email, in input order. */
@@ -227,6 +244,7 @@ export type EmailLinkPayload = {
   __typename?: 'EmailLinkPayload';
   /** How many results are `FAILED`. */
   failedCount: Scalars['Int']['output'];
+  /** One result per input email, in input order (duplicates included). */
   results: Array<EmailLinkResult>;
   /** How many results are `SUCCEEDED`. */
   succeededCount: Scalars['Int']['output'];
@@ -248,6 +266,7 @@ export type EmailLinkResult = {
   error?: Maybe<ItemError>;
   /** The `messageId` of the input item, echoed. */
   messageId: Scalars['ID']['output'];
+  /** Whether this email ended up as asked. */
   status: ItemStatus;
 };
 
@@ -277,8 +296,11 @@ export type EmailRefInput = {
 
 /** Zia's classification of an email's tone. */
 export type EmailSentiment =
+  /** A negative tone. */
   | 'NEGATIVE'
+  /** A neutral tone. */
   | 'NEUTRAL'
+  /** A positive tone. */
   | 'POSITIVE';
 
 /**
@@ -287,9 +309,11 @@ export type EmailSentiment =
  */
 export type ItemError = {
   __typename?: 'ItemError';
+  /** A stable, machine-readable code. */
   code: ItemErrorCode;
   /** The path of the offending input field, for example `emails[3].messageId`. */
   field?: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
   message: Scalars['String']['output'];
   /** Zoho's error code (for example `INVALID_DATA`), when the error came from Zoho. */
   vendorCode?: Maybe<Scalars['String']['output']>;
@@ -320,9 +344,12 @@ export type ItemErrorCode =
 
 /** Whether one item of a bulk operation succeeded. */
 export type ItemStatus =
+  /** The email was left as it was; see `error`. */
   | 'FAILED'
+  /** The email ended up as asked. */
   | 'SUCCEEDED';
 
+/** Which emails to link, and to which deal. */
 export type LinkEmailsToDealInput = {
   /** The deal to link the emails to. It must be related to each email's contact. */
   dealId: Scalars['ID']['input'];
@@ -408,6 +435,7 @@ export type QueryDealsArgs = {
   ids: Array<Scalars['ID']['input']>;
 };
 
+/** Which emails to unlink. */
 export type UnlinkEmailsFromDealInput = {
   /** The emails to unlink: 1 to 500. */
   emails: Array<EmailRefInput>;
