@@ -3,19 +3,10 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../support/gateway.ts';
+import { LINK_MUTATION, LINK_ROUTE as LINK, UNLINK_ROUTE as UNLINK } from '../support/operations.ts';
 import { contactsWithEmails, linkedDealOf } from '../support/fixtures.ts';
 
-const LINK = 'POST /crm/v8/Contacts/{id}/Emails/actions/link_record';
-const UNLINK = 'DELETE /crm/v8/Contacts/{id}/Emails/actions/link_record';
 
-const LINK_MUTATION = /* GraphQL */ `
-  mutation Link($input: LinkEmailsToDealInput!) {
-    linkEmailsToDeal(input: $input) {
-      totalCount succeededCount failedCount
-      results { contactId messageId status error { code message vendorCode field } email { id linkedDeal { id name } } }
-    }
-  }
-`;
 
 let stack: Stack;
 beforeAll(async () => {

@@ -4,27 +4,11 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../support/gateway.ts';
+import { LINK_MUTATION, LINK_ROUTE as LINK, UNLINK_MUTATION } from '../support/operations.ts';
 import { contactsWithEmails, linkedDealOf, unrelatedDeal, type ContactFixture } from '../support/fixtures.ts';
 
-const LINK = 'POST /crm/v8/Contacts/{id}/Emails/actions/link_record';
 const GET_EMAIL = 'GET /crm/v8/Contacts/{id}/Emails/{message_id}';
 
-const LINK_MUTATION = /* GraphQL */ `
-  mutation Link($input: LinkEmailsToDealInput!) {
-    linkEmailsToDeal(input: $input) {
-      totalCount succeededCount failedCount
-      results { contactId messageId status error { code message vendorCode field } email { id linkedDeal { id name } } }
-    }
-  }
-`;
-const UNLINK_MUTATION = /* GraphQL */ `
-  mutation Unlink($input: UnlinkEmailsFromDealInput!) {
-    unlinkEmailsFromDeal(input: $input) {
-      totalCount succeededCount failedCount
-      results { contactId messageId status error { code message vendorCode field } email { linkedDeal { id } } }
-    }
-  }
-`;
 
 let stack: Stack;
 let c: ContactFixture;
