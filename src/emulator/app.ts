@@ -79,13 +79,22 @@ function registerTokenStage(app: FastifyInstance, ctx: EmulatorContext): void {
 
 // ---------------------------------------------------------------- bodies and errors
 function registerBodyParsing(app: FastifyInstance): void {
-  // JSON only: any other content type on /crm is 415 in Zoho's envelope. An empty JSON body is
-  // "no body" (DELETE and GET callers often send the header anyway).
+  // JSON, and the url-encoded type: Zoho's own curl examples post a JSON file with `-d`, which
+  // curl labels application/x-www-form-urlencoded, and Zoho reads it as JSON. A url-encoded body
+  // that is not JSON is a form (the token endpoint's refresh-token grant). Any other content type
+  // is 415 in Zoho's envelope (the token endpoint adds multipart in its own scope). An empty body
+  // is "no body" (DELETE and GET callers often send the header anyway).
   app.removeAllContentTypeParsers();
   const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (req, body, done) => {
     if (typeof body === 'string' && body.trim() === '') return done(null, undefined);
     return parseJson(req, body as string, done);
+  });
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (req, body, done) => {
+    const text = typeof body === 'string' ? body.trim() : '';
+    if (text === '') return done(null, undefined);
+    if (text.startsWith('{') || text.startsWith('[')) return parseJson(req, text, done);
+    return done(null, Object.fromEntries(new URLSearchParams(text)));
   });
 }
 

@@ -26,9 +26,16 @@ describe('bad input', () => {
   });
 
   it('answers a wrong content type with 415', async () => {
-    const res = await emu.api('POST', LINK, { body: 'Emails=1', contentType: 'application/x-www-form-urlencoded' });
+    const res = await emu.api('POST', LINK, { body: '<Emails/>', contentType: 'application/xml' });
     expect(res.status).toBe(415);
     expectEnvelope(res, 'INVALID_DATA');
+  });
+
+  it("reads JSON sent as curl -d sends it (url-encoded type), as in Zoho's own curl examples", async () => {
+    const res = await emu.api('POST', LINK, { body: JSON.stringify({ Emails: [] }), contentType: 'application/x-www-form-urlencoded' });
+    // Parsed as JSON: an empty Emails array is the spec's top-level MANDATORY_NOT_FOUND, not a 415.
+    expect(res.status).toBe(400);
+    expectEnvelope(res, 'MANDATORY_NOT_FOUND');
   });
 
   it('answers an oversized body with 413', async () => {

@@ -31,6 +31,12 @@ describe('the fault registry', () => {
     expect(outcomes).toEqual(['reset', 'ok', 'reset', 'ok']);
   });
 
+  it('names a route by its template, whatever form it is given in', () => {
+    const faults = new FaultRegistry();
+    faults.add({ route: 'get /crm/v8/Contacts/5843104000005878180/Emails?type=user_emails', count: 1 });
+    expect(faults.draw('GET /crm/v8/Contacts/{id}/Emails')).not.toBeNull();
+  });
+
   it('clears every fault', () => {
     const faults = new FaultRegistry();
     faults.add({ rate: 1 });

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import type { ZohoErrorBody, ZohoTokenError } from '../../wire/index.ts';
+import { routeKeyOf } from './route-key.ts';
 
 export type FaultMode = 'status' | 'timeout' | 'reset';
 export type FaultPhase = 'before' | 'after';
@@ -111,11 +112,15 @@ export class FaultRegistry {
   }
 }
 
-/** `"post  /crm/v8/Deals/"` and `"POST /crm/v8/Deals"` name the same route. */
+/**
+ * A route as stats name it: `"post /crm/v8/Deals/"`, `"POST /crm/v8/Deals?fields=x"` and
+ * `"POST /crm/v8/Deals"` are one route, and a concrete path (`…/Contacts/123/Emails`) names its
+ * template (`…/Contacts/{id}/Emails`).
+ */
 function normaliseRoute(route: string): string {
   const m = /^\s*([A-Za-z]+)\s+(\S+?)\/?\s*$/.exec(route);
   if (!m) return route.trim();
-  return `${m[1]!.toUpperCase()} ${m[2]!.split('?')[0]}`;
+  return routeKeyOf(m[1]!, m[2]!);
 }
 
 // ---------------------------------------------------------------------------------------------

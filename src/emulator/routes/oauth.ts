@@ -8,7 +8,6 @@
  * unknown client or wrong secret, `invalid_code` for an unknown or foreign refresh token,
  * `unsupported_grant_type` for any other grant.
  */
-import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZohoTokenError, ZohoTokenResponse } from '../../wire/index.ts';
@@ -41,9 +40,9 @@ function grantParams(req: FastifyRequest): Record<string, string> {
 }
 
 export async function registerOAuthRoutes(app: FastifyInstance, ctx: EmulatorContext): Promise<void> {
-  // Encapsulated: form parsers exist for the token endpoint only; /crm takes JSON alone.
+  // Encapsulated: the multipart parser exists for the token endpoint only. (Url-encoded forms
+  // are parsed app-wide, because /crm reads JSON sent under that type: see app.ts.)
   await app.register(async (scope) => {
-    await scope.register(formbody, { bodyLimit: 64 * 1024 });
     await scope.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: 64 * 1024, files: 0, fields: 20 } });
 
     scope.post('/oauth/v2/token', async (req, reply) => {
