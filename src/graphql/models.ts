@@ -4,6 +4,7 @@
  */
 import type { ZohoContact, ZohoDeal, ZohoEmail, ZohoEmailDetail } from '../wire/index.ts';
 import type { EmailParent } from '../domain/ids.ts';
+import type { DealPrediction } from '../domain/prediction.ts';
 
 /** A contact: its id, and its record once loaded. */
 export type ContactModel = { id: string; record?: ZohoContact };
@@ -33,6 +34,10 @@ export type EmailEdgeModel = { cursor: string; node: EmailModel };
 export type EmailConnectionModel = {
   edges: EmailEdgeModel[];
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  /** Zoho pages read to build it. */
+  pagesScanned: number;
+  /** A filtered scan reached its page bound before it had `first` matches. */
+  stoppedEarly: boolean;
 };
 
 export type { ItemErrorModel } from '../domain/item-errors.ts';
@@ -45,3 +50,22 @@ export type EmailLinkResultModel = {
   email: EmailModel | null;
 };
 export type EmailLinkPayloadModel = { results: EmailLinkResultModel[] };
+
+/** A move's result: a link result, plus where the email was and whether it was put back. */
+export type EmailMoveResultModel = EmailLinkResultModel & {
+  previousDealId: string | null;
+  restoreAttempted: boolean;
+  restored: boolean | null;
+};
+export type MoveEmailsToDealPayloadModel = { results: EmailMoveResultModel[] };
+
+export type AssociateEmailPayloadModel = {
+  status: 'SUCCEEDED' | 'FAILED';
+  error: ItemErrorModel | null;
+  alreadyExisted: boolean;
+  email: EmailModel | null;
+};
+
+/** Contact.dealPrediction: the rule's answer over the contact's deal records. */
+export type DealPredictionModel = DealPrediction<DealModel>;
+export type DealPredictionCandidateModel = DealPredictionModel['candidates'][number];

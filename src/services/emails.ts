@@ -9,9 +9,11 @@ import { checkPageSize, collectConnection, InvalidCursorError, InvalidPageSizeEr
 import type { EmailConnectionModel, EmailModel } from '../graphql/models.ts';
 import { badInput } from '../graphql/errors.ts';
 import type { EmailParent } from '../domain/ids.ts';
+import { emailFilterPredicate, InvalidFilterError, MAX_FILTER_PAGES, type EmailFilter } from '../domain/email-filter.ts';
 
 /**
- * A page of the emails listed under `parent`. `contactId` is the contact the emails belong to:
+ * A page of the emails listed under `parent`; with a `filter`, only the matching ones, scanning at
+ * most MAX_FILTER_PAGES Zoho pages per call. `contactId` is the contact the emails belong to:
  * the parent itself for a contact; for a deal, its primary contact (Zoho's deal email list does
  * not say whose timeline an email is on), or null when the deal has none.
  */
@@ -19,13 +21,16 @@ export async function emailConnection(
   loaders: Loaders,
   parent: { module: EmailParentModule; recordId: string },
   contactId: string | null,
-  args: { first?: number | null; after?: string | null; type?: ZohoEmailListType },
+  args: { first?: number | null; after?: string | null; type?: ZohoEmailListType; filter?: EmailFilter | null },
 ): Promise<EmailConnectionModel> {
   let first: number;
+  let accept: ReturnType<typeof emailFilterPredicate>;
   try {
     first = checkPageSize(args.first);
+    accept = emailFilterPredicate(args.filter);
   } catch (e) {
     if (e instanceof InvalidPageSizeError) throw badInput(e.message, { field: 'first' });
+    if (e instanceof InvalidFilterError) throw badInput(e.message, { field: e.field });
     throw e;
   }
   try {
@@ -36,10 +41,13 @@ export async function emailConnection(
         const page = await loaders.emailPages.load({ ...parent, ...(args.type ? { type: args.type } : {}), index });
         return { items: page.emails, more: page.info?.more_records ?? false, nextIndex: page.info?.next_index ?? null };
       },
+      ...(accept ? { accept, maxPages: MAX_FILTER_PAGES } : {}),
     });
     return {
       edges: conn.edges.map((e) => ({ cursor: e.cursor, node: emailFromWire(parent, contactId, e.node) })),
       pageInfo: conn.pageInfo,
+      pagesScanned: conn.pagesRead,
+      stoppedEarly: conn.stoppedEarly,
     };
   } catch (e) {
     if (e instanceof InvalidCursorError) throw badInput(e.message, { field: 'after' });

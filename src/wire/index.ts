@@ -221,10 +221,20 @@ export type ZohoLinkResponse = { Emails: ZohoLinkItemResult[] };
 
 type AssocSchemas = AssociateOas.components['schemas'];
 /**
+ * A sender or recipient of an associated email. Overlay: the OAS requires `user_name`; Zoho's
+ * Node SDK marks it `required_for: none` (json_details.json, associate_email/from and /to), and
+ * an address without a display name has none to send.
+ */
+export type ZohoAssociateAddress = Omit<AssocSchemas['from'], 'user_name'> & { user_name?: string };
+/**
  * The body of one associated email. Overlay: the documentation calls `linked_record` optional
  * (the OAS requires it), and lists `owner`, `cc` and `bcc`.
  */
-export type ZohoAssociateEmail = Omit<AssocSchemas['associate_email'], 'linked_record'> & {
+export type ZohoAssociateEmail = Omit<AssocSchemas['associate_email'], 'linked_record' | 'from' | 'to' | 'cc' | 'bcc'> & {
+  from: ZohoAssociateAddress;
+  to: ZohoAssociateAddress[];
+  cc?: ZohoAssociateAddress[];
+  bcc?: ZohoAssociateAddress[];
   linked_record?: AssocSchemas['linked_record'] & { name?: string };
   owner?: { id: string };
 };

@@ -9,7 +9,7 @@
  *   stack.calls('POST /crm/v8/Contacts/{id}/Emails/actions/link_record')
  */
 import { DEMO_CREDENTIALS, type EmulatorConfig } from '../../src/emulator/index.ts';
-import { createZohoClient, type ZohoClient, type ZohoConfigInput } from '../../src/zoho/index.ts';
+import { createZohoClient, type ZohoClient, type ZohoClientOptions, type ZohoConfigInput } from '../../src/zoho/index.ts';
 import { startGateway, type StartedGateway, type GatewayOptions } from '../../src/graphql/server.ts';
 import { startTestEmulator, type TestEmulator } from './emulator.ts';
 
@@ -34,7 +34,13 @@ export interface Stack {
 }
 
 export async function startStack(
-  opts: { emulator?: Partial<EmulatorConfig>; zoho?: ZohoConfigInput; gateway?: Partial<GatewayOptions> } = {},
+  opts: {
+    emulator?: Partial<EmulatorConfig>;
+    zoho?: ZohoConfigInput;
+    /** Client options, such as hooks that watch each Zoho call as it completes. */
+    client?: ZohoClientOptions;
+    gateway?: Partial<GatewayOptions>;
+  } = {},
 ): Promise<Stack> {
   const emulator = await startTestEmulator(opts.emulator ? { config: opts.emulator } : {});
   const zoho = createZohoClient({
@@ -46,7 +52,7 @@ export async function startStack(
     refreshToken: DEMO_CREDENTIALS.refreshToken,
     retry: { initialDelayMs: 5, maxDelayMs: 50, maxTotalMs: 2_000 },
     ...opts.zoho,
-  });
+  }, opts.client);
   const gateway = await startGateway({ zoho, ...opts.gateway, port: 0, host: '127.0.0.1' });
 
   const gql = async <T,>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {

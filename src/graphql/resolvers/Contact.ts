@@ -3,6 +3,7 @@ import type { ContactModel } from '../models.ts';
 import type { GatewayContext } from '../context.ts';
 import type { ZohoContact } from '../../wire/index.ts';
 import { emailConnection } from '../../services/emails.ts';
+import { dealPrediction } from '../../services/prediction.ts';
 import { isZohoMessageId } from '../../domain/ids.ts';
 import { badInput } from '../errors.ts';
 import { emailListType } from './enums.ts';
@@ -36,10 +37,12 @@ export const Contact: ContactResolvers = {
       first: args.first,
       after: args.after,
       ...(args.type ? { type: emailListType(args.type) } : {}),
+      filter: args.filter ?? null,
     }),
   email: async (c, { messageId }, { loaders }) => {
     if (!isZohoMessageId(messageId)) throw badInput('messageId is not a Zoho message id (letters and digits).', { field: 'messageId' });
     const wire = await loaders.emailDetails.load({ module: 'Contacts', recordId: c.id, messageId });
     return wire ? { parent: { module: 'Contacts', recordId: c.id }, contactId: c.id, messageId, wire } : null;
   },
+  dealPrediction: (c, _, ctx) => dealPrediction(ctx, c.id),
 };

@@ -1,7 +1,12 @@
 import type { EmailLinkPayloadResolvers } from '../generated/resolvers-types.ts';
 
-export const EmailLinkPayload: EmailLinkPayloadResolvers = {
-  totalCount: (p) => p.results.length,
-  succeededCount: (p) => p.results.filter((r) => r.status === 'SUCCEEDED').length,
-  failedCount: (p) => p.results.filter((r) => r.status === 'FAILED').length,
+type WithResults = { results: ReadonlyArray<{ status: 'SUCCEEDED' | 'FAILED' }> };
+
+/** The counts every bulk payload carries, from its results. */
+export const resultCounts = {
+  totalCount: (p: WithResults) => p.results.length,
+  succeededCount: (p: WithResults) => p.results.filter((r) => r.status === 'SUCCEEDED').length,
+  failedCount: (p: WithResults) => p.results.filter((r) => r.status === 'FAILED').length,
 };
+
+export const EmailLinkPayload: EmailLinkPayloadResolvers = { ...resultCounts };

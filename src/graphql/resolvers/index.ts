@@ -8,5 +8,18 @@ import { Email } from './Email.ts';
 import { EmailAddress } from './EmailAddress.ts';
 import { EmailConnection } from './EmailConnection.ts';
 import { EmailLinkPayload } from './EmailLinkPayload.ts';
+import { MoveEmailsToDealPayload } from './MoveEmailsToDealPayload.ts';
+import { DealPredictionCandidate } from './DealPredictionCandidate.ts';
 
-export const resolvers: Resolvers = { Query, Mutation, Contact, Deal, Email, EmailAddress, EmailConnection, EmailLinkPayload };
+export const resolvers: Resolvers = {
+  Query,
+  Mutation,
+  Contact,
+  Deal,
+  Email,
+  EmailAddress,
+  EmailConnection,
+  EmailLinkPayload,
+  MoveEmailsToDealPayload,
+  DealPredictionCandidate,
+};

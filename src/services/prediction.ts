@@ -1,0 +1,25 @@
+/**
+ * Contact.dealPrediction: the contact's deals (one related-list call, shared with Contact.deals
+ * through the request's loader) and the org's cached stage metadata, through the pure rule.
+ */
+import type { ZohoRequester } from '../zoho/index.ts';
+import type { Loaders } from '../loaders/index.ts';
+import type { OrgCache } from '../loaders/org-cache.ts';
+import { predictDeal } from '../domain/prediction.ts';
+import type { DealModel, DealPredictionModel } from '../graphql/models.ts';
+
+export async function dealPrediction(
+  ctx: { zoho: ZohoRequester; loaders: Loaders; orgCache: OrgCache },
+  contactId: string,
+): Promise<DealPredictionModel> {
+  const [deals, categories] = await Promise.all([ctx.loaders.contactDeals.load(contactId), ctx.orgCache.stageCategories(ctx.zoho)]);
+  const models: DealModel[] = deals.map((d) => {
+    ctx.loaders.deals.prime(d.id, d);
+    return { id: d.id, record: d };
+  });
+  return predictDeal(
+    models,
+    (m) => ({ id: m.id, stage: m.record?.Stage ?? null, modifiedTime: m.record?.Modified_Time ?? null }),
+    categories,
+  );
+}
