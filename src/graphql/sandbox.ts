@@ -1,0 +1,200 @@
+/**
+ * The landing page at /graphql (Apollo Sandbox, embedded) and schema introspection: on in
+ * development, off in production unless configuration turns them on.
+ *
+ * Sandbox's bundle loads from Apollo's CDN; the page itself is ours. Embedded Sandbox sends its
+ * operations from this page's origin as `POST` with `content-type: application/json`, which
+ * Apollo Server's CSRF prevention (left on) accepts: a JSON request always needs a CORS
+ * preflight, which a cross-site form or <img> cannot get.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { CallerAuthSettings } from '../config.ts';
+import type { ZohoAuthMode } from '../zoho/index.ts';
+
+export interface SandboxSettings {
+  /** Apollo Sandbox for browsers that open /graphql. */
+  landingPage: boolean;
+  /**
+   * `__schema` / `__type` queries, which Sandbox needs to show the schema. Federation's
+   * `_service { sdl }` is an ordinary field and stays available either way, so routers and
+   * `IntrospectAndCompose` work in production with introspection off.
+   */
+  introspection: boolean;
+}
+
+/** Variables that turn the landing page and introspection on or off, whatever NODE_ENV says. */
+export const SANDBOX_ENV = { landingPage: 'GATEWAY_LANDING_PAGE', introspection: 'GATEWAY_INTROSPECTION' } as const;
+
+function flag(env: Record<string, string | undefined>, name: string): boolean | undefined {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return undefined;
+  if (['true', '1', 'yes', 'on'].includes(raw)) return true;
+  if (['false', '0', 'no', 'off'].includes(raw)) return false;
+  throw new Error(`${name} must be true or false (got "${env[name]}").`);
+}
+
+/**
+ * Development (any NODE_ENV but `production`): both on. Production: both off, unless
+ * GATEWAY_LANDING_PAGE=true / GATEWAY_INTROSPECTION=true. Each variable, when set, wins.
+ * Throws, naming the variable, on a value that is not a boolean.
+ */
+export function sandboxSettingsFromEnv(env: Record<string, string | undefined> = process.env): SandboxSettings {
+  const production = env.NODE_ENV === 'production';
+  return {
+    landingPage: flag(env, SANDBOX_ENV.landingPage) ?? !production,
+    introspection: flag(env, SANDBOX_ENV.introspection) ?? !production,
+  };
+}
+
+/**
+ * Example operations, ready to run in Sandbox against the demo org (the embedded emulator):
+ * `SANDBOX_VARIABLES` holds the Kaizen #229 article's contact, deals and email, which the demo
+ * org reproduces. Against a real org, replace the ids.
+ */
+export const SANDBOX_DOCUMENT = `# Example operations: pick one and press Run. The variables (below) are the demo org's
+# records from Zoho's Kaizen #229 article; replace them with ids from your org.
+
+# A contact's emails, newest first, with the deal each one is linked to.
+query ContactEmailsWithDeals($contactId: ID!) {
+  contact(id: $contactId) {
+    fullName
+    emails(first: 10) {
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        messageId
+        subject
+        direction
+        sentAt
+        owner { id name }
+        linkedDeal { id name stage stageCategory }
+      }
+    }
+  }
+}
+
+# The contact's emails that sit on no deal (one Zoho call per 10 emails scanned), and the deal
+# Zoho's prediction would pick for the next one.
+query UnlinkedEmails($contactId: ID!) {
+  contact(id: $contactId) {
+    fullName
+    emails(first: 10, filter: { linked: false }) {
+      pagesScanned
+      stoppedEarly
+      pageInfo { hasNextPage endCursor }
+      nodes { messageId subject sentAt owner { id } }
+    }
+    dealPrediction { reason deal { id name } }
+  }
+}
+
+# Links emails to a deal: one result per email, in input order.
+mutation LinkEmails($dealId: ID!, $emails: [EmailRefInput!]!) {
+  linkEmailsToDeal(input: { dealId: $dealId, emails: $emails }) {
+    succeededCount
+    failedCount
+    results {
+      messageId
+      status
+      error { code message vendorCode field }
+      email { linkedDeal { id name } }
+    }
+  }
+}
+
+# Unlinks emails, but only those still on $dealId (others fail with CONFLICT).
+mutation UnlinkEmails($dealId: ID!, $emails: [EmailRefInput!]!) {
+  unlinkEmailsFromDeal(input: { expectedDealId: $dealId, emails: $emails }) {
+    succeededCount
+    failedCount
+    results {
+      messageId
+      status
+      error { code message vendorCode field }
+      email { linkedDeal { id name } }
+    }
+  }
+}
+
+# Moves emails to another deal in one safe call (unlink + link, restored on failure).
+mutation MoveEmails($moveToDealId: ID!, $emails: [EmailRefInput!]!) {
+  moveEmailsToDeal(input: { dealId: $moveToDealId, emails: $emails }) {
+    succeededCount
+    failedCount
+    results {
+      messageId
+      status
+      previousDealId
+      restoreAttempted
+      restored
+      error { code message vendorCode field }
+      email { linkedDeal { id name } }
+    }
+  }
+}
+`;
+
+/** The article's records (the demo org reproduces them): Rebecca Lindqvist, her email, two of her deals. */
+export const SANDBOX_VARIABLES = {
+  contactId: '5843104000005878180',
+  dealId: '5843104000004382122',
+  moveToDealId: '5843104000004382290',
+  emails: [
+    {
+      contactId: '5843104000005878180',
+      messageId: 'b9c24f3b403f8c3b197f2b8ab967c104d597ab1b968e3b8a59437278f4f26f77',
+    },
+  ],
+} as const;
+
+/**
+ * The headers a caller must send, as placeholders for the person in Sandbox to fill in. They go
+ * in Sandbox's shared (connection) headers, so its own introspection is authenticated too. None
+ * when the gateway is open (the embedded-emulator development mode).
+ */
+export function sandboxHeaders(auth: CallerAuthSettings | undefined, zohoMode: ZohoAuthMode): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (zohoMode === 'passthrough') headers.authorization = 'Zoho-oauthtoken <your Zoho access token>';
+  if (auth && auth.apiKeys.length > 0) headers['x-api-key'] = '<one of GATEWAY_API_KEYS>';
+  else if (auth?.jwt && zohoMode !== 'passthrough') headers.authorization = 'Bearer <a JWT your identity provider issued>';
+  return headers;
+}
+
+export interface SandboxApolloConfig {
+  introspection: boolean;
+  plugins: ApolloServerPlugin[];
+}
+
+/** What ApolloServer's options need for the landing page and introspection. */
+export function sandboxApolloConfig(opts: {
+  settings: SandboxSettings;
+  auth?: CallerAuthSettings | undefined;
+  zohoMode: ZohoAuthMode;
+}): SandboxApolloConfig {
+  const { settings } = opts;
+  if (!settings.landingPage) {
+    // Without this plugin Apollo Server would install its own default page.
+    return { introspection: settings.introspection, plugins: [ApolloServerPluginLandingPageDisabled()] };
+  }
+  return {
+    introspection: settings.introspection,
+    plugins: [
+      ApolloServerPluginLandingPageLocalDefault({
+        document: SANDBOX_DOCUMENT,
+        variables: SANDBOX_VARIABLES,
+        // The Zoho data behind this gateway is the caller's business, not Apollo's.
+        includeCookies: false,
+        embed: {
+          runTelemetry: false,
+          // The endpoint is the page's own URL (/graphql on this server).
+          endpointIsEditable: false,
+          initialState: {
+            pollForSchemaUpdates: true,
+            sharedHeaders: sandboxHeaders(opts.auth, opts.zohoMode),
+          },
+        },
+      }),
+    ],
+  };
+}
