@@ -2,38 +2,54 @@
  * `npm start`: the gateway. With no Zoho settings it first starts the embedded emulator with its
  * demo org, and talks to it exactly as to Zoho: the demo client id, secret and refresh token,
  * through the same refresh-token flow, so token expiry and refresh behave as in production.
+ *
+ * The configuration is validated before anything starts (src/config.ts); a mistake stops the
+ * process with exit code 1 and one line per mistake. SIGTERM and SIGINT stop it gracefully:
+ * readiness turns 503, new requests are refused, operations in flight finish, and after
+ * GATEWAY_SHUTDOWN_TIMEOUT_MS the process exits whatever is left.
  */
-import { loadZohoConfig, createZohoClient, describeConfig } from './zoho/index.ts';
-import { startGateway } from './graphql/server.ts';
+import { GatewayConfigError, loadGatewayConfig, type GatewayConfig } from './config.ts';
+import { createLogger } from './observability/logger.ts';
 
-const ZOHO_SETTINGS = [
-  'ZOHO_API_BASE_URL',
-  'ZOHO_CLIENT_ID',
-  'ZOHO_CLIENT_SECRET',
-  'ZOHO_REFRESH_TOKEN',
-  'ZOHO_ACCESS_TOKEN',
-  'ZOHO_AUTH_MODE',
-] as const;
-
-function portFrom(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) {
-    console.error(`${name} must be a port number (0-65535); got "${raw}".`);
-    process.exit(1);
-  }
-  return n;
+function describeAuth(config: GatewayConfig): string {
+  const { auth, zoho } = config;
+  const ways = [
+    auth.apiKeys.length ? `API keys (${auth.apiKeys.length}; x-api-key${zoho.kind === 'external' && zoho.config.authMode === 'passthrough' ? '' : ' or Authorization: Bearer'})` : null,
+    auth.jwt ? `JWT (${auth.jwt.jwksUrl ? `JWKS ${auth.jwt.jwksUrl}` : 'HMAC secret'})` : null,
+    zoho.kind === 'external' && zoho.config.authMode === 'passthrough' ? "each caller's own Zoho token (Authorization: Zoho-oauthtoken)" : null,
+  ].filter(Boolean);
+  if (ways.length) return `Caller authentication: ${ways.join(' + ')}`;
+  return (
+    'Caller authentication: OFF. Anyone who can reach this address may call the gateway. This is allowed only because ' +
+    `it talks to the emulator and listens on ${config.host} (development). Set GATEWAY_API_KEYS to require a key.`
+  );
 }
 
 async function main(): Promise<void> {
-  const embedded = ZOHO_SETTINGS.every((k) => !process.env[k]);
+  let config: GatewayConfig;
+  try {
+    config = loadGatewayConfig(process.env);
+  } catch (e) {
+    if (e instanceof GatewayConfigError) {
+      console.error(`The gateway did not start. ${e.message}`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const logger = createLogger({ level: config.logLevel });
+
+  // Tracing first, then everything that makes HTTP calls, so the instrumentation sees them.
+  const tracing = config.otel ? await (await import('./observability/tracing.ts')).startTracing({ ...config.otel, logger }) : null;
+  const { createZohoClient, describeConfig, loadZohoConfig } = await import('./zoho/index.ts');
+  const { startGateway } = await import('./graphql/server.ts');
+  const { createTelemetry, zohoClientOptions } = await import('./observability/telemetry.ts');
+
   let emulator: { url: string; close(): Promise<void> } | null = null;
   let zohoConfig;
-  if (embedded) {
+  if (config.zoho.kind === 'embedded') {
     // Imported only here: a gateway talking to real Zoho never loads the emulator.
     const { startEmulator, DEMO_CREDENTIALS } = await import('./emulator/index.ts');
-    emulator = await startEmulator({ port: portFrom('EMULATOR_PORT', 4010) });
+    emulator = await startEmulator({ port: config.zoho.emulatorPort, ...(config.zoho.emulatorDb ? { db: config.zoho.emulatorDb } : {}) });
     zohoConfig = loadZohoConfig(process.env, {
       authMode: 'service',
       apiBaseUrl: emulator.url,
@@ -43,36 +59,63 @@ async function main(): Promise<void> {
       refreshToken: DEMO_CREDENTIALS.refreshToken,
     });
   } else {
-    zohoConfig = loadZohoConfig(process.env);
+    zohoConfig = config.zoho.config;
   }
 
-  const zoho = createZohoClient(zohoConfig);
+  const telemetry = createTelemetry({ readyCacheMs: config.readyCacheMs });
+  const zoho = createZohoClient(zohoConfig, zohoClientOptions(telemetry, zohoConfig, logger));
   const gateway = await startGateway({
     zoho,
-    port: portFrom('PORT', 4000),
-    host: process.env.HOST || '127.0.0.1',
+    port: config.port,
+    host: config.host,
+    logger,
+    auth: config.auth,
+    corsOrigins: config.corsOrigins,
+    limits: config.limits,
+    sandbox: config.sandbox,
+    telemetry,
   });
 
+  const base = gateway.url.replace(/\/graphql$/, '');
   const lines = [
     `GraphQL gateway:  ${gateway.url}  (open it in a browser for Apollo Sandbox)`,
     emulator
       ? `Zoho emulator:    ${emulator.url}  (embedded, demo org; admin API under ${emulator.url}/__emulator)`
       : `Zoho:             ${JSON.stringify(describeConfig(zohoConfig))}`,
+    `Health, metrics:  ${base}/health/live  ${base}/health/ready  ${base}/metrics`,
+    describeAuth(config),
     '',
     'Try this operation in Sandbox:',
     '  query { contact(id: "5843104000005878180") { fullName emails(first: 5) { nodes { subject sentAt linkedDeal { name stage } } } } }',
   ];
   console.log(lines.join('\n'));
+  if (!config.auth.apiKeys.length && !config.auth.jwt && zohoConfig.authMode !== 'passthrough') {
+    logger.warn({ host: config.host }, 'caller authentication is off (development mode: emulator on loopback)');
+  }
+  logger.info({ url: gateway.url, zoho: describeConfig(zohoConfig) }, 'gateway started');
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: stopping`);
-    await gateway.close();
-    zoho.close();
-    await emulator?.close();
-    process.exit(0);
+    logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: refusing new requests, finishing those in flight');
+    const deadline = setTimeout(() => {
+      logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timed out with requests still in flight; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    deadline.unref();
+    try {
+      // The gateway first: its requests in flight may still need Zoho (or the embedded emulator).
+      await gateway.close();
+      zoho.close();
+      await emulator?.close();
+      await tracing?.shutdown();
+      logger.info('stopped');
+      process.exit(0);
+    } catch (e) {
+      logger.error({ err: e }, 'error while shutting down');
+      process.exit(1);
+    }
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));

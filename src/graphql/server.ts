@@ -1,19 +1,33 @@
 /**
- * The gateway's HTTP server: Apollo Server 5 on Fastify, serving the subgraph at /graphql.
+ * The gateway's HTTP server: Apollo Server 5 on Fastify, serving the subgraph at /graphql, with
+ * on the same server: caller authentication, CORS, query limits, /health/live, /health/ready and
+ * /metrics, structured logs with a request id that is also sent to Zoho.
  */
-import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { pino, type Logger } from 'pino';
+import type { GraphQLFormattedError } from 'graphql';
+import type { Logger } from 'pino';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
-import { ZohoError, type ZohoClient, type ZohoRequester } from '../zoho/index.ts';
+import { ZohoError, type ZohoClient, type ZohoRequest, type ZohoRequester } from '../zoho/index.ts';
 import { createLoaders } from '../loaders/index.ts';
 import { OrgCache } from '../loaders/org-cache.ts';
+import { DEFAULT_LIMITS, type CallerAuthSettings, type QueryLimits } from '../config.ts';
+import { createCallerAuth, registerCallerAuth } from '../http/auth.ts';
+import { registerCors } from '../http/cors.ts';
+import { registerHealthRoutes } from '../http/health.ts';
+import { REQUEST_ID_HEADER, requestIdFrom } from '../http/request-id.ts';
+import { createLogger } from '../observability/logger.ts';
+import { createTelemetry, type Telemetry } from '../observability/telemetry.ts';
+import { upstreamTraceparent } from '../observability/tracing.ts';
 import type { GatewayContext } from './context.ts';
 import { formatError, gatewayError } from './errors.ts';
+import { formatQueryLimitError, queryLimitRules, tokenLimitError } from './limits.ts';
 import { buildGatewaySchema } from './schema.ts';
+import { sandboxApolloConfig, sandboxSettingsFromEnv, type SandboxSettings } from './sandbox.ts';
+
+export const GRAPHQL_PATH = '/graphql';
 
 export interface GatewayOptions {
   zoho: ZohoClient;
@@ -22,6 +36,27 @@ export interface GatewayOptions {
   /** Bench only: turns batching and write coalescing off (the `unbatched` variant). */
   batching?: boolean;
   logger?: Logger;
+  /**
+   * Who may call. Absent: nobody needs to authenticate (development, tests), except in
+   * pass-through mode, where every caller sends its own Zoho token. main.ts passes the validated
+   * configuration, which refuses to start open where it must not be.
+   */
+  auth?: CallerAuthSettings;
+  /** Origins allowed by CORS; none by default. */
+  corsOrigins?: readonly string[];
+  /** Query limits; each one defaults to DEFAULT_LIMITS. */
+  limits?: Partial<QueryLimits>;
+  /**
+   * Metrics and Zoho reachability. Give the same object to the client (zohoClientOptions) so that
+   * Zoho calls are counted and readiness needs no probe while traffic flows; without it the
+   * gateway makes its own, which sees GraphQL operations only.
+   */
+  telemetry?: Telemetry;
+  /**
+   * Apollo Sandbox at /graphql and introspection (src/graphql/sandbox.ts). Absent: from NODE_ENV,
+   * GATEWAY_LANDING_PAGE and GATEWAY_INTROSPECTION (on in development, off in production).
+   */
+  sandbox?: SandboxSettings;
 }
 
 /** Logs what formatError hides from clients: unexpected errors, with their stack, server-side only. */
@@ -34,6 +69,11 @@ function logUnexpectedErrors(logger: Logger): ApolloServerPlugin<GatewayContext>
             const code = error.extensions?.code;
             if (code && code !== 'INTERNAL_SERVER_ERROR') continue;
             const original = unwrapResolverError(error);
+            if (original instanceof ZohoError) {
+              // Zoho failing or refusing is not a bug: the client logged the call; one line here.
+              logger.warn({ requestId: contextValue?.requestId, operationName, path: error.path, zoho: { code: original.code, kind: original.kind, status: original.status } }, 'a field failed because of Zoho');
+              continue;
+            }
             logger.error(
               { err: original, requestId: contextValue?.requestId, operationName, path: error.path },
               'unexpected error while executing an operation',
@@ -45,25 +85,96 @@ function logUnexpectedErrors(logger: Logger): ApolloServerPlugin<GatewayContext>
   };
 }
 
+/** Every Zoho call made for this request carries its request id and trace context. */
+function withHeaders(inner: ZohoRequester, headers: Record<string, string>): ZohoRequester {
+  return {
+    mode: inner.mode,
+    request: <T,>(req: ZohoRequest) => inner.request<T>({ ...req, headers: { ...headers, ...req.headers } }),
+    getOrgId: () => inner.getOrgId(),
+    creditsRemaining: () => inner.creditsRemaining(),
+  };
+}
+
 export interface Gateway {
   app: FastifyInstance;
   apollo: ApolloServer<GatewayContext>;
+  telemetry: Telemetry;
+  /** Shutdown has begun: readiness answers 503 from now on. */
+  beginShutdown(): void;
 }
 
 export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  // Quiet by default for embedders and tests; main.ts passes the configured logger.
+  const logger = opts.logger ?? createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    // Our own completion line below replaces Fastify's two lines per request.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    genReqId: requestIdFrom,
+    bodyLimit: 1024 * 1024,
+  });
   const orgCache = opts.orgCache ?? new OrgCache();
   const batch = opts.batching ?? true;
-  const logger = opts.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  const limits: QueryLimits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const telemetry = opts.telemetry ?? createTelemetry({ defaultMetrics: false });
+  const { metrics, reachability } = telemetry;
+  metrics.watchBudget(opts.zoho.budget);
+  metrics.watchCredits(opts.zoho);
+  let stopping = false;
 
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    // While stopping, a finished response also ends its keep-alive connection, so close() is not
+    // left waiting on sockets that clients keep open.
+    if (stopping) reply.header('connection', 'close');
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const path = request.url.split('?')[0];
+    const line = { method: request.method, path, status: reply.statusCode, ms: Math.round(reply.elapsedTime), caller: request.principal?.kind };
+    if (path === GRAPHQL_PATH) request.log.info(line, 'request completed');
+    else request.log.debug(line, 'request completed');
+  });
+
+  await registerCors(app, opts.corsOrigins ?? []);
+  registerCallerAuth(app, createCallerAuth(opts.auth ?? { apiKeys: [], jwt: null }, opts.zoho.mode), {
+    path: GRAPHQL_PATH,
+    onRefused: () => metrics.operations.inc({ operation: 'unknown', type: 'unknown', outcome: 'UNAUTHENTICATED' }),
+  });
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.routeOptions.url !== GRAPHQL_PATH) return;
+    const query = request.method === 'GET' ? (request.query as { query?: unknown } | undefined)?.query : (request.body as { query?: unknown } | undefined)?.query;
+    const refused = tokenLimitError(query, limits.maxTokens);
+    if (!refused) return;
+    metrics.operations.inc({ operation: 'unknown', type: 'unknown', outcome: refused.limitCode });
+    return reply.code(400).send({ errors: [{ message: refused.message, extensions: { code: refused.limitCode, limit: refused.limit } }] });
+  });
+
+  registerHealthRoutes(app, { zoho: opts.zoho, reachability, stopping: () => stopping });
+  metrics.register(app);
+
+  const schema = buildGatewaySchema();
+  const sandbox = sandboxApolloConfig({ settings: opts.sandbox ?? sandboxSettingsFromEnv(), auth: opts.auth, zohoMode: opts.zoho.mode });
+  metrics.instrumentItemMutations(schema);
   const apollo = new ApolloServer<GatewayContext>({
-    schema: buildGatewaySchema(),
-    formatError,
+    schema,
+    formatError: (formatted: GraphQLFormattedError, error: unknown) => {
+      const limit = formatQueryLimitError(error);
+      if (limit) return { ...(formatted.locations ? { locations: formatted.locations } : {}), ...limit };
+      return formatError(formatted, error);
+    },
+    validationRules: queryLimitRules(limits),
+    // graphql-js's own bound, for documents that reach Apollo without the HTTP check above.
+    parseOptions: { maxTokens: limits.maxTokens },
     // Never, in any environment: clients must not see stack traces.
     includeStacktraceInErrorResponses: false,
+    introspection: sandbox.introspection,
     plugins: [
+      ...sandbox.plugins,
       fastifyApolloDrainPlugin(app),
       logUnexpectedErrors(logger),
+      metrics.apolloPlugin(),
       // Inline traces are for Apollo's usage reporting through a router; nothing here consumes them.
       ApolloServerPluginInlineTraceDisabled(),
     ],
@@ -72,29 +183,42 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
 
   await app.register(fastifyApollo(apollo), {
     context: async (request) => {
-      let zoho: ZohoRequester;
+      let requester: ZohoRequester;
       try {
         // The caller's own token in pass-through mode; the gateway's credentials otherwise.
-        zoho = opts.zoho.requesterFor(request.headers.authorization);
+        requester = opts.zoho.requesterFor(request.headers.authorization);
       } catch (e) {
         if (e instanceof ZohoError) {
           throw gatewayError('UNAUTHENTICATED', e.message, { http: { status: 401 } });
         }
         throw e;
       }
+      const traceparent = upstreamTraceparent(request.headers.traceparent);
+      const zoho = withHeaders(requester, { [REQUEST_ID_HEADER]: request.id, ...(traceparent ? { traceparent } : {}) });
       return {
-        requestId: (request.headers['x-request-id'] as string | undefined) ?? randomUUID(),
+        requestId: request.id,
         zoho,
-        loaders: createLoaders(zoho, { batch }),
+        loaders: createLoaders(zoho, { batch, onBatch: metrics.onLoaderBatch }),
         orgCache,
       };
     },
   });
-  return { app, apollo };
+  return {
+    app,
+    apollo,
+    telemetry,
+    beginShutdown: () => {
+      stopping = true;
+    },
+  };
 }
 
 export interface StartedGateway extends Gateway {
   url: string;
+  /**
+   * Stops taking new requests and lets the ones in flight finish (Fastify's close: the listener
+   * closes, idle keep-alive connections are dropped, requests that arrive on busy ones get 503).
+   */
   close(): Promise<void>;
 }
 
@@ -104,12 +228,19 @@ export async function startGateway(opts: GatewayOptions & { port?: number; host?
   await gw.app.listen({ port: opts.port ?? 0, host });
   const address = gw.app.server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/graphql`;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}${GRAPHQL_PATH}`;
   return {
     ...gw,
     url,
     close: async () => {
-      await gw.app.close();
+      gw.beginShutdown();
+      // Connections that turn idle after close() began are not closed by it: sweep them.
+      const sweep = setInterval(() => gw.app.server.closeIdleConnections(), 100);
+      try {
+        await gw.app.close();
+      } finally {
+        clearInterval(sweep);
+      }
     },
   };
 }

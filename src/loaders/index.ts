@@ -49,6 +49,8 @@ export interface LoaderOptions {
    * off to measure the naive one-call-per-field resolver that most teams write first.
    */
   batch: boolean;
+  /** Observability: called with each batch's size (the gateway's metrics). */
+  onBatch?: (loader: keyof Loaders, size: number) => void;
 }
 
 const toError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
@@ -60,6 +62,9 @@ function eachKey<K, V>(load: (key: K) => Promise<V>) {
 
 export function createLoaders(zoho: ZohoRequester, options: LoaderOptions = { batch: true }): Loaders {
   const batch = options.batch;
+  const onBatch = options.onBatch;
+  const seen = <K, V>(loader: keyof Loaders, fn: DataLoader.BatchLoadFn<K, V>): DataLoader.BatchLoadFn<K, V> =>
+    onBatch ? (keys) => (onBatch(loader, keys.length), fn(keys)) : fn;
   const readOpts = <K, V, C = K>(max: number, cacheKeyFn?: (k: K) => C): DataLoader.Options<K, V, C> => ({
     maxBatchSize: batch ? max : 1,
     cache: batch,
@@ -82,27 +87,27 @@ export function createLoaders(zoho: ZohoRequester, options: LoaderOptions = { ba
     };
 
   return {
-    contacts: new DataLoader(records<ZohoContact>('Contacts', CONTACT_FIELDS), readOpts(100)),
-    deals: new DataLoader(records<ZohoDeal>('Deals', DEAL_FIELDS), readOpts(100)),
+    contacts: new DataLoader(seen('contacts', records<ZohoContact>('Contacts', CONTACT_FIELDS)), readOpts(100)),
+    deals: new DataLoader(seen('deals', records<ZohoDeal>('Deals', DEAL_FIELDS)), readOpts(100)),
     contactDeals: new DataLoader(
-      eachKey((contactId: string) => getContactDeals<ZohoDeal>(zoho, contactId, DEAL_FIELDS)),
+      seen('contactDeals', eachKey((contactId: string) => getContactDeals<ZohoDeal>(zoho, contactId, DEAL_FIELDS))),
       readOpts(50),
     ),
     emailPages: new DataLoader(
-      eachKey((k: EmailPageKey) =>
+      seen('emailPages', eachKey((k: EmailPageKey) =>
         listEmails(zoho, { module: k.module, recordId: k.recordId, ...(k.type ? { type: k.type } : {}), ...(k.index ? { index: k.index } : {}) }),
-      ),
+      )),
       readOpts(50, (k) => `${k.module}/${k.recordId}/${k.type ?? ''}/${k.index ?? ''}`),
     ),
     emailDetails: new DataLoader(
-      eachKey((k: EmailDetailKey) => getEmail(zoho, k)),
+      seen('emailDetails', eachKey((k: EmailDetailKey) => getEmail(zoho, k))),
       readOpts(50, (k) => `${k.module}/${k.recordId}/${k.messageId}`),
     ),
-    links: new DataLoader(linkBatch(zoho), {
+    links: new DataLoader(seen('links', linkBatch(zoho)), {
       cache: false,
       maxBatchSize: batch ? Infinity : 1,
     }),
-    unlinks: new DataLoader(unlinkBatch(zoho), {
+    unlinks: new DataLoader(seen('unlinks', unlinkBatch(zoho)), {
       cache: false,
       maxBatchSize: batch ? Infinity : 1,
     }),

@@ -33,7 +33,7 @@ export {
 } from './errors.ts';
 export { InMemoryConcurrencyBudget, createInMemoryBudget, type ConcurrencyBudget, type BudgetSnapshot } from './budget.ts';
 export * from './limits.ts';
-export { Secret, tokenFingerprint } from './secret.ts';
+export { Secret, tokenFingerprint, scrubText } from './secret.ts';
 export { parseCallerAuthorization } from './auth/passthrough.ts';
 export type {
   ZohoRequester,

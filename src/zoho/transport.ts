@@ -100,6 +100,12 @@ function fillRoute(route: string, params: Record<string, string> | undefined): s
   });
 }
 
+/** A call's extra headers, minus any that would override what the client itself sets. */
+function extraHeaders(h: ZohoRequest['headers']): Record<string, string> {
+  if (!h) return {};
+  return Object.fromEntries(Object.entries(h).filter(([k]) => !/^(authorization|content-type|content-length|host)$/i.test(k)));
+}
+
 function queryString(q: ZohoRequest['query']): string {
   if (!q) return '';
   const parts: string[] = [];
@@ -145,6 +151,8 @@ class Requester implements ZohoRequester {
     const call: ZohoCall = { method: req.method, route: `${API_PREFIX}${req.route}` };
     const path = `${API_PREFIX}${fillRoute(req.route, req.params)}${queryString(req.query)}`;
     const idempotent = req.idempotent ?? (req.method === 'GET' || req.method === 'DELETE');
+    // The gateway's request id, when the caller passed one upstream: ties these log lines to it.
+    const requestId = req.headers?.['x-request-id'];
     const timeoutMs = req.timeoutMs ?? config.timeoutMs;
     const started = performance.now();
     let attempts = 0;
@@ -165,6 +173,7 @@ class Requester implements ZohoRequester {
             method: req.method,
             url: `${base}${path}`,
             headers: {
+              ...extraHeaders(req.headers),
               Authorization: `Zoho-oauthtoken ${token}`,
               ...(req.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
             },
@@ -205,7 +214,7 @@ class Requester implements ZohoRequester {
           creditsRemaining: this.#state.creditsRemaining,
           mode: this.mode,
         });
-        logger?.debug({ method: req.method, route: call.route, status, durationMs: Math.round(durationMs), attempt, errorCode }, 'zoho call');
+        logger?.debug({ requestId, method: req.method, route: call.route, status, durationMs: Math.round(durationMs), attempt, errorCode }, 'zoho call');
         return outcome;
       });
     };
@@ -240,7 +249,7 @@ class Requester implements ZohoRequester {
       const err = e instanceof ZohoError ? e : networkError(e, call, timeoutMs);
       err.attempts = attempts;
       logger?.warn(
-        { method: req.method, route: call.route, status: err.status, code: err.code, kind: err.kind, attempts },
+        { requestId, method: req.method, route: call.route, status: err.status, code: err.code, kind: err.kind, attempts },
         'zoho call failed',
       );
       throw err;

@@ -28,6 +28,11 @@ export interface ZohoRequest {
   acceptStatus?: readonly number[];
   /** Overrides the client's per-call timeout. */
   timeoutMs?: number;
+  /**
+   * Extra headers for this call, such as `x-request-id` and `traceparent` so one id follows a
+   * request upstream. They never override Authorization or Content-Type.
+   */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export interface ZohoResponse<T = unknown> {

@@ -1,0 +1,298 @@
+/**
+ * The gateway's settings, read once at start from the environment and validated with zod. Every
+ * mistake gets one line naming the variable and what to set, and the process stops before it
+ * listens: a gateway that holds a company's CRM credentials must not start half-configured.
+ *
+ * The ZOHO_* variables are read by the client's own loader (src/zoho/config.ts), so there is one
+ * reading of them; its errors are reported here alongside ours.
+ */
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import { loadZohoConfig, ZohoConfigError, type ZohoConfig } from './zoho/index.ts';
+import { sandboxSettingsFromEnv, type SandboxSettings } from './graphql/sandbox.ts';
+
+/** The ZOHO_* variables whose presence means "not the embedded emulator". */
+export const ZOHO_SETTINGS = [
+  'ZOHO_API_BASE_URL',
+  'ZOHO_CLIENT_ID',
+  'ZOHO_CLIENT_SECRET',
+  'ZOHO_REFRESH_TOKEN',
+  'ZOHO_ACCESS_TOKEN',
+  'ZOHO_AUTH_MODE',
+] as const;
+
+export interface QueryLimits {
+  /** Deepest selection nesting (introspection is exempt). */
+  maxDepth: number;
+  maxAliases: number;
+  /** Lexical tokens in one document. */
+  maxTokens: number;
+  /** graphql-armor's cost: objects 2, scalars 1, times 1.5 per level of depth. */
+  maxCost: number;
+  maxDirectives: number;
+}
+
+export const DEFAULT_LIMITS: QueryLimits = {
+  maxDepth: 12,
+  maxAliases: 30,
+  maxTokens: 5_000,
+  maxCost: 20_000,
+  maxDirectives: 50,
+};
+
+export interface JwtSettings {
+  /** HMAC secret (HS256/384/512); exclusive with jwksUrl. */
+  secret: string | null;
+  jwksUrl: string | null;
+  issuer: string | null;
+  audience: string | null;
+}
+
+export interface CallerAuthSettings {
+  apiKeys: string[];
+  jwt: JwtSettings | null;
+}
+
+export type ZohoTarget = { kind: 'embedded'; emulatorPort: number; emulatorDb: string | null } | { kind: 'external'; config: ZohoConfig };
+
+export interface GatewayConfig {
+  nodeEnv: string;
+  port: number;
+  host: string;
+  logLevel: string;
+  zoho: ZohoTarget;
+  auth: CallerAuthSettings;
+  /** Origins allowed by CORS; empty means no cross-origin browser access; ['*'] means any. */
+  corsOrigins: string[];
+  readyCacheMs: number;
+  shutdownTimeoutMs: number;
+  limits: QueryLimits;
+  otel: { endpoint: string; serviceName: string } | null;
+  /** Apollo Sandbox at /graphql and introspection: on in development, off in production. */
+  sandbox: SandboxSettings;
+  /** Why caller authentication is (or is not) required: printed at start. */
+  authRequirement: AuthRequirement;
+}
+
+export interface AuthRequirement {
+  required: boolean;
+  /** The reasons it is required, in words, e.g. "it holds real Zoho credentials (service mode)". */
+  reasons: string[];
+  configured: boolean;
+}
+
+export class GatewayConfigError extends Error {
+  override name = 'GatewayConfigError';
+  constructor(readonly problems: string[]) {
+    super(`The gateway's configuration has ${problems.length === 1 ? 'a mistake' : `${problems.length} mistakes`}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const opt = <T extends z.ZodTypeAny>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
+
+const intVar = (min: number, max: number, what: string) =>
+  z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ invalid_type_error: `must be ${what}` })
+      .refine((n) => Number.isInteger(n) && n >= min && n <= max, `must be ${what}`)
+      .optional(),
+  );
+
+const port = intVar(0, 65_535, 'a port number (0-65535)');
+const positive = (what = 'a positive whole number') => intVar(1, Number.MAX_SAFE_INTEGER, what);
+
+const csv = (v: string | undefined): string[] =>
+  (v ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((s) => {
+    try {
+      const u = new URL(s);
+      return u.protocol === 'http:' || u.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL');
+
+const BOOLEAN = /^\s*(true|false|1|0|yes|no|on|off)\s*$/i;
+
+const env = z.object({
+  NODE_ENV: opt(z.string()),
+  PORT: port,
+  HOST: opt(z.string().trim().min(1)),
+  EMULATOR_PORT: port,
+  EMULATOR_DB: opt(z.string()),
+  LOG_LEVEL: opt(
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      errorMap: () => ({ message: 'must be one of fatal, error, warn, info, debug, trace, silent' }),
+    }),
+  ),
+  GATEWAY_API_KEYS: opt(
+    z
+      .string()
+      .transform(csv)
+      .refine((keys) => keys.every((k) => k.length >= 16), 'each key must be at least 16 characters (use random keys, e.g. `openssl rand -hex 24`)')
+      .refine((keys) => keys.every((k) => /^[\x21-\x7e]+$/.test(k)), 'keys must be printable ASCII without spaces'),
+  ),
+  GATEWAY_JWT_SECRET: opt(z.string().min(32, 'must be at least 32 characters (an HMAC key for HS256/384/512)')),
+  GATEWAY_JWKS_URL: opt(httpUrl),
+  GATEWAY_JWT_ISSUER: opt(z.string().trim()),
+  GATEWAY_JWT_AUDIENCE: opt(z.string().trim()),
+  GATEWAY_CORS_ORIGINS: opt(
+    z
+      .string()
+      .transform(csv)
+      .superRefine((origins, ctx) => {
+        for (const o of origins) {
+          if (o === '*') continue;
+          let ok = false;
+          try {
+            const u = new URL(o);
+            ok = (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === o.replace(/\/$/, '');
+          } catch {
+            ok = false;
+          }
+          if (!ok) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${o}" is not an origin like https://app.example.com (scheme, host, optional port; no path)` });
+        }
+      }),
+  ),
+  GATEWAY_READY_CACHE_MS: positive(),
+  GATEWAY_SHUTDOWN_TIMEOUT_MS: positive(),
+  GATEWAY_MAX_DEPTH: positive(),
+  GATEWAY_MAX_ALIASES: intVar(0, 10_000, 'a whole number from 0 to 10000'),
+  GATEWAY_MAX_TOKENS: positive(),
+  GATEWAY_MAX_COST: positive(),
+  GATEWAY_MAX_DIRECTIVES: intVar(0, 10_000, 'a whole number from 0 to 10000'),
+  // Read by src/graphql/sandbox.ts; checked here so a typo is reported with the rest.
+  GATEWAY_LANDING_PAGE: opt(z.string().refine((v) => BOOLEAN.test(v), 'must be true or false')),
+  GATEWAY_INTROSPECTION: opt(z.string().refine((v) => BOOLEAN.test(v), 'must be true or false')),
+  // Read by the client's loader, which falls back to its default on a non-number: checked here.
+  ZOHO_CONCURRENCY: positive(),
+  ZOHO_TIMEOUT_MS: positive(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: opt(httpUrl),
+  OTEL_SERVICE_NAME: opt(z.string().trim()),
+});
+
+/** Every variable the gateway reads (.env.example documents each; a test checks). */
+export const GATEWAY_ENV_VARS: readonly string[] = [...new Set([...Object.keys(env.shape), ...ZOHO_SETTINGS, 'ZOHO_ACCOUNTS_URL', 'ZOHO_DC'])];
+
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost') return true;
+  if (isIP(h) === 4) return h.startsWith('127.');
+  return h === '::1';
+}
+
+/**
+ * Callers must authenticate whenever the gateway acts with credentials of its own against a real
+ * Zoho, or listens beyond this machine. A Zoho on loopback is the emulator (embedded or
+ * standalone). Pass-through needs nothing more: each caller brings its own Zoho token.
+ */
+export function callerAuthRequirement(
+  zoho: ZohoTarget,
+  host: string,
+  auth: CallerAuthSettings,
+): AuthRequirement {
+  const reasons: string[] = [];
+  const configured = auth.apiKeys.length > 0 || auth.jwt !== null;
+  if (zoho.kind === 'external' && zoho.config.authMode === 'passthrough') {
+    return { required: false, reasons, configured: true };
+  }
+  if (zoho.kind === 'external') {
+    const upstream = zoho.config.apiBaseUrl;
+    const local = upstream !== null && isLoopbackHost(new URL(upstream).hostname);
+    if (!local) reasons.push(`it holds real Zoho credentials (${zoho.config.authMode} mode, Zoho at ${upstream ?? `the ${zoho.config.dc} data centre`})`);
+  }
+  if (!isLoopbackHost(host)) reasons.push(`it binds to ${host}, which is reachable from other machines`);
+  return { required: reasons.length > 0, reasons, configured };
+}
+
+/** Reads and checks everything; throws GatewayConfigError listing every mistake at once. */
+export function loadGatewayConfig(source: Record<string, string | undefined> = process.env): GatewayConfig {
+  const problems: string[] = [];
+  const parsed = env.safeParse(source);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}.`);
+  }
+  const e = parsed.success ? parsed.data : ({} as z.infer<typeof env>);
+
+  let zoho: ZohoTarget | null = null;
+  const embedded = ZOHO_SETTINGS.every((k) => !source[k]?.trim());
+  if (embedded) {
+    zoho = { kind: 'embedded', emulatorPort: e.EMULATOR_PORT ?? 4010, emulatorDb: e.EMULATOR_DB ?? null };
+  } else {
+    try {
+      zoho = { kind: 'external', config: loadZohoConfig(source) };
+    } catch (err) {
+      if (!(err instanceof ZohoConfigError)) throw err;
+      problems.push(`${err.message}.`);
+    }
+  }
+
+  const jwtSet = e.GATEWAY_JWT_SECRET !== undefined || e.GATEWAY_JWKS_URL !== undefined;
+  if (e.GATEWAY_JWT_SECRET !== undefined && e.GATEWAY_JWKS_URL !== undefined) {
+    problems.push('GATEWAY_JWT_SECRET and GATEWAY_JWKS_URL: set one of them, not both.');
+  }
+  if (!jwtSet && (e.GATEWAY_JWT_ISSUER || e.GATEWAY_JWT_AUDIENCE)) {
+    problems.push('GATEWAY_JWT_ISSUER / GATEWAY_JWT_AUDIENCE need GATEWAY_JWT_SECRET or GATEWAY_JWKS_URL.');
+  }
+  if (jwtSet && zoho?.kind === 'external' && zoho.config.authMode === 'passthrough') {
+    problems.push(
+      'GATEWAY_JWT_SECRET / GATEWAY_JWKS_URL cannot be used with ZOHO_AUTH_MODE=passthrough: there the Authorization header carries the caller\'s Zoho token. Use GATEWAY_API_KEYS (sent as x-api-key) instead.',
+    );
+  }
+  const auth: CallerAuthSettings = {
+    apiKeys: e.GATEWAY_API_KEYS ?? [],
+    jwt: jwtSet
+      ? {
+          secret: e.GATEWAY_JWT_SECRET ?? null,
+          jwksUrl: e.GATEWAY_JWKS_URL ?? null,
+          issuer: e.GATEWAY_JWT_ISSUER || null,
+          audience: e.GATEWAY_JWT_AUDIENCE || null,
+        }
+      : null,
+  };
+  const host = e.HOST ?? '127.0.0.1';
+  const authRequirement = zoho ? callerAuthRequirement(zoho, host, auth) : { required: false, reasons: [], configured: false };
+  if (authRequirement.required && !authRequirement.configured) {
+    problems.push(
+      `Caller authentication is required because ${authRequirement.reasons.join(' and ')}, but none is configured. ` +
+        'Set GATEWAY_API_KEYS (comma-separated random keys, sent as x-api-key or Authorization: Bearer), ' +
+        'or GATEWAY_JWT_SECRET or GATEWAY_JWKS_URL (callers send Authorization: Bearer <JWT>), ' +
+        'or use ZOHO_AUTH_MODE=passthrough so that each caller sends its own Zoho token.',
+    );
+  }
+  if (problems.length > 0 || !zoho) throw new GatewayConfigError(problems);
+  const sandbox = sandboxSettingsFromEnv(source);
+
+  return {
+    nodeEnv: e.NODE_ENV ?? 'development',
+    port: e.PORT ?? 4000,
+    host,
+    logLevel: e.LOG_LEVEL ?? 'info',
+    zoho,
+    auth,
+    corsOrigins: e.GATEWAY_CORS_ORIGINS ?? [],
+    readyCacheMs: e.GATEWAY_READY_CACHE_MS ?? 60_000,
+    shutdownTimeoutMs: e.GATEWAY_SHUTDOWN_TIMEOUT_MS ?? 25_000,
+    limits: {
+      maxDepth: e.GATEWAY_MAX_DEPTH ?? DEFAULT_LIMITS.maxDepth,
+      maxAliases: e.GATEWAY_MAX_ALIASES ?? DEFAULT_LIMITS.maxAliases,
+      maxTokens: e.GATEWAY_MAX_TOKENS ?? DEFAULT_LIMITS.maxTokens,
+      maxCost: e.GATEWAY_MAX_COST ?? DEFAULT_LIMITS.maxCost,
+      maxDirectives: e.GATEWAY_MAX_DIRECTIVES ?? DEFAULT_LIMITS.maxDirectives,
+    },
+    otel: e.OTEL_EXPORTER_OTLP_ENDPOINT
+      ? { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME ?? 'zoho-email-deal-gateway' }
+      : null,
+    sandbox,
+    authRequirement,
+  };
+}

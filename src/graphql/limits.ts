@@ -1,0 +1,91 @@
+/**
+ * Query limits for a public graph, from graphql-armor's plugins: depth, aliases, directives and
+ * cost as validation rules, tokens in the parser. Each limit that is hit answers HTTP 400 with
+ * its own extensions.code, so a client can tell which one it ran into:
+ *
+ *   QUERY_TOO_DEEP, TOO_MANY_ALIASES, TOO_MANY_DIRECTIVES, QUERY_TOO_COSTLY, TOO_MANY_TOKENS
+ *
+ * Armor's own Apollo wrapper (@escape.tech/graphql-armor) is not used: it reports every rule as
+ * GRAPHQL_VALIDATION_FAILED and pulls in envelop; the rules alone are the maintained part.
+ * Introspection is exempt from depth and cost, so Sandbox and routers can read the schema.
+ */
+import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
+import type { QueryLimits } from '../config.ts';
+
+export type QueryLimitCode = 'QUERY_TOO_DEEP' | 'TOO_MANY_ALIASES' | 'TOO_MANY_DIRECTIVES' | 'QUERY_TOO_COSTLY' | 'TOO_MANY_TOKENS';
+
+/** Marks an error as a limit that was hit; formatQueryLimitError turns it into its own code. */
+export class QueryLimitError extends GraphQLError {
+  constructor(
+    readonly limitCode: QueryLimitCode,
+    message: string,
+    readonly limit: number,
+  ) {
+    super(message, { extensions: { code: limitCode, limit, http: { status: 400 } } });
+  }
+}
+
+const clean = (message: string) => message.replace(/^Syntax Error:\s*/, '');
+
+function reporting(code: QueryLimitCode, limit: number) {
+  return {
+    exposeLimits: true,
+    // Reported as a validation error of the document, not thrown through the validator.
+    propagateOnRejection: false,
+    onReject: [
+      (ctx: ValidationContext | null, error: GraphQLError) => {
+        ctx?.reportError(new QueryLimitError(code, clean(error.message), limit));
+      },
+    ],
+  };
+}
+
+export function queryLimitRules(limits: QueryLimits): ValidationRule[] {
+  return [
+    maxDepthRule({ n: limits.maxDepth, flattenFragments: true, ignoreIntrospection: true, ...reporting('QUERY_TOO_DEEP', limits.maxDepth) }),
+    maxAliasesRule({ n: limits.maxAliases, ...reporting('TOO_MANY_ALIASES', limits.maxAliases) }),
+    maxDirectivesRule({ n: limits.maxDirectives, ...reporting('TOO_MANY_DIRECTIVES', limits.maxDirectives) }),
+    costLimitRule({ maxCost: limits.maxCost, flattenFragments: true, ignoreIntrospection: true, ...reporting('QUERY_TOO_COSTLY', limits.maxCost) }),
+  ] as ValidationRule[];
+}
+
+/**
+ * Tokens are counted by armor's lexer before Apollo parses anything, from the HTTP layer: an
+ * Apollo plugin cannot refuse a request at parse time without it becoming a 500. Apollo's own
+ * parser gets the same bound (parseOptions.maxTokens) for operations that reach it otherwise.
+ */
+export function tokenLimitError(query: unknown, maxTokens: number): QueryLimitError | null {
+  if (typeof query !== 'string') return null;
+  try {
+    new MaxTokensParserWLexer(query, { n: maxTokens }).parseDocument();
+  } catch (e) {
+    // Matched by message, not class: bundlers and test runners may load two copies of graphql.
+    if (e instanceof Error && /Token limit/.test(e.message)) return new QueryLimitError('TOO_MANY_TOKENS', clean(e.message), maxTokens);
+    // Other syntax errors are Apollo's to report, with their usual code.
+  }
+  return null;
+}
+
+/** graphql-js's own message when parseOptions.maxTokens stops it. */
+const PARSER_TOKEN_LIMIT = /Document contains more that? (\d+) tokens/;
+
+/**
+ * Apollo wraps validation errors as GRAPHQL_VALIDATION_FAILED; this restores the limit's own code.
+ * Returns null for anything that is not a limit.
+ */
+export function formatQueryLimitError(error: unknown): { message: string; extensions: Record<string, unknown> } | null {
+  // Apollo wraps; follow originalError (by shape: graphql may be loaded twice, see above).
+  let e: unknown = error;
+  for (let i = 0; i < 3 && e instanceof Error && !(e instanceof QueryLimitError); i++) e = (e as { originalError?: unknown }).originalError;
+  if (!(e instanceof QueryLimitError)) {
+    const m = error instanceof Error ? PARSER_TOKEN_LIMIT.exec(error.message) : null;
+    if (!m) return null;
+    return { message: `Token limit of ${m[1]} exceeded.`, extensions: { code: 'TOO_MANY_TOKENS', limit: Number(m[1]) } };
+  }
+  return { message: e.message, extensions: { code: e.limitCode, limit: e.limit } };
+}

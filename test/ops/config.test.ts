@@ -1,0 +1,160 @@
+/**
+ * The configuration is checked before anything starts: one line per mistake, naming the variable
+ * and what to set; and the gateway never runs open where strangers could use real credentials.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { GATEWAY_ENV_VARS, GatewayConfigError, loadGatewayConfig } from '../../src/config.ts';
+
+const REAL_SERVICE = { ZOHO_CLIENT_ID: '1000.ABC', ZOHO_CLIENT_SECRET: 'not-a-real-secret', ZOHO_REFRESH_TOKEN: '1000.not.real' };
+const KEY = 'k'.repeat(24);
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadGatewayConfig(env);
+  } catch (e) {
+    if (e instanceof GatewayConfigError) return e.problems;
+    throw e;
+  }
+  return [];
+}
+
+describe('defaults', () => {
+  it('with nothing set: the embedded emulator on 127.0.0.1:4000, open, with the documented defaults', () => {
+    const c = loadGatewayConfig({});
+    expect(c).toMatchObject({
+      port: 4000,
+      host: '127.0.0.1',
+      logLevel: 'info',
+      zoho: { kind: 'embedded', emulatorPort: 4010 },
+      auth: { apiKeys: [], jwt: null },
+      corsOrigins: [],
+      readyCacheMs: 60_000,
+      shutdownTimeoutMs: 25_000,
+      limits: { maxDepth: 12, maxAliases: 30, maxTokens: 5_000, maxCost: 20_000, maxDirectives: 50 },
+      otel: null,
+      authRequirement: { required: false, configured: false },
+    });
+  });
+
+  it('reads the lists and limits it is given', () => {
+    const c = loadGatewayConfig({
+      GATEWAY_API_KEYS: `${KEY}, ${KEY}2`,
+      GATEWAY_CORS_ORIGINS: 'https://app.example.com,http://localhost:5173',
+      GATEWAY_MAX_DEPTH: '8',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+    });
+    expect(c.auth.apiKeys).toEqual([KEY, `${KEY}2`]);
+    expect(c.corsOrigins).toEqual(['https://app.example.com', 'http://localhost:5173']);
+    expect(c.limits.maxDepth).toBe(8);
+    expect(c.otel).toEqual({ endpoint: 'http://collector:4318', serviceName: 'zoho-email-deal-gateway' });
+  });
+});
+
+describe('who must authenticate', () => {
+  it('refuses real service credentials with no caller authentication, saying what to set', () => {
+    const [p, ...rest] = problems(REAL_SERVICE);
+    expect(rest).toEqual([]);
+    expect(p).toMatch(/real Zoho credentials \(service mode/);
+    expect(p).toMatch(/GATEWAY_API_KEYS/);
+    expect(p).toMatch(/GATEWAY_JWT_SECRET or GATEWAY_JWKS_URL/);
+    expect(p).toMatch(/ZOHO_AUTH_MODE=passthrough/);
+  });
+
+  it('refuses a fixed token against Zoho just the same', () => {
+    expect(problems({ ZOHO_ACCESS_TOKEN: '1000.x.y' })[0]).toMatch(/real Zoho credentials \(token mode/);
+  });
+
+  it('refuses to listen beyond loopback without caller authentication, even on the emulator', () => {
+    expect(problems({ HOST: '0.0.0.0' })[0]).toMatch(/binds to 0\.0\.0\.0/);
+  });
+
+  it('accepts either with API keys or a JWT secret', () => {
+    expect(problems({ ...REAL_SERVICE, HOST: '0.0.0.0', GATEWAY_API_KEYS: KEY })).toEqual([]);
+    expect(problems({ ...REAL_SERVICE, GATEWAY_JWT_SECRET: 's'.repeat(32) })).toEqual([]);
+  });
+
+  it('counts a Zoho on loopback (a standalone emulator) as development', () => {
+    const c = loadGatewayConfig({ ...REAL_SERVICE, ZOHO_API_BASE_URL: 'http://127.0.0.1:4010', ZOHO_ACCOUNTS_URL: 'http://127.0.0.1:4010' });
+    expect(c.authRequirement).toMatchObject({ required: false });
+  });
+
+  it('needs nothing more in pass-through mode, where every caller brings its own Zoho token', () => {
+    const c = loadGatewayConfig({ ZOHO_AUTH_MODE: 'passthrough', HOST: '0.0.0.0' });
+    expect(c.authRequirement).toMatchObject({ required: false, configured: true });
+  });
+
+  it('refuses JWTs in pass-through mode: the Authorization header is the caller\'s Zoho token', () => {
+    expect(problems({ ZOHO_AUTH_MODE: 'passthrough', GATEWAY_JWT_SECRET: 's'.repeat(32) })[0]).toMatch(/x-api-key/);
+  });
+});
+
+describe('one clear message per mistake', () => {
+  it('lists every mistake at once, each naming its variable', () => {
+    const list = problems({
+      PORT: 'eighty',
+      LOG_LEVEL: 'loud',
+      GATEWAY_API_KEYS: 'short',
+      GATEWAY_CORS_ORIGINS: 'https://ok.example.com,not a url,https://x.example.com/path',
+      GATEWAY_MAX_DEPTH: '0',
+      GATEWAY_SHUTDOWN_TIMEOUT_MS: '-5',
+      ZOHO_CONCURRENCY: 'many',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318',
+    });
+    const byVar = (v: string) => list.filter((p) => p.startsWith(`${v}:`));
+    expect(byVar('PORT')[0]).toMatch(/port number/);
+    expect(byVar('LOG_LEVEL')[0]).toMatch(/one of fatal, error/);
+    expect(byVar('GATEWAY_API_KEYS')[0]).toMatch(/at least 16 characters/);
+    expect(byVar('GATEWAY_CORS_ORIGINS')).toHaveLength(2);
+    expect(byVar('GATEWAY_CORS_ORIGINS').join()).toMatch(/"not a url"/);
+    expect(byVar('GATEWAY_CORS_ORIGINS').join()).toMatch(/"https:\/\/x\.example\.com\/path"/);
+    expect(byVar('GATEWAY_MAX_DEPTH')[0]).toMatch(/positive whole number/);
+    expect(byVar('GATEWAY_SHUTDOWN_TIMEOUT_MS')[0]).toMatch(/positive whole number/);
+    expect(byVar('ZOHO_CONCURRENCY')[0]).toMatch(/positive whole number/);
+    expect(byVar('OTEL_EXPORTER_OTLP_ENDPOINT')[0]).toMatch(/http\(s\) URL/);
+    expect(list).toHaveLength(9);
+  });
+
+  it("reports the Zoho client's own checks with ours", () => {
+    const list = problems({ ZOHO_AUTH_MODE: 'service', ZOHO_CLIENT_ID: 'x', PORT: '99999' });
+    expect(list.some((p) => /service mode needs ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET and ZOHO_REFRESH_TOKEN/.test(p))).toBe(true);
+    expect(list.some((p) => p.startsWith('PORT:'))).toBe(true);
+  });
+
+  it('refuses both a JWT secret and a JWKS URL', () => {
+    expect(problems({ GATEWAY_JWT_SECRET: 's'.repeat(32), GATEWAY_JWKS_URL: 'https://id.example.com/jwks.json' })).toEqual([
+      'GATEWAY_JWT_SECRET and GATEWAY_JWKS_URL: set one of them, not both.',
+    ]);
+  });
+});
+
+describe('.env.example', () => {
+  const text = readFileSync(resolve(import.meta.dirname, '../../.env.example'), 'utf8');
+  const entries = Object.fromEntries(
+    text
+      .split('\n')
+      .filter((l) => /^[A-Z_]+=/.test(l))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+
+  it('lists every variable the gateway reads, each after a comment', () => {
+    for (const name of GATEWAY_ENV_VARS) expect(Object.keys(entries), name).toContain(name);
+    const lines = text.split('\n');
+    for (const [i, line] of lines.entries()) {
+      if (!/^[A-Z_]+=/.test(line)) continue;
+      const above = lines.slice(0, i).reverse().find((l) => !/^[A-Z_]+=/.test(l));
+      expect(above?.startsWith('#'), line).toBe(true);
+    }
+  });
+
+  it('is a valid configuration as it stands (the development defaults)', () => {
+    const c = loadGatewayConfig(entries);
+    expect(c.zoho.kind).toBe('embedded');
+    expect(c.port).toBe(4000);
+  });
+});
+
+it('a landing-page flag that is not a boolean is a mistake like any other', () => {
+  expect(problems({ GATEWAY_LANDING_PAGE: 'maybe' })).toEqual(['GATEWAY_LANDING_PAGE: must be true or false.']);
+});
