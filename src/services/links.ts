@@ -6,9 +6,10 @@
  * Guarantees:
  * - one item's failure never hides, fails or reorders another;
  * - an item is never reported SUCCEEDED unless Zoho said so, or reading it back shows it;
- * - an item whose fate is unclear (an atomic batch refused whole, a response missing it, a 5xx
- *   or timeout after retries) is sent once more — link and unlink are idempotent in effect —
- *   and then read back, before it is reported as it truly is;
+ * - an item whose fate is unclear is settled before it is reported as it truly is: one the
+ *   answer left out (an atomic batch refused whole) is sent once more — link and unlink are
+ *   idempotent in effect — and one that met a 5xx or timeout after the client's retries is read
+ *   back;
  * - a move never leaves an email on no deal without its result saying so.
  */
 import { ZohoError, getEmail, type LinkOutcome, type ZohoRequester } from '../zoho/index.ts';
@@ -294,8 +295,13 @@ async function settle(
 ): Promise<LinkOutcome | Error> {
   let outcome: LinkOutcome | Error = await send().catch((e: unknown) => e as Error);
   if (!unclear(outcome)) return outcome;
-  outcome = await send().catch((e: unknown) => e as Error);
-  if (!unclear(outcome)) return outcome;
+  // An item the answer left out (an atomic batch refused whole) was not tried: send it again.
+  // A 5xx or timeout was already retried by the client, so sending again would only repeat that
+  // wait; read the email back instead.
+  if (missingFromAnswer(outcome)) {
+    outcome = await send().catch((e: unknown) => e as Error);
+    if (!unclear(outcome)) return outcome;
+  }
   try {
     const email = await read();
     if (applied(email)) return { ok: true, messageId };
@@ -305,10 +311,19 @@ async function settle(
   return outcome;
 }
 
-function unclear(o: LinkOutcome | Error): boolean {
+function zohoErrorOf(o: LinkOutcome | Error): ZohoError | null {
   const e = o instanceof Error ? o : o.ok ? null : o.error;
-  if (!(e instanceof ZohoError)) return false;
+  return e instanceof ZohoError ? e : null;
+}
+
+function unclear(o: LinkOutcome | Error): boolean {
+  const e = zohoErrorOf(o);
+  if (!e) return false;
   return e.kind === 'unknown_result' || e.kind === 'timeout' || e.kind === 'network' || (e.status !== null && e.status >= 500);
+}
+
+function missingFromAnswer(o: LinkOutcome | Error): boolean {
+  return zohoErrorOf(o)?.kind === 'unknown_result';
 }
 
 function readBack(ctx: LinkServiceContext, p: PlannedEmail): Promise<ZohoEmailDetail | null> {
