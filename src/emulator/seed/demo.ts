@@ -79,26 +79,49 @@ function messageIdOf(n: number): string {
   return createHash('sha256').update(`${DEMO_ORG_ID}:email:${n}`).digest('hex');
 }
 
-function userJson(id: string, first: string, last: string, email: string, role: string, profile: string) {
+/** A user as `GET /users/{id}` answers it; shared by every org's seed. */
+export function zohoUserJson(u: {
+  id: string;
+  first: string;
+  last: string;
+  email: string;
+  role: { name: string; id: string };
+  profile: { name: string; id: string };
+  createdDaysAgo: number;
+  modifiedDaysAgo: number;
+}) {
   return {
-    id,
-    first_name: first,
-    last_name: last,
-    full_name: `${first} ${last}`,
-    email,
+    id: u.id,
+    first_name: u.first,
+    last_name: u.last,
+    full_name: `${u.first} ${u.last}`,
+    email: u.email,
     status: 'active',
     confirm: true,
-    zuid: String(BigInt(id) % 1_000_000_000n),
-    role: { name: role, id: role === 'CEO' ? '5843104000000026005' : '5843104000000026008' },
-    profile: { name: profile, id: profile === 'Administrator' ? '5843104000000026011' : '5843104000000026014' },
+    zuid: String(BigInt(u.id) % 1_000_000_000n),
+    role: u.role,
+    profile: u.profile,
     country_locale: 'en_US',
     locale: 'en_US',
     language: 'en_US',
     time_format: 'hh:mm a',
     date_format: 'MMM d, yyyy',
-    created_time: zohoTime(NOW_MS - 900 * DAY_MS),
-    Modified_Time: zohoTime(NOW_MS - 30 * DAY_MS),
+    created_time: zohoTime(NOW_MS - u.createdDaysAgo * DAY_MS),
+    Modified_Time: zohoTime(NOW_MS - u.modifiedDaysAgo * DAY_MS),
   };
+}
+
+function userJson(id: string, first: string, last: string, email: string, role: string, profile: string) {
+  return zohoUserJson({
+    id,
+    first,
+    last,
+    email,
+    role: { name: role, id: role === 'CEO' ? '5843104000000026005' : '5843104000000026008' },
+    profile: { name: profile, id: profile === 'Administrator' ? '5843104000000026011' : '5843104000000026014' },
+    createdDaysAgo: 900,
+    modifiedDaysAgo: 30,
+  });
 }
 
 /** Seeds the demo org into an empty set of data tables (orgs/users/OAuth rows are upserted). */

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { Store } from '../store/index.ts';
 import type { EmailRow } from '../store/email-wire.ts';
-import { DEMO_CREDENTIALS, DEMO_ORG_ID, DEMO_SECOND_USER_ID, STAGES, zohoTime } from './demo.ts';
+import { DEMO_CREDENTIALS, DEMO_ORG_ID, DEMO_SECOND_USER_ID, STAGES, zohoTime, zohoUserJson } from './demo.ts';
 
 export const SECOND_ORG = {
   orgId: '7100200000000016011',
@@ -50,25 +50,16 @@ export function refreshTokenFor(store: Store, selector: { org?: unknown; user?: 
 }
 
 function userJson(id: string, first: string, last: string, email: string) {
-  return {
+  return zohoUserJson({
     id,
-    first_name: first,
-    last_name: last,
-    full_name: `${first} ${last}`,
+    first,
+    last,
     email,
-    status: 'active',
-    confirm: true,
-    zuid: String(BigInt(id) % 1_000_000_000n),
     role: { name: 'CEO', id: '7100200000000026005' },
     profile: { name: 'Administrator', id: '7100200000000026011' },
-    country_locale: 'en_US',
-    locale: 'en_US',
-    language: 'en_US',
-    time_format: 'hh:mm a',
-    date_format: 'MMM d, yyyy',
-    created_time: zohoTime(NOW_MS - 400 * DAY_MS),
-    Modified_Time: zohoTime(NOW_MS - 10 * DAY_MS),
-  };
+    createdDaysAgo: 400,
+    modifiedDaysAgo: 10,
+  });
 }
 
 export function seedSecondOrg(store: Store): void {
