@@ -147,7 +147,7 @@ async function cannon(sut: Sut, w: Workload, fx: Fixture, seconds: number): Prom
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       { url: sut.url!, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: w.concurrency, duration: seconds },
-      (err, res) => (err ? reject(err) : resolve(res)),
+      (err, res) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(res)),
     );
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
       if (statusCode === 200) latencies.push(responseTime);

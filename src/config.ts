@@ -10,6 +10,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { loadZohoConfig, ZohoConfigError, type ZohoConfig } from './zoho/index.ts';
 import { sandboxSettingsFromEnv, type SandboxSettings } from './graphql/sandbox.ts';
+import { DEFAULT_LIMITS, type CallerAuthSettings, type QueryLimits } from './settings.ts';
 
 /** The ZOHO_* variables whose presence means "not the embedded emulator". */
 export const ZOHO_SETTINGS = [
@@ -21,37 +22,9 @@ export const ZOHO_SETTINGS = [
   'ZOHO_AUTH_MODE',
 ] as const;
 
-export interface QueryLimits {
-  /** Deepest selection nesting (introspection is exempt). */
-  maxDepth: number;
-  maxAliases: number;
-  /** Lexical tokens in one document. */
-  maxTokens: number;
-  /** graphql-armor's cost: objects 2, scalars 1, times 1.5 per level of depth. */
-  maxCost: number;
-  maxDirectives: number;
-}
 
-export const DEFAULT_LIMITS: QueryLimits = {
-  maxDepth: 12,
-  maxAliases: 30,
-  maxTokens: 5_000,
-  maxCost: 20_000,
-  maxDirectives: 50,
-};
 
-export interface JwtSettings {
-  /** HMAC secret (HS256/384/512); exclusive with jwksUrl. */
-  secret: string | null;
-  jwksUrl: string | null;
-  issuer: string | null;
-  audience: string | null;
-}
 
-export interface CallerAuthSettings {
-  apiKeys: string[];
-  jwt: JwtSettings | null;
-}
 
 export type ZohoTarget = { kind: 'embedded'; emulatorPort: number; emulatorDb: string | null } | { kind: 'external'; config: ZohoConfig };
 
@@ -152,7 +125,7 @@ const env = z.object({
       .superRefine((origins, ctx) => {
         for (const o of origins) {
           if (o === '*') continue;
-          let ok = false;
+          let ok: boolean;
           try {
             const u = new URL(o);
             ok = (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === o.replace(/\/$/, '');

@@ -84,9 +84,9 @@ export async function collectConnection<T>(opts: {
   let { index, skip } = decodeCursor(opts.after);
   const edges: Connection<T>['edges'] = [];
   let pagesRead = 0;
-  let hasNextPage = false;
+  let hasNextPage: boolean;
   let stoppedEarly = false;
-  let endCursor: string | null = null;
+  let endCursor: string | null;
 
   for (;;) {
     if (pagesRead >= maxPages) {

@@ -15,8 +15,9 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ConfigHolder } from './config.ts';
 import { authenticate } from './http/auth.ts';
+import { Behaviours } from './http/behaviour-state.ts';
 import {
-  Behaviours, registerAfterStage, registerFaultAdminRoutes, registerFaultStage, registerLimitStage,
+  registerAfterStage, registerFaultAdminRoutes, registerFaultStage, registerLimitStage,
   registerMailPermissionStage,
 } from './http/behaviours.ts';
 import { ZohoHttpError, errors } from './http/errors.ts';
@@ -31,11 +32,11 @@ import { registerLinkRoutes } from './routes/links.ts';
 import { registerOAuthRoutes } from './routes/oauth.ts';
 import { registerOrgRoutes } from './routes/org.ts';
 import { registerRecordRoutes } from './routes/records.ts';
-import type { EmulatorContext } from './routes/shared.ts';
+import type { EmulatorContext } from './context.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import type { Store } from './store/index.ts';
 
-export type { EmulatorContext } from './routes/shared.ts';
+export type { EmulatorContext } from './context.ts';
 
 /** Largest request body accepted, in bytes; larger ones get 413 in Zoho's envelope. */
 export const BODY_LIMIT = 1024 * 1024;

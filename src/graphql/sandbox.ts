@@ -10,7 +10,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import type { CallerAuthSettings } from '../config.ts';
+import type { CallerAuthSettings } from '../settings.ts';
 import type { ZohoAuthMode } from '../zoho/index.ts';
 
 export interface SandboxSettings {

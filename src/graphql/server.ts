@@ -13,7 +13,7 @@ import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastif
 import { ZohoError, type ZohoClient, type ZohoRequest, type ZohoRequester } from '../zoho/index.ts';
 import { createLoaders } from '../loaders/index.ts';
 import { OrgCache } from '../loaders/org-cache.ts';
-import { DEFAULT_LIMITS, type CallerAuthSettings, type QueryLimits } from '../config.ts';
+import { DEFAULT_LIMITS, type CallerAuthSettings, type QueryLimits } from '../settings.ts';
 import { createCallerAuth, registerCallerAuth } from '../http/auth.ts';
 import { registerCors } from '../http/cors.ts';
 import { registerHealthRoutes } from '../http/health.ts';

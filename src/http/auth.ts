@@ -15,7 +15,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import type { CallerAuthSettings } from '../config.ts';
+import type { CallerAuthSettings } from '../settings.ts';
 import { parseCallerAuthorization, type ZohoAuthMode } from '../zoho/index.ts';
 
 export type Principal = { kind: 'api-key'; keyIndex: number } | { kind: 'jwt'; subject: string | null } | { kind: 'zoho-token' } | { kind: 'open' };

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
-const SANE = /^[A-Za-z0-9._:@\/+=-]{1,128}$/;
+const SANE = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
 
 export function requestIdFrom(req: IncomingMessage): string {
   const raw = req.headers[REQUEST_ID_HEADER];

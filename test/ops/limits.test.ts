@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getIntrospectionQuery } from 'graphql';
-import { DEFAULT_LIMITS, type QueryLimits } from '../../src/config.ts';
+import { DEFAULT_LIMITS, type QueryLimits } from '../../src/settings.ts';
 import { LINK_MUTATION } from '../support/operations.ts';
 import { contactsWithEmails } from '../support/fixtures.ts';
 import { startOpsStack, type OpsStack } from './support.ts';

@@ -8,34 +8,16 @@
  *   (5)  X-API-CREDITS-REMAINING, faults in phase 'after'   onSend
  *
  * plus the fault admin routes (`POST/GET/DELETE /__emulator/faults`). The state lives in one
- * `Behaviours` object per emulator, reachable as `ctx.behaviours`.
+ * `Behaviours` object per emulator (behaviour-state.ts), reachable as `ctx.behaviours`.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { EmulatorContext } from '../routes/shared.ts';
+import type { EmulatorContext } from '../context.ts';
 import { ZohoHttpError } from './errors.ts';
 import { isAdministrator, mayTouchMailOf, noPermission } from './permissions.ts';
-import { FaultRegistry, HeldConnections, TOKEN_ROUTE, faultBody, parseFaultSpec, tokenFaultBody, type Fault } from './faults.ts';
+import { TOKEN_ROUTE, faultBody, parseFaultSpec, tokenFaultBody, type Fault } from './faults.ts';
 import {
-  CREDITS_REMAINING_HEADER, ConcurrencyGate, CreditLedger, latencyDelayMs, sleep, tooManyRequestsBody,
+  CREDITS_REMAINING_HEADER, latencyDelayMs, sleep, tooManyRequestsBody,
 } from './limits.ts';
-
-export class Behaviours {
-  readonly gate = new ConcurrencyGate();
-  readonly credits = new CreditLedger();
-  readonly faults = new FaultRegistry();
-  readonly held = new HeldConnections();
-
-  /** `POST /__emulator/stats/reset`, and a change of `dailyCredits`: a fresh credit window. */
-  resetCounters(): void {
-    this.credits.reset();
-  }
-
-  /** `POST /__emulator/reset`: fresh credits and no faults. */
-  resetAll(): void {
-    this.credits.reset();
-    this.faults.clear();
-  }
-}
 
 /** Faults drawn in phase 'after', waiting for the response they spoil. */
 const pendingAfter = new WeakMap<FastifyRequest, { fault: Fault; token: boolean }>();

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { parseConfigPatch } from '../config.ts';
 import { mintAccessToken, ownBaseUrl } from '../http/auth.ts';
 import { DEMO_CREDENTIALS, refreshTokenFor } from '../seed/index.ts';
-import type { EmulatorContext } from './shared.ts';
+import type { EmulatorContext } from '../context.ts';
 
 export function registerAdminRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   app.get('/__emulator/stats', async () => ctx.stats.snapshot());

@@ -23,7 +23,8 @@ import { ZohoHttpError, errors } from '../http/errors.ts';
 import { ADMIN_ONLY_MESSAGE, mayTouchMailOf, noPermission } from '../http/permissions.ts';
 import { zohoTime } from '../seed/index.ts';
 import type { EmailRow, RecordModule, Store } from '../store/index.ts';
-import { callerOf, queryParam, recordModule, requireDigits, type EmulatorContext } from './shared.ts';
+import type { EmulatorContext } from '../context.ts';
+import { callerOf, queryParam, recordModule, requireDigits } from './shared.ts';
 
 export const ASSOCIATE_SUCCESS_MESSAGE = 'Your mail has been added successfully';
 

@@ -5,8 +5,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZohoEmailListType } from '../../wire/index.ts';
 import { errors } from '../http/errors.ts';
-import { toWireEmail, toWireEmailDetail, type EmailFilter } from '../store/index.ts';
-import { callerOf, queryParam, recordModule, requireDigits, type EmulatorContext } from './shared.ts';
+import type { EmailFilter } from '../store/index.ts';
+import { toWireEmail, toWireEmailDetail } from '../store/email-wire.ts';
+import type { EmulatorContext } from '../context.ts';
+import { callerOf, queryParam, recordModule, requireDigits } from './shared.ts';
 
 /** Zoho returns a fixed 10 per page, with no per_page parameter. */
 export const EMAILS_PER_PAGE = 10;

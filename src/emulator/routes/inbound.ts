@@ -13,7 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ContactRow } from '../store/index.ts';
 import { dealLinkOf, emailIdByOriginal, insertNewEmail, predictForContact } from './associate.ts';
-import type { EmulatorContext } from './shared.ts';
+import type { EmulatorContext } from '../context.ts';
 
 const address = z.object({ user_name: z.string().optional(), email: z.string().min(3) });
 const inboundSchema = z

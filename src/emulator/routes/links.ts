@@ -12,7 +12,8 @@ import {
 import { applyRelinkMode, batchModeAnswer } from '../domain/link-modes.ts';
 import { errors } from '../http/errors.ts';
 import type { Store } from '../store/index.ts';
-import { callerOf, queryParam, requireDigits, type EmulatorContext } from './shared.ts';
+import type { EmulatorContext } from '../context.ts';
+import { callerOf, queryParam, requireDigits } from './shared.ts';
 
 export const MAX_LINK_ITEMS = 20;
 export const MAX_UNLINK_IDS = 20;

@@ -9,7 +9,8 @@ import type {
 } from '../../wire/index.ts';
 import { ZohoHttpError, envelope, errors } from '../http/errors.ts';
 import type { ModuleRow, StageRow, Store } from '../store/index.ts';
-import { callerOf, queryParam, type EmulatorContext } from './shared.ts';
+import type { EmulatorContext } from '../context.ts';
+import { callerOf, queryParam } from './shared.ts';
 
 function moduleSummary(m: ModuleRow, sequence: number): ZohoModuleSummary {
   return {

@@ -13,7 +13,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZohoTokenError, ZohoTokenResponse } from '../../wire/index.ts';
 import { mintAccessToken, ownBaseUrl } from '../http/auth.ts';
 import { tokenMintAllowed, tokenMintRefusalBody } from '../http/limits.ts';
-import type { EmulatorContext } from './shared.ts';
+import type { EmulatorContext } from '../context.ts';
 
 /** Merges the grant's parameters from every place Zoho reads them; the body wins over the query. */
 function grantParams(req: FastifyRequest): Record<string, string> {

@@ -2,7 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZohoOrgResponse } from '../../wire/index.ts';
 import { errors } from '../http/errors.ts';
-import { callerOf, type EmulatorContext } from './shared.ts';
+import type { EmulatorContext } from '../context.ts';
+import { callerOf } from './shared.ts';
 
 export function registerOrgRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   app.get('/crm/v8/org', async (req): Promise<ZohoOrgResponse> => {

@@ -4,7 +4,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errors } from '../http/errors.ts';
-import { callerOf, intParam, queryParam, recordModule, requireDigits, type EmulatorContext } from './shared.ts';
+import type { EmulatorContext } from '../context.ts';
+import { callerOf, intParam, queryParam, recordModule, requireDigits } from './shared.ts';
 
 const MAX_FIELDS = 50;
 const MAX_IDS = 100; // Undocumented for v8; the OAS caps a records page at 100 (zoho-api.md §5.1).

@@ -1,35 +1,8 @@
-/** What every emulator route is given, and the small checks most of them share. */
+/** The small checks most emulator routes share. */
 import type { FastifyRequest } from 'fastify';
-import type { ConfigHolder } from '../config.ts';
 import type { CrmCaller } from '../http/auth.ts';
 import { errors } from '../http/errors.ts';
-import type { Behaviours } from '../http/behaviours.ts';
-import type { Stats } from '../http/stats.ts';
-import type { RecordModule, Store } from '../store/index.ts';
-
-export interface EmulatorContext {
-  store: Store;
-  config: ConfigHolder;
-  stats: Stats;
-  /** Limits and faults (issue 3): http/behaviours.ts. */
-  behaviours: Behaviours;
-  /** Clears and reseeds every org (admin reset). */
-  reseed(): void;
-}
-
-/** Per-request state of a /crm call, set by the pipeline's first stages. */
-export interface CrmRequestState {
-  /** Templated route key, as counted in stats. */
-  routeKey: string;
-  /** Set by the token check (stage 3). */
-  caller: CrmCaller | null;
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    crm: CrmRequestState | null;
-  }
-}
+import type { RecordModule } from '../store/index.ts';
 
 /** The authenticated caller of a /crm route (the token check has run before any handler). */
 export function callerOf(req: FastifyRequest): CrmCaller {

@@ -1,6 +1,7 @@
 /** `GET /users/{id}`: enough of a user for callers to show an owner's name. */
 import type { FastifyInstance } from 'fastify';
-import { callerOf, requireDigits, type EmulatorContext } from './shared.ts';
+import type { EmulatorContext } from '../context.ts';
+import { callerOf, requireDigits } from './shared.ts';
 
 export function registerUserRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   app.get<{ Params: { id: string } }>('/crm/v8/users/:id', async (req, reply) => {

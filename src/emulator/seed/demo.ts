@@ -10,7 +10,7 @@ import {
   CITIES, COMPANIES, CONTACT_ROLES, CONTACT_TITLES, DEAL_PRODUCTS, DEAL_TYPES, FIRST_NAMES, INBOUND, LAST_NAMES,
   LEAD_SOURCES, OUTBOUND,
 } from './words.ts';
-import type { EmailKind, EmailRow } from '../store/email-wire.ts';
+import type { EmailKind, EmailRow } from '../store/rows.ts';
 
 // ---------------------------------------------------------------- the article's ids (Kaizen #229)
 export const ARTICLE = {

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Store } from '../store/index.ts';
-import type { EmailRow } from '../store/email-wire.ts';
+import type { EmailRow } from '../store/rows.ts';
 import { DEMO_CREDENTIALS, DEMO_ORG_ID, DEMO_SECOND_USER_ID, STAGES, zohoTime, zohoUserJson } from './demo.ts';
 
 export const SECOND_ORG = {

@@ -1,42 +1,8 @@
 /** Email rows and their Zoho wire form (`GET /{module}/{id}/Emails`, zoho-api.md §3). */
 import type { ZohoEmail, ZohoEmailDetail, ZohoLinkedRecord } from '../../wire/index.ts';
 import type { Store } from './index.ts';
+import type { EmailRow } from './rows.ts';
 
-/**
- * synced: from the user's mailbox (IMAP/Zoho Mail); crm_sent: sent from CRM; scheduled and draft:
- * CRM emails not sent yet. The `type` filter of Get Emails selects among these.
- */
-export type EmailKind = 'synced' | 'crm_sent' | 'scheduled' | 'draft';
-
-export interface EmailRow {
-  org_id: string;
-  message_id: string;
-  owner_id: string;
-  kind: EmailKind;
-  sent: number;
-  time: string;
-  time_ms: number;
-  subject: string | null;
-  from_addr: string;
-  to_addrs: string;
-  cc_addrs: string | null;
-  reply_to: string | null;
-  status: string;
-  read: number;
-  source: string | null;
-  summary: string | null;
-  intent: string | null;
-  sentiment_info: string | null;
-  emotion: string | null;
-  thread_id: string;
-  has_attachment: number;
-  has_thread_attachment: number;
-  attachments: string;
-  content: string;
-  mail_format: string;
-  original_message_id: string | null;
-  linked_deal_id: string | null;
-}
 
 function linkedRecordOf(store: Store, row: EmailRow): ZohoLinkedRecord | null {
   if (!row.linked_deal_id) return null;

@@ -8,10 +8,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ZohoContact, ZohoDeal, ZohoOrg, ZohoUser } from '../../wire/index.ts';
 import { DATA_TABLES, SCHEMA_SQL, SCHEMA_VERSION } from './schema.ts';
-import type { EmailRow, EmailKind } from './email-wire.ts';
+import type { EmailRow, EmailKind } from './rows.ts';
 
-export type { EmailRow, EmailKind } from './email-wire.ts';
-export { toWireEmail, toWireEmailDetail } from './email-wire.ts';
+export type { EmailRow, EmailKind } from './rows.ts';
 
 export type RecordModule = 'Contacts' | 'Deals';
 export const RECORD_MODULES: readonly RecordModule[] = ['Contacts', 'Deals'];

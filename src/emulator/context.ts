@@ -1,0 +1,31 @@
+/** What every emulator route and pipeline stage is given, and the per-request state of a /crm call. */
+import type { ConfigHolder } from './config.ts';
+import type { CrmCaller } from './http/auth.ts';
+import type { Behaviours } from './http/behaviour-state.ts';
+import type { Stats } from './http/stats.ts';
+import type { Store } from './store/index.ts';
+
+export interface EmulatorContext {
+  store: Store;
+  config: ConfigHolder;
+  stats: Stats;
+  /** Limits and faults (issue 3): http/behaviours.ts. */
+  behaviours: Behaviours;
+  /** Clears and reseeds every org (admin reset). */
+  reseed(): void;
+}
+
+/** Per-request state of a /crm call, set by the pipeline's first stages. */
+export interface CrmRequestState {
+  /** Templated route key, as counted in stats. */
+  routeKey: string;
+  /** Set by the token check (stage 3). */
+  caller: CrmCaller | null;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    crm: CrmRequestState | null;
+  }
+}
+

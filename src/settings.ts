@@ -1,0 +1,37 @@
+/**
+ * The shapes of the gateway's settings. src/config.ts reads them from the environment; the modules
+ * that use them (caller auth, query limits, the landing page) import the shapes from here, so that
+ * none of them depends on the module that reads the environment.
+ */
+
+export interface QueryLimits {
+  /** Deepest selection nesting (introspection is exempt). */
+  maxDepth: number;
+  maxAliases: number;
+  /** Lexical tokens in one document. */
+  maxTokens: number;
+  /** graphql-armor's cost: objects 2, scalars 1, times 1.5 per level of depth. */
+  maxCost: number;
+  maxDirectives: number;
+}
+
+export const DEFAULT_LIMITS: QueryLimits = {
+  maxDepth: 12,
+  maxAliases: 30,
+  maxTokens: 5_000,
+  maxCost: 20_000,
+  maxDirectives: 50,
+};
+
+export interface JwtSettings {
+  /** HMAC secret (HS256/384/512); exclusive with jwksUrl. */
+  secret: string | null;
+  jwksUrl: string | null;
+  issuer: string | null;
+  audience: string | null;
+}
+
+export interface CallerAuthSettings {
+  apiKeys: string[];
+  jwt: JwtSettings | null;
+}
