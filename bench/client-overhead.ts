@@ -22,7 +22,11 @@ try {
   });
   const tokenRes = await fetch(`${emu.url}/__emulator/tokens`, { method: 'POST' });
   const { access_token } = (await tokenRes.json()) as { access_token: string };
-  const bare = axios.create({ httpAgent: new http.Agent({ keepAlive: true }), responseType: 'text', validateStatus: () => true });
+  const bare = axios.create({
+    httpAgent: new http.Agent({ keepAlive: true }),
+    responseType: 'text',
+    validateStatus: () => true,
+  });
 
   const viaClient = async () => {
     await getOrg(zoho);

@@ -21,21 +21,37 @@ import { composePeer, installPeer, peerOp, peerSmallReadBody, startPeer } from '
 import { renderMarkdown, renderSvg, type Row } from './lib/report.ts';
 
 const quick = process.argv.includes('--quick');
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
-const onlyVariants = process.argv.find((a) => a.startsWith('--variants='))?.slice(11).split(',') as Variant[] | undefined;
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',');
+const onlyVariants = process.argv
+  .find((a) => a.startsWith('--variants='))
+  ?.slice(11)
+  .split(',') as Variant[] | undefined;
 const t0 = Date.now();
 const log = (s: string) => console.log(`[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)}s] ${s}`);
 
-const onlyLatencies = process.argv.find((a) => a.startsWith('--latencies='))?.slice(12).split(',').map(Number);
+const onlyLatencies = process.argv
+  .find((a) => a.startsWith('--latencies='))
+  ?.slice(12)
+  .split(',')
+  .map(Number);
 const LATENCIES = onlyLatencies ?? (quick ? [0] : [0, 50]);
-const VARIANTS: Variant[] = onlyVariants ?? (quick ? ['gateway', 'unbatched', 'direct-rest'] : ['gateway', 'unbatched', 'direct-rest', 'bare-apollo', 'peer-hive-gateway']);
+const VARIANTS: Variant[] =
+  onlyVariants ??
+  (quick
+    ? ['gateway', 'unbatched', 'direct-rest']
+    : ['gateway', 'unbatched', 'direct-rest', 'bare-apollo', 'peer-hive-gateway']);
 const SEQ = quick ? { ops: 8, ms: 3_000 } : { ops: 20, ms: 6_000 };
 const SEQ_SLOW = { ops: 8, ms: 8_000 };
 const THROUGHPUT_S = quick ? 4 : 8;
 const LIMITS_MS = 30_000;
 const WARMUP_OPS = 2;
 
-const workloads = WORKLOADS.filter((w) => (quick ? QUICK_WORKLOADS.has(w.name) : true)).filter((w) => !only || only.includes(w.name));
+const workloads = WORKLOADS.filter((w) => (quick ? QUICK_WORKLOADS.has(w.name) : true)).filter(
+  (w) => !only || only.includes(w.name),
+);
 
 // ------------------------------------------------------------------------------------ emulator
 
@@ -73,7 +89,12 @@ const zohoEnv = {
 };
 
 async function startSut(variant: Variant): Promise<Sut> {
-  const tokens = (await admin('POST', '/__emulator/tokens')) as { access_token: string; client_id: string; client_secret: string; refresh_token: string };
+  const tokens = (await admin('POST', '/__emulator/tokens')) as {
+    access_token: string;
+    client_id: string;
+    client_secret: string;
+    refresh_token: string;
+  };
   switch (variant) {
     case 'gateway':
     case 'unbatched': {
@@ -88,7 +109,12 @@ async function startSut(variant: Variant): Promise<Sut> {
       });
       const { url } = await child.waitFor<{ url: string }>('ready');
       const intro = await gqlCall(url, '{ __type(name: "Mutation") { fields { name } } }', {});
-      return { variant, child, url, mutations: new Set((intro.__type?.fields ?? []).map((f: { name: string }) => f.name)) };
+      return {
+        variant,
+        child,
+        url,
+        mutations: new Set((intro.__type?.fields ?? []).map((f: { name: string }) => f.name)),
+      };
     }
     case 'direct-rest': {
       const child = spawnChild(path.join(ROOT, 'bench/lib/direct-rest-child.ts'), { env: { BENCH_ZOHO_URL: emuUrl } });
@@ -96,7 +122,9 @@ async function startSut(variant: Variant): Promise<Sut> {
       return { variant, child, url: null, mutations: new Set(['linkEmailsToDeal', 'moveEmailsToDeal']) };
     }
     case 'bare-apollo': {
-      const child = spawnChild(path.join(ROOT, 'bench/lib/bare-apollo-child.ts'), { env: { BENCH_ZOHO_URL: emuUrl, BENCH_ZOHO_TOKEN: tokens.access_token } });
+      const child = spawnChild(path.join(ROOT, 'bench/lib/bare-apollo-child.ts'), {
+        env: { BENCH_ZOHO_URL: emuUrl, BENCH_ZOHO_TOKEN: tokens.access_token },
+      });
       const { url } = await child.waitFor<{ url: string }>('ready');
       return { variant, child, url, mutations: new Set() };
     }
@@ -111,9 +139,17 @@ async function startSut(variant: Variant): Promise<Sut> {
 }
 
 async function gqlCall(url: string, query: string, variables: Record<string, unknown>): Promise<any> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-  const body = (await res.json()) as { data?: any; errors?: Array<{ message: string; extensions?: { code?: string } }> };
-  if (body.errors?.length) throw new Error(`${res.status} ${body.errors[0]!.extensions?.code ?? ''} ${body.errors[0]!.message}`.slice(0, 300));
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as {
+    data?: any;
+    errors?: Array<{ message: string; extensions?: { code?: string } }>;
+  };
+  if (body.errors?.length)
+    throw new Error(`${res.status} ${body.errors[0]!.extensions?.code ?? ''} ${body.errors[0]!.message}`.slice(0, 300));
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
   return body.data;
 }
@@ -127,9 +163,18 @@ function opOf(sut: Sut, w: Workload, fx: Fixture): (i: number) => Promise<OpOutc
   };
 }
 
-async function loop(sut: Sut, w: Workload, fx: Fixture, opts: { concurrency: number; maxOps: number; maxMs: number }, offset: number): Promise<LoopResult> {
+async function loop(
+  sut: Sut,
+  w: Workload,
+  fx: Fixture,
+  opts: { concurrency: number; maxOps: number; maxMs: number },
+  offset: number,
+): Promise<LoopResult> {
   if (sut.variant === 'direct-rest') {
-    const { result } = await sut.child.request<{ result: LoopResult }>({ type: 'run', fixture: fx, ...opts, offset }, opts.maxMs + 300_000);
+    const { result } = await sut.child.request<{ result: LoopResult }>(
+      { type: 'run', fixture: fx, ...opts, offset },
+      opts.maxMs + 300_000,
+    );
     return result;
   }
   const op = opOf(sut, w, fx);
@@ -146,7 +191,14 @@ async function cannon(sut: Sut, w: Workload, fx: Fixture, seconds: number): Prom
   let bad = 0;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
-      { url: sut.url!, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: w.concurrency, duration: seconds },
+      {
+        url: sut.url!,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        connections: w.concurrency,
+        duration: seconds,
+      },
       (err, res) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(res)),
     );
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
@@ -181,21 +233,47 @@ async function settle(): Promise<void> {
 
 function naRow(w: Workload, variant: Variant, latencyMs: number, status: Row['status'], note: string): Row {
   return {
-    name: w.name, variant, latencyMs, opsPerSec: null, p50Ms: null, p95Ms: null, p99Ms: null, cpuMsPerOp: null, rssMb: null,
-    upstreamCallsPerOp: null, minimalUpstreamCallsPerOp: null, status, note,
+    name: w.name,
+    variant,
+    latencyMs,
+    opsPerSec: null,
+    p50Ms: null,
+    p95Ms: null,
+    p99Ms: null,
+    cpuMsPerOp: null,
+    rssMb: null,
+    upstreamCallsPerOp: null,
+    minimalUpstreamCallsPerOp: null,
+    status,
+    note,
   };
 }
 
 async function runOne(sut: Sut, w: Workload, latency: number): Promise<Row> {
-  const lat = w.latency ?? { latencyMs: latency === 0 ? 0 : latency - 10, jitterMs: latency === 0 ? 0 : 20, label: latency };
+  const lat = w.latency ?? {
+    latencyMs: latency === 0 ? 0 : latency - 10,
+    jitterMs: latency === 0 ? 0 : 20,
+    label: latency,
+  };
   await admin('POST', '/__emulator/reset');
   await admin('PUT', '/__emulator/config', BASE_CONFIG);
   const fx = await w.setup(emu);
-  await admin('PUT', '/__emulator/config', { ...BASE_CONFIG, latencyMs: lat.latencyMs, jitterMs: lat.jitterMs, ...w.emulator });
+  await admin('PUT', '/__emulator/config', {
+    ...BASE_CONFIG,
+    latencyMs: lat.latencyMs,
+    jitterMs: lat.jitterMs,
+    ...w.emulator,
+  });
   const minimal = w.minimal(fx);
 
   // Warm-up: token, per-process metadata, JIT. Writes alternate deals, so the org stays consistent.
-  const warm = await loop(sut, w, fx, { concurrency: 1, maxOps: w.mode === 'limits' ? 1 : WARMUP_OPS, maxMs: 60_000 }, 0);
+  const warm = await loop(
+    sut,
+    w,
+    fx,
+    { concurrency: 1, maxOps: w.mode === 'limits' ? 1 : WARMUP_OPS, maxMs: 60_000 },
+    0,
+  );
   if (warm.failures > 0) throw new Error(`warm-up failed: ${warm.firstFailure}`);
 
   await admin('POST', '/__emulator/stats/reset');
@@ -204,16 +282,37 @@ async function runOne(sut: Sut, w: Workload, latency: number): Promise<Row> {
   const emuCpu0 = cpuMs(emu.pid);
   let r: LoopResult;
   if (w.mode === 'throughput') {
-    r = sut.variant === 'direct-rest' ? await loop(sut, w, fx, { concurrency: w.concurrency, maxOps: 10_000_000, maxMs: THROUGHPUT_S * 1000 }, WARMUP_OPS) : await cannon(sut, w, fx, THROUGHPUT_S);
+    r =
+      sut.variant === 'direct-rest'
+        ? await loop(
+            sut,
+            w,
+            fx,
+            { concurrency: w.concurrency, maxOps: 10_000_000, maxMs: THROUGHPUT_S * 1000 },
+            WARMUP_OPS,
+          )
+        : await cannon(sut, w, fx, THROUGHPUT_S);
   } else if (w.mode === 'limits') {
     r = await loop(sut, w, fx, { concurrency: w.concurrency, maxOps: 100_000, maxMs: LIMITS_MS }, WARMUP_OPS);
   } else {
-    r = await loop(sut, w, fx, latency === 0 ? { concurrency: 1, maxOps: SEQ.ops, maxMs: SEQ.ms } : { concurrency: 1, maxOps: SEQ_SLOW.ops, maxMs: SEQ_SLOW.ms }, WARMUP_OPS);
+    r = await loop(
+      sut,
+      w,
+      fx,
+      latency === 0
+        ? { concurrency: 1, maxOps: SEQ.ops, maxMs: SEQ.ms }
+        : { concurrency: 1, maxOps: SEQ_SLOW.ops, maxMs: SEQ_SLOW.ms },
+      WARMUP_OPS,
+    );
   }
   const cpu = cpuMs(sut.child.pid) - cpu0;
   const emuCpu = cpuMs(emu.pid) - emuCpu0;
   const rss = peakRssMb(sut.child.pid);
-  let stats = (await admin('GET', '/__emulator/stats')) as { requests: Record<string, number>; rejected: Record<string, number>; maxInFlight: number };
+  let stats = (await admin('GET', '/__emulator/stats')) as {
+    requests: Record<string, number>;
+    rejected: Record<string, number>;
+    maxInFlight: number;
+  };
   const maxInFlight = stats.maxInFlight;
   const { p50, p95, p99 } = summarize(r.latencies);
   const http429 = stats.rejected['429'] ?? 0;
@@ -252,7 +351,14 @@ async function runOne(sut: Sut, w: Workload, latency: number): Promise<Row> {
     upstreamCountedOverOps: ops,
     explanation: minimal.explanation,
     ...(r.firstFailure || (sut.variant === 'peer-hive-gateway' && w.peerNote)
-      ? { note: [sut.variant === 'peer-hive-gateway' ? w.peerNote : null, r.firstFailure ? `first failure: ${r.firstFailure}` : null].filter(Boolean).join(' ') }
+      ? {
+          note: [
+            sut.variant === 'peer-hive-gateway' ? w.peerNote : null,
+            r.firstFailure ? `first failure: ${r.firstFailure}` : null,
+          ]
+            .filter(Boolean)
+            .join(' '),
+        }
       : {}),
   };
   const limit = limitOf(w);
@@ -281,7 +387,10 @@ for (const variant of VARIANTS) {
   } catch (e) {
     const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
     log(`${variant} could not start: ${msg}`);
-    for (const latency of LATENCIES) for (const w of applicable) if (!w.latency || latency === 0) rows.push(naRow(w, variant, w.latency?.label ?? latency, 'error', `could not start: ${msg}`));
+    for (const latency of LATENCIES)
+      for (const w of applicable)
+        if (!w.latency || latency === 0)
+          rows.push(naRow(w, variant, w.latency?.label ?? latency, 'error', `could not start: ${msg}`));
     harnessErrors++;
     continue;
   }
@@ -333,7 +442,8 @@ const out = {
   date: new Date().toISOString(),
   mode: quick ? 'quick' : 'full',
   durationS: Math.round((Date.now() - t0) / 1000),
-  upstreamLatency: 'latencyMs 50 means 50 ms ± 10 ms (emulator latencyMs 40 + uniform jitter 0-20 ms); workload 6: 100 ms ± 20 ms (80 + 0-40)',
+  upstreamLatency:
+    'latencyMs 50 means 50 ms ± 10 ms (emulator latencyMs 40 + uniform jitter 0-20 ms); workload 6: 100 ms ± 20 ms (80 + 0-40)',
   workloads: rows,
   explanations: Object.fromEntries(explanations),
 };

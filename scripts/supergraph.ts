@@ -35,7 +35,8 @@ export const DEFAULT_ROUTING_URL = 'http://localhost:4000/graphql';
 export function printSubgraphSdl(): string {
   const field = buildGatewaySchema().getQueryType()?.getFields()._service;
   const sdl = (field?.resolve?.(undefined, {}, undefined, undefined as never) as { sdl?: unknown } | undefined)?.sdl;
-  if (typeof sdl !== 'string') throw new Error('the schema has no _service { sdl }: is it built with buildSubgraphSchema?');
+  if (typeof sdl !== 'string')
+    throw new Error('the schema has no _service { sdl }: is it built with buildSubgraphSchema?');
   return sdl + '\n';
 }
 

@@ -22,11 +22,8 @@ export const ZOHO_SETTINGS = [
   'ZOHO_AUTH_MODE',
 ] as const;
 
-
-
-
-
-export type ZohoTarget = { kind: 'embedded'; emulatorPort: number; emulatorDb: string | null } | { kind: 'external'; config: ZohoConfig };
+export type ZohoTarget =
+  { kind: 'embedded'; emulatorPort: number; emulatorDb: string | null } | { kind: 'external'; config: ZohoConfig };
 
 export interface GatewayConfig {
   nodeEnv: string;
@@ -57,7 +54,9 @@ export interface AuthRequirement {
 export class GatewayConfigError extends Error {
   override name = 'GatewayConfigError';
   constructor(readonly problems: string[]) {
-    super(`The gateway's configuration has ${problems.length === 1 ? 'a mistake' : `${problems.length} mistakes`}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      `The gateway's configuration has ${problems.length === 1 ? 'a mistake' : `${problems.length} mistakes`}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
   }
 }
 
@@ -111,7 +110,10 @@ const env = z.object({
     z
       .string()
       .transform(csv)
-      .refine((keys) => keys.every((k) => k.length >= 16), 'each key must be at least 16 characters (use random keys, e.g. `openssl rand -hex 24`)')
+      .refine(
+        (keys) => keys.every((k) => k.length >= 16),
+        'each key must be at least 16 characters (use random keys, e.g. `openssl rand -hex 24`)',
+      )
       .refine((keys) => keys.every((k) => /^[\x21-\x7e]+$/.test(k)), 'keys must be printable ASCII without spaces'),
   ),
   GATEWAY_JWT_SECRET: opt(z.string().min(32, 'must be at least 32 characters (an HMAC key for HS256/384/512)')),
@@ -132,7 +134,11 @@ const env = z.object({
           } catch {
             ok = false;
           }
-          if (!ok) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${o}" is not an origin like https://app.example.com (scheme, host, optional port; no path)` });
+          if (!ok)
+            ctx.addIssue({
+              code: z.ZodIssueCode.custom,
+              message: `"${o}" is not an origin like https://app.example.com (scheme, host, optional port; no path)`,
+            });
         }
       }),
   ),
@@ -154,7 +160,9 @@ const env = z.object({
 });
 
 /** Every variable the gateway reads (.env.example documents each; a test checks). */
-export const GATEWAY_ENV_VARS: readonly string[] = [...new Set([...Object.keys(env.shape), ...ZOHO_SETTINGS, 'ZOHO_ACCOUNTS_URL', 'ZOHO_DC'])];
+export const GATEWAY_ENV_VARS: readonly string[] = [
+  ...new Set([...Object.keys(env.shape), ...ZOHO_SETTINGS, 'ZOHO_ACCOUNTS_URL', 'ZOHO_DC']),
+];
 
 export function isLoopbackHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
@@ -168,11 +176,7 @@ export function isLoopbackHost(host: string): boolean {
  * Zoho, or listens beyond this machine. A Zoho on loopback is the emulator (embedded or
  * standalone). Pass-through needs nothing more: each caller brings its own Zoho token.
  */
-export function callerAuthRequirement(
-  zoho: ZohoTarget,
-  host: string,
-  auth: CallerAuthSettings,
-): AuthRequirement {
+export function callerAuthRequirement(zoho: ZohoTarget, host: string, auth: CallerAuthSettings): AuthRequirement {
   const reasons: string[] = [];
   const configured = auth.apiKeys.length > 0 || auth.jwt !== null;
   if (zoho.kind === 'external' && zoho.config.authMode === 'passthrough') {
@@ -181,7 +185,10 @@ export function callerAuthRequirement(
   if (zoho.kind === 'external') {
     const upstream = zoho.config.apiBaseUrl;
     const local = upstream !== null && isLoopbackHost(new URL(upstream).hostname);
-    if (!local) reasons.push(`it holds real Zoho credentials (${zoho.config.authMode} mode, Zoho at ${upstream ?? `the ${zoho.config.dc} data centre`})`);
+    if (!local)
+      reasons.push(
+        `it holds real Zoho credentials (${zoho.config.authMode} mode, Zoho at ${upstream ?? `the ${zoho.config.dc} data centre`})`,
+      );
   }
   if (!isLoopbackHost(host)) reasons.push(`it binds to ${host}, which is reachable from other machines`);
   return { required: reasons.length > 0, reasons, configured };
@@ -218,7 +225,7 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
   }
   if (jwtSet && zoho?.kind === 'external' && zoho.config.authMode === 'passthrough') {
     problems.push(
-      'GATEWAY_JWT_SECRET / GATEWAY_JWKS_URL cannot be used with ZOHO_AUTH_MODE=passthrough: there the Authorization header carries the caller\'s Zoho token. Use GATEWAY_API_KEYS (sent as x-api-key) instead.',
+      "GATEWAY_JWT_SECRET / GATEWAY_JWKS_URL cannot be used with ZOHO_AUTH_MODE=passthrough: there the Authorization header carries the caller's Zoho token. Use GATEWAY_API_KEYS (sent as x-api-key) instead.",
     );
   }
   const auth: CallerAuthSettings = {
@@ -233,7 +240,9 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
       : null,
   };
   const host = e.HOST ?? '127.0.0.1';
-  const authRequirement = zoho ? callerAuthRequirement(zoho, host, auth) : { required: false, reasons: [], configured: false };
+  const authRequirement = zoho
+    ? callerAuthRequirement(zoho, host, auth)
+    : { required: false, reasons: [], configured: false };
   if (authRequirement.required && !authRequirement.configured) {
     problems.push(
       `Caller authentication is required because ${authRequirement.reasons.join(' and ')}, but none is configured. ` +

@@ -14,9 +14,13 @@ import { createLogger } from './observability/logger.ts';
 function describeAuth(config: GatewayConfig): string {
   const { auth, zoho } = config;
   const ways = [
-    auth.apiKeys.length ? `API keys (${auth.apiKeys.length}; x-api-key${zoho.kind === 'external' && zoho.config.authMode === 'passthrough' ? '' : ' or Authorization: Bearer'})` : null,
+    auth.apiKeys.length
+      ? `API keys (${auth.apiKeys.length}; x-api-key${zoho.kind === 'external' && zoho.config.authMode === 'passthrough' ? '' : ' or Authorization: Bearer'})`
+      : null,
     auth.jwt ? `JWT (${auth.jwt.jwksUrl ? `JWKS ${auth.jwt.jwksUrl}` : 'HMAC secret'})` : null,
-    zoho.kind === 'external' && zoho.config.authMode === 'passthrough' ? "each caller's own Zoho token (Authorization: Zoho-oauthtoken)" : null,
+    zoho.kind === 'external' && zoho.config.authMode === 'passthrough'
+      ? "each caller's own Zoho token (Authorization: Zoho-oauthtoken)"
+      : null,
   ].filter(Boolean);
   if (ways.length) return `Caller authentication: ${ways.join(' + ')}`;
   return (
@@ -39,7 +43,9 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
 
   // Tracing first, then everything that makes HTTP calls, so the instrumentation sees them.
-  const tracing = config.otel ? await (await import('./observability/tracing.ts')).startTracing({ ...config.otel, logger }) : null;
+  const tracing = config.otel
+    ? await (await import('./observability/tracing.ts')).startTracing({ ...config.otel, logger })
+    : null;
   const { createZohoClient, describeConfig, loadZohoConfig } = await import('./zoho/index.ts');
   const { startGateway } = await import('./graphql/server.ts');
   const { createTelemetry, zohoClientOptions } = await import('./observability/telemetry.ts');
@@ -49,7 +55,10 @@ async function main(): Promise<void> {
   if (config.zoho.kind === 'embedded') {
     // Imported only here: a gateway talking to real Zoho never loads the emulator.
     const { startEmulator, DEMO_CREDENTIALS } = await import('./emulator/index.ts');
-    emulator = await startEmulator({ port: config.zoho.emulatorPort, ...(config.zoho.emulatorDb ? { db: config.zoho.emulatorDb } : {}) });
+    emulator = await startEmulator({
+      port: config.zoho.emulatorPort,
+      ...(config.zoho.emulatorDb ? { db: config.zoho.emulatorDb } : {}),
+    });
     zohoConfig = loadZohoConfig(process.env, {
       authMode: 'service',
       apiBaseUrl: emulator.url,
@@ -98,9 +107,15 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: refusing new requests, finishing those in flight');
+    logger.info(
+      { signal, timeoutMs: config.shutdownTimeoutMs },
+      'shutting down: refusing new requests, finishing those in flight',
+    );
     const deadline = setTimeout(() => {
-      logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timed out with requests still in flight; exiting');
+      logger.error(
+        { timeoutMs: config.shutdownTimeoutMs },
+        'shutdown timed out with requests still in flight; exiting',
+      );
       process.exit(1);
     }, config.shutdownTimeoutMs);
     deadline.unref();

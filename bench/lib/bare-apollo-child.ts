@@ -21,11 +21,19 @@ const resolvers = {
   Query: { contact: (_: unknown, { id }: { id: string }) => ({ id }) },
   Contact: {
     emails: async ({ id }: { id: string }, { first }: { first: number }) => {
-      const res = await fetch(`${base}/crm/v8/Contacts/${id}/Emails`, { headers: { Authorization: `Zoho-oauthtoken ${token}` } });
+      const res = await fetch(`${base}/crm/v8/Contacts/${id}/Emails`, {
+        headers: { Authorization: `Zoho-oauthtoken ${token}` },
+      });
       if (res.status === 204) return { nodes: [] };
       if (!res.ok) throw new Error(`Zoho answered ${res.status}`);
       const body = (await res.json()) as { Emails: WireEmail[] };
-      return { nodes: body.Emails.slice(0, first).map((e) => ({ messageId: e.message_id, subject: e.subject, sentAt: e.time })) };
+      return {
+        nodes: body.Emails.slice(0, first).map((e) => ({
+          messageId: e.message_id,
+          subject: e.subject,
+          sentAt: e.time,
+        })),
+      };
     },
   },
 };

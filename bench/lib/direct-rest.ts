@@ -14,7 +14,16 @@ import type {
   ZohoRecordsResponse,
   ZohoUsersResponse,
 } from '../../src/wire/index.ts';
-import { chunk, dealAt, groupBy, type EmailRef, type Fixture, type LinkFixture, type MoveFixture, type ThroughputFixture } from './fixtures.ts';
+import {
+  chunk,
+  dealAt,
+  groupBy,
+  type EmailRef,
+  type Fixture,
+  type LinkFixture,
+  type MoveFixture,
+  type ThroughputFixture,
+} from './fixtures.ts';
 import { semaphore, type OpOutcome } from './loop.ts';
 
 type Res<T> = { status: number; body: T | null };
@@ -33,7 +42,10 @@ export class Rest {
       const res = await this.limit(async () => {
         const r = await fetch(`${this.base}/crm/v8${path}`, {
           method,
-          headers: { Authorization: `Zoho-oauthtoken ${this.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+          headers: {
+            Authorization: `Zoho-oauthtoken ${this.token}`,
+            ...(body ? { 'content-type': 'application/json' } : {}),
+          },
           ...(body ? { body: JSON.stringify(body) } : {}),
         });
         const text = await r.text();
@@ -110,7 +122,10 @@ export class Rest {
         chunk(group, 20).map(async (part) => {
           const { contactId, ownerId } = part[0]!;
           const ids = part.map((i) => i.messageId).join(',');
-          const r = await this.call<ZohoLinkResponse>('DELETE', `/Contacts/${contactId}/Emails/actions/link_record?owner_id=${ownerId}&message_ids=${ids}`);
+          const r = await this.call<ZohoLinkResponse>(
+            'DELETE',
+            `/Contacts/${contactId}/Emails/actions/link_record?owner_id=${ownerId}&message_ids=${ids}`,
+          );
           part.forEach((item, k) => {
             const res = r.body?.Emails?.[k];
             if (!(res && !Array.isArray(res) && res.status === 'success')) failed.add(item.messageId);
@@ -147,7 +162,10 @@ async function readOp(rest: Rest, fx: Extract<Fixture, { kind: 'read' }>): Promi
       const emails = [];
       let index: string | null = null;
       while (emails.length < fx.perContact) {
-        const r: Res<ZohoEmailsResponse> = await rest.call<ZohoEmailsResponse>('GET', `/Contacts/${contactId}/Emails${index ? `?index=${index}` : ''}`);
+        const r: Res<ZohoEmailsResponse> = await rest.call<ZohoEmailsResponse>(
+          'GET',
+          `/Contacts/${contactId}/Emails${index ? `?index=${index}` : ''}`,
+        );
         if (r.status === 204) break;
         if (r.status !== 200) throw new Error(`emails of ${contactId}: ${r.status}`);
         emails.push(...r.body!.Emails);
@@ -175,7 +193,11 @@ async function moveOp(rest: Rest, fx: MoveFixture, i: number): Promise<OpOutcome
     Promise.all(
       fx.emails.map(async (e) => {
         const d = await rest.email(e.contactId, e.messageId);
-        return { ...e, ownerName: d.owner.name ?? null, previous: d.linked_record?.id ? { id: d.linked_record.id, name: d.linked_record.name ?? '' } : null };
+        return {
+          ...e,
+          ownerName: d.owner.name ?? null,
+          previous: d.linked_record?.id ? { id: d.linked_record.id, name: d.linked_record.name ?? '' } : null,
+        };
       }),
     ),
   ]);
@@ -193,7 +215,8 @@ async function moveOp(rest: Rest, fx: MoveFixture, i: number): Promise<OpOutcome
     failedItems += second.failed.size;
     const back = unlinked.filter((e) => second.failed.has(e.messageId) && e.previous);
     // The second link failed: put those emails back on their previous deal.
-    for (const [prevId, group] of groupBy(back, (e) => e.previous!.id)) await rest.link(group, { id: prevId, name: group[0]!.previous!.name });
+    for (const [prevId, group] of groupBy(back, (e) => e.previous!.id))
+      await rest.link(group, { id: prevId, name: group[0]!.previous!.name });
   }
   return { succeededItems: ok, failedItems };
 }
@@ -209,7 +232,9 @@ async function throughputOp(rest: Rest, fx: ThroughputFixture, i: number): Promi
   const batch = fx.batches[i % fx.batches.length]!;
   const dealId = dealAt(fx.dealIds, Math.floor(i / fx.batches.length));
   const dealName = await rest.dealName(dealId);
-  const items = await Promise.all(batch.map(async (e: EmailRef) => ({ ...e, ownerName: await rest.userName(e.ownerId) })));
+  const items = await Promise.all(
+    batch.map(async (e: EmailRef) => ({ ...e, ownerName: await rest.userName(e.ownerId) })),
+  );
   const { ok, failed } = await rest.link(items, { id: dealId, name: dealName });
   return { succeededItems: ok, failedItems: failed.size };
 }

@@ -26,7 +26,9 @@ serveIpc(async (msg) => {
           WHERE r.module = 'Contacts' AND r.record_id = ? AND e.kind IN ('synced', 'crm_sent')
           ORDER BY e.time_ms DESC, e.message_id`,
       );
-      const dealsOf = db.prepare(`SELECT id FROM deals WHERE contact_id = @c UNION SELECT deal_id AS id FROM deal_contact_roles WHERE contact_id = @c ORDER BY id`);
+      const dealsOf = db.prepare(
+        `SELECT id FROM deals WHERE contact_id = @c UNION SELECT deal_id AS id FROM deal_contact_roles WHERE contact_id = @c ORDER BY id`,
+      );
       return {
         contacts: ids.map((contactId) => ({
           contactId,
@@ -38,7 +40,9 @@ serveIpc(async (msg) => {
     case 'relate': {
       // Makes each deal related to each contact through a contact role, as Zoho's Contact Roles do.
       const { dealIds, contactIds } = msg as unknown as { dealIds: string[]; contactIds: string[] };
-      const insert = db.prepare('INSERT OR IGNORE INTO deal_contact_roles(org_id, deal_id, contact_id, role) VALUES (?, ?, ?, ?)');
+      const insert = db.prepare(
+        'INSERT OR IGNORE INTO deal_contact_roles(org_id, deal_id, contact_id, role) VALUES (?, ?, ?, ?)',
+      );
       db.transaction(() => {
         for (const d of dealIds) for (const c of contactIds) insert.run(DEMO_CREDENTIALS.orgId, d, c, 'Evaluator');
       })();
@@ -47,9 +51,16 @@ serveIpc(async (msg) => {
     case 'deals': {
       // Open deals, to link to.
       const { count, exclude } = msg as unknown as { count: number; exclude?: string[] };
-      const rows = db.prepare(`SELECT id FROM deals WHERE org_id = ? ORDER BY id`).all(DEMO_CREDENTIALS.orgId) as Array<{ id: string }>;
+      const rows = db
+        .prepare(`SELECT id FROM deals WHERE org_id = ? ORDER BY id`)
+        .all(DEMO_CREDENTIALS.orgId) as Array<{ id: string }>;
       const skip = new Set(exclude ?? []);
-      return { dealIds: rows.map((r) => r.id).filter((id) => !skip.has(id)).slice(0, count) };
+      return {
+        dealIds: rows
+          .map((r) => r.id)
+          .filter((id) => !skip.has(id))
+          .slice(0, count),
+      };
     }
     case 'setLinks': {
       // Puts emails on a deal before a workload starts (as if linked earlier).

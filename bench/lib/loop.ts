@@ -48,7 +48,15 @@ export async function runLoop(
     }
   };
   await Promise.all(Array.from({ length: opts.concurrency }, worker));
-  return { ops: latencies.length, failures, firstFailure, failedItems, succeededItems, durationMs: performance.now() - t0, latencies };
+  return {
+    ops: latencies.length,
+    failures,
+    firstFailure,
+    failedItems,
+    succeededItems,
+    durationMs: performance.now() - t0,
+    latencies,
+  };
 }
 
 export function percentile(sorted: readonly number[], p: number): number {

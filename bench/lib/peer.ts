@@ -22,7 +22,10 @@ export function installPeer(log: (s: string) => void): void {
   const bin = path.join(PEERS, 'node_modules/.bin/hive-gateway');
   if (existsSync(bin) && existsSync(path.join(PEERS, 'node_modules/.bin/mesh-compose'))) return;
   log('installing the peer (bench/peers) on first run…');
-  execFileSync('npm', ['install', '--prefix', PEERS, '--no-audit', '--no-fund', '--loglevel=error'], { stdio: 'inherit', timeout: 600_000 });
+  execFileSync('npm', ['install', '--prefix', PEERS, '--no-audit', '--no-fund', '--loglevel=error'], {
+    stdio: 'inherit',
+    timeout: 600_000,
+  });
 }
 
 /** Copies the OAS files with their remote $refs pointing at the local copies, then composes. */
@@ -33,31 +36,49 @@ export function composePeer(emulatorUrl: string, token: string): void {
     if (!/\.(json|yaml)$/.test(f)) continue;
     writeFileSync(path.join(WORK, 'oas', f), readFileSync(path.join(src, f), 'utf8').replaceAll(REMOTE_PREFIX, './'));
   }
-  execFileSync(process.execPath, [path.join(PEERS, 'node_modules/.bin/mesh-compose'), '-o', path.join(WORK, 'supergraph.graphql')], {
-    cwd: PEERS,
-    env: { ...process.env, PEER_ZOHO_URL: emulatorUrl, PEER_ZOHO_TOKEN: token },
-    stdio: 'pipe',
-    timeout: 120_000,
-  });
+  execFileSync(
+    process.execPath,
+    [path.join(PEERS, 'node_modules/.bin/mesh-compose'), '-o', path.join(WORK, 'supergraph.graphql')],
+    {
+      cwd: PEERS,
+      env: { ...process.env, PEER_ZOHO_URL: emulatorUrl, PEER_ZOHO_TOKEN: token },
+      stdio: 'pipe',
+      timeout: 120_000,
+    },
+  );
 }
 
 export async function startPeer(port: number): Promise<{ child: Child; url: string }> {
   const child = spawnChild(path.join(PEERS, 'node_modules/.bin/hive-gateway'), {
     ts: false,
     cwd: PEERS,
-    args: ['supergraph', path.join(WORK, 'supergraph.graphql'), '--port', String(port), '--host', '127.0.0.1', '--fork', '0'],
+    args: [
+      'supergraph',
+      path.join(WORK, 'supergraph.graphql'),
+      '--port',
+      String(port),
+      '--host',
+      '127.0.0.1',
+      '--fork',
+      '0',
+    ],
     env: { NODE_ENV: 'production' },
   });
   const url = `http://127.0.0.1:${port}/graphql`;
   const deadline = Date.now() + 60_000;
   for (;;) {
     try {
-      const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+      const r = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"query":"{ __typename }"}',
+      });
       if (r.ok) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline || child.proc.exitCode !== null) throw new Error(`hive-gateway did not start:\n${child.output().slice(-2000)}`);
+    if (Date.now() > deadline || child.proc.exitCode !== null)
+      throw new Error(`hive-gateway did not start:\n${child.output().slice(-2000)}`);
     await new Promise((r) => setTimeout(r, 250));
   }
   return { child, url };
@@ -66,7 +87,11 @@ export async function startPeer(port: number): Promise<{ child: Child; url: stri
 // ----------------------------------------------------------------------------------- operations
 
 async function gql(url: string, query: string, variables: Record<string, unknown> = {}): Promise<any> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await res.json()) as { data?: any; errors?: Array<{ message: string }> };
   if (!body.data) throw new Error(`peer: ${res.status} ${body.errors?.[0]?.message ?? ''}`);
   return body;
@@ -76,14 +101,24 @@ async function gql(url: string, query: string, variables: Record<string, unknown
 const OWNER = DEMO_CREDENTIALS.userId;
 
 async function dealName(url: string, id: string): Promise<string> {
-  const { data } = await gql(url, `query($id: String!) { Get_Record(module_api_name: "Deals", id: $id) { ... on Response_Wrapper { data { id additionalProperties } } } }`, { id });
+  const { data } = await gql(
+    url,
+    `query($id: String!) { Get_Record(module_api_name: "Deals", id: $id) { ... on Response_Wrapper { data { id additionalProperties } } } }`,
+    { id },
+  );
   const rec = data.Get_Record?.data?.[0];
   return (rec?.additionalProperties?.Deal_Name as string | undefined) ?? '';
 }
 
 /** One mutation with an aliased linkEmailsToDeals per 20 emails of a contact. */
-async function link(url: string, emails: ReadonlyArray<EmailRef>, deal: { id: string; name: string }): Promise<OpOutcome> {
-  const calls = [...groupBy(emails, (e) => e.contactId)].flatMap(([contactId, g]) => chunk(g, 20).map((part) => ({ contactId, part })));
+async function link(
+  url: string,
+  emails: ReadonlyArray<EmailRef>,
+  deal: { id: string; name: string },
+): Promise<OpOutcome> {
+  const calls = [...groupBy(emails, (e) => e.contactId)].flatMap(([contactId, g]) =>
+    chunk(g, 20).map((part) => ({ contactId, part })),
+  );
   const vars: Record<string, unknown> = {};
   const fields = calls.map((c, k) => {
     vars[`c${k}`] = c.contactId;
@@ -91,7 +126,11 @@ async function link(url: string, emails: ReadonlyArray<EmailRef>, deal: { id: st
       Emails: c.part.map((e) => ({
         message_id: e.messageId,
         owner: { id: e.ownerId },
-        linked_record: { module: { api_name: 'Deals', id: DEMO_CREDENTIALS.dealsModuleId }, id: deal.id, name: deal.name },
+        linked_record: {
+          module: { api_name: 'Deals', id: DEMO_CREDENTIALS.dealsModuleId },
+          id: deal.id,
+          name: deal.name,
+        },
       })),
     };
     return `l${k}: linkEmailsToDeals(contactId: $c${k}, input: $i${k}) { __typename }`;
@@ -157,11 +196,19 @@ async function readOp(url: string, fx: Extract<Fixture, { kind: 'read' }>): Prom
     todo = still;
   }
   for (const l of got.values()) lost += l.slice(0, fx.perContact).filter((e) => e === null).length;
-  const linked = new Set([...got.values()].flatMap((l) => l.slice(0, fx.perContact).flatMap((e: any) => (e?.linked_record?.id ? [e.linked_record.id] : []))));
+  const linked = new Set(
+    [...got.values()].flatMap((l) =>
+      l.slice(0, fx.perContact).flatMap((e: any) => (e?.linked_record?.id ? [e.linked_record.id] : [])),
+    ),
+  );
   for (const ids of chunk([...linked], 100)) {
-    await gql(url, `query($ids: String!) { Get_Records(module_api_name: "Deals", ids: $ids, fields: "Deal_Name,Stage") { ... on Response_Wrapper { data { id additionalProperties } } } }`, {
-      ids: ids.join(','),
-    });
+    await gql(
+      url,
+      `query($ids: String!) { Get_Records(module_api_name: "Deals", ids: $ids, fields: "Deal_Name,Stage") { ... on Response_Wrapper { data { id additionalProperties } } } }`,
+      {
+        ids: ids.join(','),
+      },
+    );
   }
   return { failedItems: lost, succeededItems: fx.contactIds.length * fx.perContact - lost };
 }
@@ -170,7 +217,10 @@ export async function peerOp(url: string, fx: Fixture, i: number): Promise<OpOut
   switch (fx.kind) {
     case 'link': {
       const dealId = dealAt(fx.dealIds, i);
-      const [name, emails] = await Promise.all([dealName(url, dealId), fx.withOwner ? fx.emails : owners(url, fx.emails)]);
+      const [name, emails] = await Promise.all([
+        dealName(url, dealId),
+        fx.withOwner ? fx.emails : owners(url, fx.emails),
+      ]);
       return link(url, emails, { id: dealId, name });
     }
     case 'link-throughput': {

@@ -26,7 +26,10 @@ export interface Child {
 }
 
 /** Spawns `script` (TypeScript, under tsx) or a plain node script with an IPC channel. */
-export function spawnChild(script: string, opts: { env?: Record<string, string>; args?: string[]; cwd?: string; ts?: boolean } = {}): Child {
+export function spawnChild(
+  script: string,
+  opts: { env?: Record<string, string>; args?: string[]; cwd?: string; ts?: boolean } = {},
+): Child {
   // tsx as a loader in the same process (its CLI would add a wrapper process to the measurements).
   const argv = opts.ts === false ? [script, ...(opts.args ?? [])] : ['--import', 'tsx', script, ...(opts.args ?? [])];
   const proc = spawn(process.execPath, argv, {
@@ -64,7 +67,11 @@ export function spawnChild(script: string, opts: { env?: Record<string, string>;
         if (!waiters.has(w)) return;
         waiters.delete(w);
         clearTimeout(timer);
-        reject(new Error(`${path.basename(script)} exited (code ${proc.exitCode}) while waiting for ${what}\n${out.slice(-3000)}`));
+        reject(
+          new Error(
+            `${path.basename(script)} exited (code ${proc.exitCode}) while waiting for ${what}\n${out.slice(-3000)}`,
+          ),
+        );
       });
     });
   return {
@@ -170,7 +177,8 @@ export function serveIpc(handler: (msg: Message) => Promise<Record<string, unkno
   process.on('message', (msg: Message) => {
     handler(msg).then(
       (res) => process.send?.({ type: 'ok', ...res, id: msg.id }),
-      (e: unknown) => process.send?.({ type: 'error', message: e instanceof Error ? e.message : String(e), id: msg.id }),
+      (e: unknown) =>
+        process.send?.({ type: 'error', message: e instanceof Error ? e.message : String(e), id: msg.id }),
     );
   });
   process.on('disconnect', () => process.exit(0));

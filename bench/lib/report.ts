@@ -34,7 +34,13 @@ export interface Results {
 const f = (v: number | null | undefined, d = 1) => (v === null || v === undefined ? '–' : v.toFixed(d));
 
 function find(rows: Row[], name: string, variant: string, latencyMs?: number): Row | undefined {
-  return rows.find((r) => r.name === name && r.variant === variant && (latencyMs === undefined || r.latencyMs === latencyMs) && r.status === 'ok');
+  return rows.find(
+    (r) =>
+      r.name === name &&
+      r.variant === variant &&
+      (latencyMs === undefined || r.latencyMs === latencyMs) &&
+      r.status === 'ok',
+  );
 }
 
 export interface Target {
@@ -57,7 +63,12 @@ export function targets(res: Results): Target[] {
       over.length === 0
         ? `${gw.length} gateway rows at the minimum.`
         : `Above the minimum on ${over.length} of ${gw.length} rows: ` +
-          over.map((r) => `${r.name} @${r.latencyMs} ms: ${f(r.upstreamCallsPerOp, 2)} vs ${r.minimalUpstreamCallsPerOp} (+${f(r.upstreamCallsPerOp! - r.minimalUpstreamCallsPerOp!, 2)}; ${extraRoutes(r)})`).join('; ') +
+          over
+            .map(
+              (r) =>
+                `${r.name} @${r.latencyMs} ms: ${f(r.upstreamCallsPerOp, 2)} vs ${r.minimalUpstreamCallsPerOp} (+${f(r.upstreamCallsPerOp! - r.minimalUpstreamCallsPerOp!, 2)}; ${extraRoutes(r)})`,
+            )
+            .join('; ') +
           '.',
   });
 
@@ -77,7 +88,12 @@ export function targets(res: Results): Target[] {
         (d50 && d0 ? ` (direct-rest: ${f((d50.p50Ms! - d0.p50Ms!) / 50, 1)})` : '') +
         `. The floor is 2: the deal's name must be read before the 5 link calls, which go out together (the slowest of 5 jittered calls is ~58 ms). Sequential calls would take 6, the unbatched variant ${f(find(rows, 'link-100-one-contact', 'unbatched', 50)?.p50Ms, 0)} ms.`,
     });
-  } else out.push({ target: 'At 50 ms, link-100-one-contact takes about one round trip, not 100', verdict: 'not measured', detail: 'needs the full run.' });
+  } else
+    out.push({
+      target: 'At 50 ms, link-100-one-contact takes about one round trip, not 100',
+      verdict: 'not measured',
+      detail: 'needs the full run.',
+    });
 
   // 3. small-read-throughput: ≥ 2× the peer's ops/s, ≤ 200 MiB RSS.
   for (const lat of [...new Set(rows.filter((r) => r.name === 'small-read-throughput').map((r) => r.latencyMs))]) {
@@ -101,11 +117,15 @@ export function targets(res: Results): Target[] {
       detail:
         `gateway ${f(g.opsPerSec, 0)} ops/s vs peer ${f(p.opsPerSec, 0)} ops/s = ${f(ratio, 2)}× (gap to 2×: ${f(Math.max(0, 2 * p.opsPerSec! - g.opsPerSec!), 0)} ops/s); ` +
         `RSS gateway ${f(g.rssMb, 0)} MiB vs peer ${f(p.rssMb, 0)} MiB. ` +
-        (b ? `bare-apollo (one REST call per request, nothing else) ${f(b.opsPerSec, 0)} ops/s = ${f(b.opsPerSec! / p.opsPerSec!, 2)}× the peer. ` : '') +
+        (b
+          ? `bare-apollo (one REST call per request, nothing else) ${f(b.opsPerSec, 0)} ops/s = ${f(b.opsPerSec! / p.opsPerSec!, 2)}× the peer. `
+          : '') +
         `Upstream calls per request: gateway ${f(g.upstreamCallsPerOp, 2)}, peer ${f(p.upstreamCallsPerOp, 2)}` +
-        (g.upstreamCallsPerOp! > p.upstreamCallsPerOp! ? ' (the gateway also reads the contact record, which this query does not need)' : '') +
+        (g.upstreamCallsPerOp! > p.upstreamCallsPerOp!
+          ? ' (the gateway also reads the contact record, which this query does not need)'
+          : '') +
         '. Every variant here is bound by the emulator, which shares the 2 cores with the load generator and the process under test: the peer and bare-apollo cannot exceed what one upstream call per request allows, so 2× the peer needs cross-request coalescing (later work). ' +
-        'The gateway and direct-rest also keep to Zoho\'s concurrency limit (10 calls in flight), which the peer and bare-apollo ignore (against a real org they would meet 429s); at 50 ms that caps them at 10 ÷ 50 ms = 200 calls/s.',
+        "The gateway and direct-rest also keep to Zoho's concurrency limit (10 calls in flight), which the peer and bare-apollo ignore (against a real org they would meet 429s); at 50 ms that caps them at 10 ÷ 50 ms = 200 calls/s.",
     });
   }
 
@@ -118,13 +138,21 @@ export function targets(res: Results): Target[] {
     out.push({
       target: 'link-throughput-under-zoho-limits: ≥ 90 % of the limit, no failed item',
       verdict: frac >= 0.9 && failed === 0 ? 'met' : 'missed',
-      detail: `${f(t.emailsLinkedPerSec as number, 0)} emails/s = ${f(frac * 100, 1)} % of ${t.limitEmailsPerSec} emails/s; ${t.http429} × 429; ${t.failedItems} failed items, ${t.failures} failed operations; at most ${t.upstreamMaxInFlight} Zoho calls in flight.` +
+      detail:
+        `${f(t.emailsLinkedPerSec as number, 0)} emails/s = ${f(frac * 100, 1)} % of ${t.limitEmailsPerSec} emails/s; ${t.http429} × 429; ${t.failedItems} failed items, ${t.failures} failed operations; at most ${t.upstreamMaxInFlight} Zoho calls in flight.` +
         (frac < 0.9
           ? ` Short by ${f((0.9 - frac) * 100, 1)} points. One call in ${t.minimalUpstreamCallsPerOp} is the deal read, which holds a slot without linking (ceiling ~${f((1 - 1 / (t.minimalUpstreamCallsPerOp as number)) * 100, 0)} %); the rest is time a slot is held beyond the 100 ms latency (the emulator's own processing, the client's, and CPU contention on this 2-core machine)` +
-            (dr ? `: the hand-written direct-REST client, with the same semaphore of 10, reached ${f((dr.limitFraction as number) * 100, 1)} % in the same run.` : '.')
+            (dr
+              ? `: the hand-written direct-REST client, with the same semaphore of 10, reached ${f((dr.limitFraction as number) * 100, 1)} % in the same run.`
+              : '.')
           : ''),
     });
-  } else out.push({ target: 'link-throughput-under-zoho-limits: ≥ 90 % of the limit, no failed item', verdict: 'not measured', detail: 'needs the full run.' });
+  } else
+    out.push({
+      target: 'link-throughput-under-zoho-limits: ≥ 90 % of the limit, no failed item',
+      verdict: 'not measured',
+      detail: 'needs the full run.',
+    });
   return out;
 }
 
@@ -144,8 +172,13 @@ export function renderMarkdown(res: Results): string {
   lines.push(`- Machine: ${m.name} — ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node}, ${m.platform}`);
   lines.push(`- Date: ${res.date}; run time ${res.durationS} s`);
   lines.push(`- Upstream latency: ${res.upstreamLatency}`);
-  lines.push('- CPU ms/op and RSS are the process under test (the gateway, the direct-REST client, bare Apollo or Hive Gateway) only; the emulator and the load generator run in other processes on the same cores.', '');
-  lines.push('| workload | variant | latency ms | ops/s | p50 ms | p95 ms | p99 ms | CPU ms/op | peak RSS MiB | upstream calls/op | minimal | notes |');
+  lines.push(
+    '- CPU ms/op and RSS are the process under test (the gateway, the direct-REST client, bare Apollo or Hive Gateway) only; the emulator and the load generator run in other processes on the same cores.',
+    '',
+  );
+  lines.push(
+    '| workload | variant | latency ms | ops/s | p50 ms | p95 ms | p99 ms | CPU ms/op | peak RSS MiB | upstream calls/op | minimal | notes |',
+  );
   lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const r of res.workloads) {
     const notes: string[] = [];
@@ -154,15 +187,23 @@ export function renderMarkdown(res: Results): string {
       if (r.failures) notes.push(`${r.failures} failed ops`);
       if (r.failedItems) notes.push(`${r.failedItems} failed items`);
       if (r.http429) notes.push(`${r.http429} × 429`);
-      if (typeof r.emailsLinkedPerSec === 'number') notes.push(`${f(r.emailsLinkedPerSec, 0)} emails/s = ${f((r.limitFraction as number) * 100, 1)} % of ${r.limitEmailsPerSec}/s`);
+      if (typeof r.emailsLinkedPerSec === 'number')
+        notes.push(
+          `${f(r.emailsLinkedPerSec, 0)} emails/s = ${f((r.limitFraction as number) * 100, 1)} % of ${r.limitEmailsPerSec}/s`,
+        );
       if (r.note) notes.push(r.note);
     }
     lines.push(
       `| ${r.name} | ${r.variant} | ${r.latencyMs} | ${f(r.opsPerSec)} | ${f(r.p50Ms)} | ${f(r.p95Ms)} | ${f(r.p99Ms)} | ${f(r.cpuMsPerOp, 2)} | ${f(r.rssMb, 0)} | ${f(r.upstreamCallsPerOp, 2)} | ${r.minimalUpstreamCallsPerOp ?? '–'} | ${notes.join('; ').replaceAll('|', '\\|')} |`,
     );
   }
-  const own = res.workloads.find((r) => r.name === 'link-100-one-contact' && r.variant === 'gateway' && r.status === 'ok' && r.latencyMs === 0);
-  const noOwner = res.workloads.find((r) => r.name === 'link-100-one-contact-no-owner' && r.variant === 'gateway' && r.status === 'ok' && r.latencyMs === 0);
+  const own = res.workloads.find(
+    (r) => r.name === 'link-100-one-contact' && r.variant === 'gateway' && r.status === 'ok' && r.latencyMs === 0,
+  );
+  const noOwner = res.workloads.find(
+    (r) =>
+      r.name === 'link-100-one-contact-no-owner' && r.variant === 'gateway' && r.status === 'ok' && r.latencyMs === 0,
+  );
   if (own && noOwner) {
     lines.push(
       '',
@@ -202,9 +243,14 @@ export function renderSvg(res: Results): string {
   let y = 70;
   const parts: string[] = [];
   for (const name of names) {
-    const group = variants.map((v) => chosen.find((r) => r.name === name && r.variant === v)).filter((r): r is Row => !!r);
+    const group = variants
+      .map((v) => chosen.find((r) => r.name === name && r.variant === v))
+      .filter((r): r is Row => !!r);
     const maxOps = Math.max(...group.map((r) => r.opsPerSec ?? 0), 1e-9);
-    const maxCalls = Math.max(...group.map((r) => Math.max(r.upstreamCallsPerOp ?? 0, r.minimalUpstreamCallsPerOp ?? 0)), 1e-9);
+    const maxCalls = Math.max(
+      ...group.map((r) => Math.max(r.upstreamCallsPerOp ?? 0, r.minimalUpstreamCallsPerOp ?? 0)),
+      1e-9,
+    );
     parts.push(`<text x="8" y="${y + 12}" font-weight="bold">${esc(name)}</text>`);
     group.forEach((r, k) => {
       const by = y + 18 + k * (barH + 2);
@@ -213,19 +259,28 @@ export function renderSvg(res: Results): string {
       const c = COLORS[r.variant]!;
       parts.push(`<text x="${labelW - 6}" y="${by + 10}" text-anchor="end" font-size="10">${esc(r.variant)}</text>`);
       parts.push(`<rect x="${labelW}" y="${by}" width="${w1.toFixed(1)}" height="${barH}" fill="${c}"/>`);
-      parts.push(`<text x="${labelW + w1 + 4}" y="${by + 10}" font-size="10">${f(r.opsPerSec, r.opsPerSec! < 10 ? 2 : 0)}</text>`);
+      parts.push(
+        `<text x="${labelW + w1 + 4}" y="${by + 10}" font-size="10">${f(r.opsPerSec, r.opsPerSec! < 10 ? 2 : 0)}</text>`,
+      );
       const x2 = labelW + panelW + 30;
-      parts.push(`<rect x="${x2}" y="${by}" width="${w2.toFixed(1)}" height="${barH}" fill="${c}" fill-opacity="0.75"/>`);
+      parts.push(
+        `<rect x="${x2}" y="${by}" width="${w2.toFixed(1)}" height="${barH}" fill="${c}" fill-opacity="0.75"/>`,
+      );
       parts.push(`<text x="${x2 + w2 + 4}" y="${by + 10}" font-size="10">${f(r.upstreamCallsPerOp, 1)}</text>`);
       if (k === 0 && r.minimalUpstreamCallsPerOp !== null) {
         const mx = x2 + (r.minimalUpstreamCallsPerOp / maxCalls) * (panelW - 70);
-        parts.push(`<line x1="${mx.toFixed(1)}" x2="${mx.toFixed(1)}" y1="${y + 14}" y2="${y + groupH(group.length) - 4}" stroke="#000" stroke-dasharray="3,2"/>`);
+        parts.push(
+          `<line x1="${mx.toFixed(1)}" x2="${mx.toFixed(1)}" y1="${y + 14}" y2="${y + groupH(group.length) - 4}" stroke="#000" stroke-dasharray="3,2"/>`,
+        );
       }
     });
     y += groupH(group.length) + 6;
   }
   const legend = variants
-    .map((v, k) => `<rect x="${labelW + k * 125}" y="40" width="10" height="10" fill="${COLORS[v]}"/><text x="${labelW + k * 125 + 14}" y="49" font-size="11">${esc(v)}</text>`)
+    .map(
+      (v, k) =>
+        `<rect x="${labelW + k * 125}" y="40" width="10" height="10" fill="${COLORS[v]}"/><text x="${labelW + k * 125 + 14}" y="49" font-size="11">${esc(v)}</text>`,
+    )
     .join('');
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y + 20}" font-family="sans-serif" font-size="12">`,

@@ -4,10 +4,23 @@
  * minimum number of Zoho calls any correct client must make for it, with the reasoning.
  */
 import type { Child } from './proc.ts';
-import { chunk, dealAt, groupBy, type EmailRef, type Fixture, type LinkFixture, type MoveFixture, type ThroughputFixture } from './fixtures.ts';
+import {
+  chunk,
+  dealAt,
+  groupBy,
+  type EmailRef,
+  type Fixture,
+  type LinkFixture,
+  type MoveFixture,
+  type ThroughputFixture,
+} from './fixtures.ts';
 import type { OpOutcome } from './loop.ts';
 
-type ContactFx = { contactId: string; relatedDealIds: string[]; emails: Array<{ messageId: string; ownerId: string; linkedDealId: string | null }> };
+type ContactFx = {
+  contactId: string;
+  relatedDealIds: string[];
+  emails: Array<{ messageId: string; ownerId: string; linkedDealId: string | null }>;
+};
 
 export type Variant = 'gateway' | 'unbatched' | 'direct-rest' | 'bare-apollo' | 'peer-hive-gateway';
 
@@ -41,7 +54,8 @@ async function contacts(emu: Child, minEmails: number, count: number): Promise<C
 
 /** Two deals related to every one of the contacts: their own when a single contact has two, else contact roles. */
 async function twoDeals(emu: Child, cs: ContactFx[]): Promise<[string, string]> {
-  if (cs.length === 1 && cs[0]!.relatedDealIds.length >= 2) return [cs[0]!.relatedDealIds[0]!, cs[0]!.relatedDealIds[1]!];
+  if (cs.length === 1 && cs[0]!.relatedDealIds.length >= 2)
+    return [cs[0]!.relatedDealIds[0]!, cs[0]!.relatedDealIds[1]!];
   const { dealIds } = await emu.request<{ dealIds: string[] }>({ type: 'deals', count: 2 });
   await emu.request({ type: 'relate', dealIds, contactIds: cs.map((c) => c.contactId) });
   return [dealIds[0]!, dealIds[1]!];
@@ -64,7 +78,8 @@ function itemOutcome(payload: { results: Array<{ status: string }> } | undefined
 }
 
 /** Link calls: one per 20 emails of a contact. */
-const linkCalls = (emails: readonly EmailRef[]) => [...groupBy(emails, (e) => e.contactId).values()].reduce((n, g) => n + Math.ceil(g.length / 20), 0);
+const linkCalls = (emails: readonly EmailRef[]) =>
+  [...groupBy(emails, (e) => e.contactId).values()].reduce((n, g) => n + Math.ceil(g.length / 20), 0);
 /** Unlink calls: one per 20 emails of a contact and mailbox owner (owner_id is one query parameter). */
 const unlinkCalls = (emails: readonly EmailRef[]) =>
   [...groupBy(emails, (e) => `${e.contactId}/${e.ownerId}`).values()].reduce((n, g) => n + Math.ceil(g.length / 20), 0);
@@ -83,7 +98,7 @@ const SMALL = `query Small($id: ID!) {
 }`;
 
 const PER_PROCESS =
-  'Per-process metadata is left out: the Deals module id (mandatory in link bodies), mailbox owners\' names and the OAuth token are fetched once and cached, by the gateway as by any sensible client.';
+  "Per-process metadata is left out: the Deals module id (mandatory in link bodies), mailbox owners' names and the OAuth token are fetched once and cached, by the gateway as by any sensible client.";
 
 const PEER_SERIAL =
   "GraphQL executes a mutation's root fields one after another, so the peer's aliased link calls (one per 20 emails of a contact) reach Zoho serially; the client reads the deal's name first, in its own round trip.";
@@ -97,14 +112,23 @@ function link100One(withOwner: boolean): Workload {
     concurrency: 1,
     async setup(emu) {
       let [c] = await contacts(emu, 60, 1);
-      if (c!.emails.length < 100) await emu.request({ type: 'inbound', contactId: c!.contactId, count: 100 - c!.emails.length });
+      if (c!.emails.length < 100)
+        await emu.request({ type: 'inbound', contactId: c!.contactId, count: 100 - c!.emails.length });
       [c] = (await emu.request<{ contacts: ContactFx[] }>({ type: 'contactsByIds', ids: [c!.contactId] })).contacts;
       if (!c) throw new Error('no contact with 100 emails');
-      return { kind: 'link', dealIds: await twoDeals(emu, [c]), emails: c.emails.slice(0, 100).map((e) => ref(c!, e)), withOwner } satisfies LinkFixture;
+      return {
+        kind: 'link',
+        dealIds: await twoDeals(emu, [c]),
+        emails: c.emails.slice(0, 100).map((e) => ref(c!, e)),
+        withOwner,
+      } satisfies LinkFixture;
     },
     graphql: (fx, i) => {
       const f = fx as LinkFixture;
-      return { query: LINK, variables: { input: { dealId: dealAt(f.dealIds, i), emails: inputRefs(f.emails, f.withOwner) } } };
+      return {
+        query: LINK,
+        variables: { input: { dealId: dealAt(f.dealIds, i), emails: inputRefs(f.emails, f.withOwner) } },
+      };
     },
     outcome: (data) => itemOutcome(data?.linkEmailsToDeal),
     peerGap: null,
@@ -130,7 +154,12 @@ const link100Ten: Workload = {
   async setup(emu) {
     const cs = await contacts(emu, 10, 10);
     const dealIds = await twoDeals(emu, cs);
-    return { kind: 'link', dealIds, emails: cs.flatMap((c) => c.emails.slice(0, 10).map((e) => ref(c, e))), withOwner: true } satisfies LinkFixture;
+    return {
+      kind: 'link',
+      dealIds,
+      emails: cs.flatMap((c) => c.emails.slice(0, 10).map((e) => ref(c, e))),
+      withOwner: true,
+    } satisfies LinkFixture;
   },
   graphql: (fx, i) => {
     const f = fx as LinkFixture;
@@ -154,7 +183,9 @@ const readContacts: Workload = {
   concurrency: 1,
   async setup(emu) {
     const cs = await contacts(emu, 20, 10);
-    const linked = new Set(cs.flatMap((c) => c.emails.slice(0, 20).flatMap((e) => (e.linkedDealId ? [e.linkedDealId] : []))));
+    const linked = new Set(
+      cs.flatMap((c) => c.emails.slice(0, 20).flatMap((e) => (e.linkedDealId ? [e.linkedDealId] : []))),
+    );
     return { kind: 'read', contactIds: cs.map((c) => c.contactId), perContact: 20, linkedDealIds: [...linked] };
   },
   graphql: (fx) => {
@@ -188,11 +219,19 @@ function move20(relinkMode: 'replace' | 'reject'): Workload {
       const dealIds = await twoDeals(emu, [c]);
       const emails = c.emails.slice(0, 20).map((e) => ref(c, e));
       await emu.request({ type: 'setLinks', dealId: dealIds[0], messageIds: emails.map((e) => e.messageId) });
-      return { kind: 'move', dealIds, emails: emails.map((e) => ({ ...e, linkedDealId: dealIds[0] })), relinkMode } satisfies MoveFixture;
+      return {
+        kind: 'move',
+        dealIds,
+        emails: emails.map((e) => ({ ...e, linkedDealId: dealIds[0] })),
+        relinkMode,
+      } satisfies MoveFixture;
     },
     graphql: (fx, i) => {
       const f = fx as MoveFixture;
-      return { query: MOVE, variables: { input: { dealId: dealAt(f.dealIds, i + 1), emails: inputRefs(f.emails, true) } } };
+      return {
+        query: MOVE,
+        variables: { input: { dealId: dealAt(f.dealIds, i + 1), emails: inputRefs(f.emails, true) } },
+      };
     },
     outcome: (data) => itemOutcome(data?.moveEmailsToDeal),
     peerGap:
@@ -247,9 +286,11 @@ const linkThroughput: Workload = {
   async setup(emu) {
     let cs = await contacts(emu, 10, 50);
     for (const c of cs) {
-      if (c.emails.length < 20) await emu.request({ type: 'inbound', contactId: c.contactId, count: 20 - c.emails.length });
+      if (c.emails.length < 20)
+        await emu.request({ type: 'inbound', contactId: c.contactId, count: 20 - c.emails.length });
     }
-    cs = (await emu.request<{ contacts: ContactFx[] }>({ type: 'contactsByIds', ids: cs.map((c) => c.contactId) })).contacts;
+    cs = (await emu.request<{ contacts: ContactFx[] }>({ type: 'contactsByIds', ids: cs.map((c) => c.contactId) }))
+      .contacts;
     const dealIds = await twoDeals(emu, cs);
     const refs = cs.map((c) => c.emails.slice(0, 20).map((e) => ref(c, e)));
     const batches = chunk(refs, THROUGHPUT_CONTACTS_PER_OP).map((group) => group.flat());
@@ -258,7 +299,12 @@ const linkThroughput: Workload = {
   graphql: (fx, i) => {
     const f = fx as ThroughputFixture;
     const batch = f.batches[i % f.batches.length]!;
-    return { query: LINK, variables: { input: { dealId: dealAt(f.dealIds, Math.floor(i / f.batches.length)), emails: inputRefs(batch, true) } } };
+    return {
+      query: LINK,
+      variables: {
+        input: { dealId: dealAt(f.dealIds, Math.floor(i / f.batches.length)), emails: inputRefs(batch, true) },
+      },
+    };
   },
   outcome: (data) => itemOutcome(data?.linkEmailsToDeal),
   peerGap: null,
@@ -284,6 +330,11 @@ export const WORKLOADS: Workload[] = [
   linkThroughput,
 ];
 
-export const QUICK_WORKLOADS = new Set(['link-100-one-contact', 'link-100-one-contact-no-owner', 'read-contacts-emails-deals', 'small-read-throughput']);
+export const QUICK_WORKLOADS = new Set([
+  'link-100-one-contact',
+  'link-100-one-contact-no-owner',
+  'read-contacts-emails-deals',
+  'small-read-throughput',
+]);
 
 export const limitOf = (w: Workload) => (w.latency ? (10 * 20) / (w.latency.label / 1000) : null);

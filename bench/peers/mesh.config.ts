@@ -12,8 +12,26 @@ const operationHeaders = { Authorization: `Zoho-oauthtoken ${process.env.PEER_ZO
 export const composeConfig = defineConfig({
   subgraphs: [
     // The .json files' paths already start with /crm/v8; the .yaml's start after it.
-    { sourceHandler: loadOpenAPISubgraph('ZohoEmails', { source: './.work/oas/email_related_records.json', endpoint: url, operationHeaders }) },
-    { sourceHandler: loadOpenAPISubgraph('ZohoRecords', { source: './.work/oas/record.json', endpoint: url, operationHeaders }) },
-    { sourceHandler: loadOpenAPISubgraph('ZohoDealLinks', { source: './.work/oas/deal_link_emails.yaml', endpoint: `${url}/crm/v8`, operationHeaders }) },
+    {
+      sourceHandler: loadOpenAPISubgraph('ZohoEmails', {
+        source: './.work/oas/email_related_records.json',
+        endpoint: url,
+        operationHeaders,
+      }),
+    },
+    {
+      sourceHandler: loadOpenAPISubgraph('ZohoRecords', {
+        source: './.work/oas/record.json',
+        endpoint: url,
+        operationHeaders,
+      }),
+    },
+    {
+      sourceHandler: loadOpenAPISubgraph('ZohoDealLinks', {
+        source: './.work/oas/deal_link_emails.yaml',
+        endpoint: `${url}/crm/v8`,
+        operationHeaders,
+      }),
+    },
   ],
 });

@@ -26,8 +26,10 @@ export function emailFilterPredicate(filter: EmailFilter | null | undefined): ((
   const linked = filter?.linked ?? null;
   const dealId = filter?.dealId ?? null;
   if (dealId !== null) {
-    if (!isZohoRecordId(dealId)) throw new InvalidFilterError(`"${dealId.slice(0, 40)}" is not a Zoho deal id (digits only).`, 'filter.dealId');
-    if (linked === false) throw new InvalidFilterError('filter.linked: false cannot be combined with filter.dealId.', 'filter');
+    if (!isZohoRecordId(dealId))
+      throw new InvalidFilterError(`"${dealId.slice(0, 40)}" is not a Zoho deal id (digits only).`, 'filter.dealId');
+    if (linked === false)
+      throw new InvalidFilterError('filter.linked: false cannot be combined with filter.dealId.', 'filter');
     return (e) => e.linked_record?.id === dealId;
   }
   if (linked === null) return null;

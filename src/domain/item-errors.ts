@@ -28,7 +28,12 @@ export interface ItemFacts {
   dealExists?: boolean;
 }
 
-export function itemError(code: ItemErrorCode, message: string, field?: string | null, vendorCode?: string | null): ItemErrorModel {
+export function itemError(
+  code: ItemErrorCode,
+  message: string,
+  field?: string | null,
+  vendorCode?: string | null,
+): ItemErrorModel {
   return { code, message, field: field ?? null, vendorCode: vendorCode ?? null };
 }
 
@@ -38,49 +43,103 @@ export function fromZohoError(e: ZohoError, facts: ItemFacts): ItemErrorModel {
   const apiName = typeof e.details.api_name === 'string' ? e.details.api_name : undefined;
 
   if (e.code === 'ALREADY_USED') {
-    return itemError('CONFLICT', 'Zoho refused to replace the deal this email is linked to; unlink it first, or use moveEmailsToDeal.', `${facts.at}.messageId`, vendor);
+    return itemError(
+      'CONFLICT',
+      'Zoho refused to replace the deal this email is linked to; unlink it first, or use moveEmailsToDeal.',
+      `${facts.at}.messageId`,
+      vendor,
+    );
   }
   switch (e.kind) {
     case 'auth':
-      return itemError('UNAUTHENTICATED', 'Zoho did not accept the credentials, even after a token refresh.', null, vendor);
+      return itemError(
+        'UNAUTHENTICATED',
+        'Zoho did not accept the credentials, even after a token refresh.',
+        null,
+        vendor,
+      );
     case 'token_mint':
-      return itemError('RATE_LIMITED', 'Zoho refused to issue another access token for now (10 per 10 minutes); try again shortly.', null, vendor);
+      return itemError(
+        'RATE_LIMITED',
+        'Zoho refused to issue another access token for now (10 per 10 minutes); try again shortly.',
+        null,
+        vendor,
+      );
     case 'rate_limited':
-      return itemError('RATE_LIMITED', "Zoho's concurrency or daily credit limit refused the call, after retries.", null, vendor);
+      return itemError(
+        'RATE_LIMITED',
+        "Zoho's concurrency or daily credit limit refused the call, after retries.",
+        null,
+        vendor,
+      );
     case 'timeout':
     case 'network':
       return itemError('UPSTREAM_UNAVAILABLE', 'Zoho did not answer in time, after retries.', null, vendor);
     case 'unknown_result':
-      return itemError('UNKNOWN_RESULT', "Zoho's answer did not say what happened to this email, and reading it back did not settle it.", null, vendor);
+      return itemError(
+        'UNKNOWN_RESULT',
+        "Zoho's answer did not say what happened to this email, and reading it back did not settle it.",
+        null,
+        vendor,
+      );
     case 'caller':
       return itemError('UNAUTHENTICATED', e.message, null, vendor);
     default:
       break;
   }
-  if (e.status === 401) return itemError('UNAUTHENTICATED', 'Zoho did not accept the credentials, even after a token refresh.', null, vendor);
+  if (e.status === 401)
+    return itemError(
+      'UNAUTHENTICATED',
+      'Zoho did not accept the credentials, even after a token refresh.',
+      null,
+      vendor,
+    );
   if (e.status === 403 || e.code === 'NO_PERMISSION') {
-    return itemError('FORBIDDEN', "Zoho's user may not change this email (for example, it is in another user's mailbox).", null, vendor);
+    return itemError(
+      'FORBIDDEN',
+      "Zoho's user may not change this email (for example, it is in another user's mailbox).",
+      null,
+      vendor,
+    );
   }
-  if (e.status === 429) return itemError('RATE_LIMITED', "Zoho's limits refused the call, after retries.", null, vendor);
-  if (e.status !== null && e.status >= 500) return itemError('UPSTREAM_UNAVAILABLE', 'Zoho failed, after retries.', null, vendor);
+  if (e.status === 429)
+    return itemError('RATE_LIMITED', "Zoho's limits refused the call, after retries.", null, vendor);
+  if (e.status !== null && e.status >= 500)
+    return itemError('UPSTREAM_UNAVAILABLE', 'Zoho failed, after retries.', null, vendor);
 
   if (e.code === 'INVALID_DATA') {
     switch (apiName) {
       case 'message_id':
       case 'message_ids':
-        return itemError('NOT_FOUND', 'The contact has no email with this message id.', `${facts.at}.messageId`, vendor);
+        return itemError(
+          'NOT_FOUND',
+          'The contact has no email with this message id.',
+          `${facts.at}.messageId`,
+          vendor,
+        );
       case 'linked_record.id':
         return facts.dealExists
-          ? itemError('DEAL_NOT_RELATED', "The deal is not related to this email's contact (as primary contact or contact role).", 'dealId', vendor)
+          ? itemError(
+              'DEAL_NOT_RELATED',
+              "The deal is not related to this email's contact (as primary contact or contact role).",
+              'dealId',
+              vendor,
+            )
           : itemError('NOT_FOUND', 'There is no deal with this id.', 'dealId', vendor);
       case 'owner.id':
       case 'owner_id':
-        return itemError('INVALID_INPUT', "The owner is not the owner of this email's mailbox.", `${facts.at}.ownerId`, vendor);
+        return itemError(
+          'INVALID_INPUT',
+          "The owner is not the owner of this email's mailbox.",
+          `${facts.at}.ownerId`,
+          vendor,
+        );
       case 'id':
       case 'contact_id':
       case undefined:
         // A whole-call INVALID_DATA on a valid-looking contact id: Zoho has no such contact.
-        if (e.kind !== 'item') return itemError('NOT_FOUND', 'There is no contact with this id.', `${facts.at}.contactId`, vendor);
+        if (e.kind !== 'item')
+          return itemError('NOT_FOUND', 'There is no contact with this id.', `${facts.at}.contactId`, vendor);
         break;
       default:
         break;

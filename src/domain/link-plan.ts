@@ -55,7 +55,11 @@ export function planEmails(refs: readonly EmailRef[]): EmailPlan {
 function checkRef(ref: EmailRef, position: number): InputProblem | null {
   const at = `emails[${position}]`;
   if (!isZohoRecordId(ref.contactId)) {
-    return { position, field: `${at}.contactId`, message: `"${clip(ref.contactId)}" is not a Zoho record id (digits only).` };
+    return {
+      position,
+      field: `${at}.contactId`,
+      message: `"${clip(ref.contactId)}" is not a Zoho record id (digits only).`,
+    };
   }
   if (!isZohoMessageId(ref.messageId)) {
     return {

@@ -63,11 +63,27 @@ export function predictDeal<D>(
     .map((deal) => {
       const f = facts(deal);
       const stageCategory = f.stage === null ? null : (categories.get(f.stage) ?? null);
-      return { deal, id: f.id, at: instant(f.modifiedTime), stageCategory, modifiedTime: f.modifiedTime, eligible: stageCategory === 'OPEN' };
+      return {
+        deal,
+        id: f.id,
+        at: instant(f.modifiedTime),
+        stageCategory,
+        modifiedTime: f.modifiedTime,
+        eligible: stageCategory === 'OPEN',
+      };
     })
     .sort((a, b) => Number(b.eligible) - Number(a.eligible) || b.at - a.at || compareIdsNumerically(b.id, a.id));
-  const candidates = ranked.map(({ deal, stageCategory, modifiedTime, eligible }) => ({ deal, stageCategory, modifiedTime, eligible }));
+  const candidates = ranked.map(({ deal, stageCategory, modifiedTime, eligible }) => ({
+    deal,
+    stageCategory,
+    modifiedTime,
+    eligible,
+  }));
   const eligibleCount = ranked.filter((c) => c.eligible).length;
   if (eligibleCount === 0) return { deal: null, reason: 'NO_OPEN_DEAL', candidates };
-  return { deal: ranked[0]!.deal, reason: eligibleCount === 1 ? 'SINGLE_OPEN_DEAL' : 'MOST_RECENTLY_MODIFIED', candidates };
+  return {
+    deal: ranked[0]!.deal,
+    reason: eligibleCount === 1 ? 'SINGLE_OPEN_DEAL' : 'MOST_RECENTLY_MODIFIED',
+    candidates,
+  };
 }

@@ -17,7 +17,10 @@ import type { ConfigHolder } from './config.ts';
 import { authenticate } from './http/auth.ts';
 import { Behaviours } from './http/behaviour-state.ts';
 import {
-  registerAfterStage, registerFaultAdminRoutes, registerFaultStage, registerLimitStage,
+  registerAfterStage,
+  registerFaultAdminRoutes,
+  registerFaultStage,
+  registerLimitStage,
   registerMailPermissionStage,
 } from './http/behaviours.ts';
 import { ZohoHttpError, errors } from './http/errors.ts';
@@ -91,12 +94,16 @@ function registerBodyParsing(app: FastifyInstance): void {
     if (typeof body === 'string' && body.trim() === '') return done(null, undefined);
     return parseJson(req, body as string, done);
   });
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (req, body, done) => {
-    const text = typeof body === 'string' ? body.trim() : '';
-    if (text === '') return done(null, undefined);
-    if (text.startsWith('{') || text.startsWith('[')) return parseJson(req, text, done);
-    return done(null, Object.fromEntries(new URLSearchParams(text)));
-  });
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: BODY_LIMIT },
+    (req, body, done) => {
+      const text = typeof body === 'string' ? body.trim() : '';
+      if (text === '') return done(null, undefined);
+      if (text.startsWith('{') || text.startsWith('[')) return parseJson(req, text, done);
+      return done(null, Object.fromEntries(new URLSearchParams(text)));
+    },
+  );
 }
 
 function registerErrorHandling(app: FastifyInstance): void {
@@ -122,7 +129,10 @@ function registerErrorHandling(app: FastifyInstance): void {
           mapped = errors.invalidJson();
         } else {
           // Unexpected: logged by message only (never a stack), answered as Zoho's bare 500.
-          req.log.error({ code, msg: error instanceof Error ? error.message : String(error) }, 'emulator internal error');
+          req.log.error(
+            { code, msg: error instanceof Error ? error.message : String(error) },
+            'emulator internal error',
+          );
           mapped = errors.internal();
         }
       }

@@ -28,4 +28,3 @@ declare module 'fastify' {
     crm: CrmRequestState | null;
   }
 }
-

@@ -48,7 +48,8 @@ function defaultPort(): number {
   const raw = process.env.EMULATOR_PORT;
   if (raw === undefined || raw === '') return 4010;
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`EMULATOR_PORT must be a port number, got "${raw}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`EMULATOR_PORT must be a port number, got "${raw}"`);
   return port;
 }
 

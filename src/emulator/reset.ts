@@ -11,7 +11,10 @@ export async function resetEmulator(opts: { port?: number; db?: string } = {}): 
   const port = opts.port ?? Number(process.env.EMULATOR_PORT || 4010);
   if (port > 0) {
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/__emulator/reset`, { method: 'POST', signal: AbortSignal.timeout(3000) });
+      const res = await fetch(`http://127.0.0.1:${port}/__emulator/reset`, {
+        method: 'POST',
+        signal: AbortSignal.timeout(3000),
+      });
       if (res.ok) return 'admin-api';
     } catch {
       // Nothing listening there: reseed the file instead.
@@ -30,7 +33,11 @@ export async function resetEmulator(opts: { port?: number; db?: string } = {}): 
 
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
   resetEmulator()
-    .then((how) => process.stdout.write(how === 'admin-api' ? 'Reseeded the running emulator.\n' : 'Reseeded the emulator database.\n'))
+    .then((how) =>
+      process.stdout.write(
+        how === 'admin-api' ? 'Reseeded the running emulator.\n' : 'Reseeded the emulator database.\n',
+      ),
+    )
     .catch((err: unknown) => {
       process.stderr.write(`emulator:reset failed: ${err instanceof Error ? err.message : String(err)}\n`);
       process.exit(1);

@@ -15,7 +15,11 @@ export type GatewayErrorCode =
   | 'UPSTREAM_ERROR'
   | 'INTERNAL_SERVER_ERROR';
 
-export function gatewayError(code: GatewayErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+export function gatewayError(
+  code: GatewayErrorCode,
+  message: string,
+  extensions: Record<string, unknown> = {},
+): GraphQLError {
   return new GraphQLError(message, { extensions: { ...extensions, code } });
 }
 
@@ -72,7 +76,8 @@ export function fromZohoQueryError(e: ZohoError): { code: GatewayErrorCode; mess
   if (e.kind === 'auth' || e.kind === 'caller' || e.status === 401) {
     return { code: 'UNAUTHENTICATED', message: 'Zoho did not accept the credentials.' };
   }
-  if (e.status === 403 || e.code === 'NO_PERMISSION') return { code: 'FORBIDDEN', message: "Zoho's user may not read this." };
+  if (e.status === 403 || e.code === 'NO_PERMISSION')
+    return { code: 'FORBIDDEN', message: "Zoho's user may not read this." };
   if (e.kind === 'rate_limited' || e.kind === 'token_mint' || e.status === 429) {
     return { code: 'RATE_LIMITED', message: "Zoho's rate or credit limits refused the call, after retries." };
   }

@@ -17,7 +17,8 @@ import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
 import type { QueryLimits } from '../settings.ts';
 
-export type QueryLimitCode = 'QUERY_TOO_DEEP' | 'TOO_MANY_ALIASES' | 'TOO_MANY_DIRECTIVES' | 'QUERY_TOO_COSTLY' | 'TOO_MANY_TOKENS';
+export type QueryLimitCode =
+  'QUERY_TOO_DEEP' | 'TOO_MANY_ALIASES' | 'TOO_MANY_DIRECTIVES' | 'QUERY_TOO_COSTLY' | 'TOO_MANY_TOKENS';
 
 /** Marks an error as a limit that was hit; formatQueryLimitError turns it into its own code. */
 export class QueryLimitError extends GraphQLError {
@@ -47,10 +48,20 @@ function reporting(code: QueryLimitCode, limit: number) {
 
 export function queryLimitRules(limits: QueryLimits): ValidationRule[] {
   return [
-    maxDepthRule({ n: limits.maxDepth, flattenFragments: true, ignoreIntrospection: true, ...reporting('QUERY_TOO_DEEP', limits.maxDepth) }),
+    maxDepthRule({
+      n: limits.maxDepth,
+      flattenFragments: true,
+      ignoreIntrospection: true,
+      ...reporting('QUERY_TOO_DEEP', limits.maxDepth),
+    }),
     maxAliasesRule({ n: limits.maxAliases, ...reporting('TOO_MANY_ALIASES', limits.maxAliases) }),
     maxDirectivesRule({ n: limits.maxDirectives, ...reporting('TOO_MANY_DIRECTIVES', limits.maxDirectives) }),
-    costLimitRule({ maxCost: limits.maxCost, flattenFragments: true, ignoreIntrospection: true, ...reporting('QUERY_TOO_COSTLY', limits.maxCost) }),
+    costLimitRule({
+      maxCost: limits.maxCost,
+      flattenFragments: true,
+      ignoreIntrospection: true,
+      ...reporting('QUERY_TOO_COSTLY', limits.maxCost),
+    }),
   ] as ValidationRule[];
 }
 
@@ -65,7 +76,8 @@ export function tokenLimitError(query: unknown, maxTokens: number): QueryLimitEr
     new MaxTokensParserWLexer(query, { n: maxTokens }).parseDocument();
   } catch (e) {
     // Matched by message, not class: bundlers and test runners may load two copies of graphql.
-    if (e instanceof Error && /Token limit/.test(e.message)) return new QueryLimitError('TOO_MANY_TOKENS', clean(e.message), maxTokens);
+    if (e instanceof Error && /Token limit/.test(e.message))
+      return new QueryLimitError('TOO_MANY_TOKENS', clean(e.message), maxTokens);
     // Other syntax errors are Apollo's to report, with their usual code.
   }
   return null;
@@ -81,11 +93,15 @@ const PARSER_TOKEN_LIMIT = /Document contains more that? (\d+) tokens/;
 export function formatQueryLimitError(error: unknown): { message: string; extensions: Record<string, unknown> } | null {
   // Apollo wraps; follow originalError (by shape: graphql may be loaded twice, see above).
   let e: unknown = error;
-  for (let i = 0; i < 3 && e instanceof Error && !(e instanceof QueryLimitError); i++) e = (e as { originalError?: unknown }).originalError;
+  for (let i = 0; i < 3 && e instanceof Error && !(e instanceof QueryLimitError); i++)
+    e = (e as { originalError?: unknown }).originalError;
   if (!(e instanceof QueryLimitError)) {
     const m = error instanceof Error ? PARSER_TOKEN_LIMIT.exec(error.message) : null;
     if (!m) return null;
-    return { message: `Token limit of ${m[1]} exceeded.`, extensions: { code: 'TOO_MANY_TOKENS', limit: Number(m[1]) } };
+    return {
+      message: `Token limit of ${m[1]} exceeded.`,
+      extensions: { code: 'TOO_MANY_TOKENS', limit: Number(m[1]) },
+    };
   }
   return { message: e.message, extensions: { code: e.limitCode, limit: e.limit } };
 }

@@ -157,7 +157,8 @@ export function sandboxHeaders(auth: CallerAuthSettings | undefined, zohoMode: Z
   const headers: Record<string, string> = {};
   if (zohoMode === 'passthrough') headers.authorization = 'Zoho-oauthtoken <your Zoho access token>';
   if (auth && auth.apiKeys.length > 0) headers['x-api-key'] = '<one of GATEWAY_API_KEYS>';
-  else if (auth?.jwt && zohoMode !== 'passthrough') headers.authorization = 'Bearer <a JWT your identity provider issued>';
+  else if (auth?.jwt && zohoMode !== 'passthrough')
+    headers.authorization = 'Bearer <a JWT your identity provider issued>';
   return headers;
 }
 

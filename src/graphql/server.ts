@@ -71,7 +71,15 @@ function logUnexpectedErrors(logger: Logger): ApolloServerPlugin<GatewayContext>
             const original = unwrapResolverError(error);
             if (original instanceof ZohoError) {
               // Zoho failing or refusing is not a bug: the client logged the call; one line here.
-              logger.warn({ requestId: contextValue?.requestId, operationName, path: error.path, zoho: { code: original.code, kind: original.kind, status: original.status } }, 'a field failed because of Zoho');
+              logger.warn(
+                {
+                  requestId: contextValue?.requestId,
+                  operationName,
+                  path: error.path,
+                  zoho: { code: original.code, kind: original.kind, status: original.status },
+                },
+                'a field failed because of Zoho',
+              );
               continue;
             }
             logger.error(
@@ -89,7 +97,7 @@ function logUnexpectedErrors(logger: Logger): ApolloServerPlugin<GatewayContext>
 function withHeaders(inner: ZohoRequester, headers: Record<string, string>): ZohoRequester {
   return {
     mode: inner.mode,
-    request: <T,>(req: ZohoRequest) => inner.request<T>({ ...req, headers: { ...headers, ...req.headers } }),
+    request: <T>(req: ZohoRequest) => inner.request<T>({ ...req, headers: { ...headers, ...req.headers } }),
     getOrgId: () => inner.getOrgId(),
     creditsRemaining: () => inner.creditsRemaining(),
   };
@@ -132,7 +140,13 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   });
   app.addHook('onResponse', async (request, reply) => {
     const path = request.url.split('?')[0];
-    const line = { method: request.method, path, status: reply.statusCode, ms: Math.round(reply.elapsedTime), caller: request.principal?.kind };
+    const line = {
+      method: request.method,
+      path,
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime),
+      caller: request.principal?.kind,
+    };
     if (path === GRAPHQL_PATH) request.log.info(line, 'request completed');
     else request.log.debug(line, 'request completed');
   });
@@ -144,18 +158,27 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   });
   app.addHook('preHandler', async (request, reply) => {
     if (request.routeOptions.url !== GRAPHQL_PATH) return;
-    const query = request.method === 'GET' ? (request.query as { query?: unknown } | undefined)?.query : (request.body as { query?: unknown } | undefined)?.query;
+    const query =
+      request.method === 'GET'
+        ? (request.query as { query?: unknown } | undefined)?.query
+        : (request.body as { query?: unknown } | undefined)?.query;
     const refused = tokenLimitError(query, limits.maxTokens);
     if (!refused) return;
     metrics.operations.inc({ operation: 'unknown', type: 'unknown', outcome: refused.limitCode });
-    return reply.code(400).send({ errors: [{ message: refused.message, extensions: { code: refused.limitCode, limit: refused.limit } }] });
+    return reply
+      .code(400)
+      .send({ errors: [{ message: refused.message, extensions: { code: refused.limitCode, limit: refused.limit } }] });
   });
 
   registerHealthRoutes(app, { zoho: opts.zoho, reachability, stopping: () => stopping });
   metrics.register(app);
 
   const schema = buildGatewaySchema();
-  const sandbox = sandboxApolloConfig({ settings: opts.sandbox ?? sandboxSettingsFromEnv(), auth: opts.auth, zohoMode: opts.zoho.mode });
+  const sandbox = sandboxApolloConfig({
+    settings: opts.sandbox ?? sandboxSettingsFromEnv(),
+    auth: opts.auth,
+    zohoMode: opts.zoho.mode,
+  });
   metrics.instrumentItemMutations(schema);
   const apollo = new ApolloServer<GatewayContext>({
     schema,

@@ -18,7 +18,11 @@ import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { CallerAuthSettings } from '../settings.ts';
 import { parseCallerAuthorization, type ZohoAuthMode } from '../zoho/index.ts';
 
-export type Principal = { kind: 'api-key'; keyIndex: number } | { kind: 'jwt'; subject: string | null } | { kind: 'zoho-token' } | { kind: 'open' };
+export type Principal =
+  | { kind: 'api-key'; keyIndex: number }
+  | { kind: 'jwt'; subject: string | null }
+  | { kind: 'zoho-token' }
+  | { kind: 'open' };
 
 export type AuthResult = { ok: true; principal: Principal } | { ok: false; message: string };
 
@@ -38,7 +42,8 @@ export function createCallerAuth(settings: CallerAuthSettings, zohoMode: ZohoAut
   const jwt = settings.jwt;
   let jwtKey: Uint8Array | JWTVerifyGetKey | null = null;
   if (jwt?.secret) jwtKey = new TextEncoder().encode(jwt.secret);
-  else if (jwt?.jwksUrl) jwtKey = createRemoteJWKSet(new URL(jwt.jwksUrl), { timeoutDuration: 5_000, cooldownDuration: 30_000 });
+  else if (jwt?.jwksUrl)
+    jwtKey = createRemoteJWKSet(new URL(jwt.jwksUrl), { timeoutDuration: 5_000, cooldownDuration: 30_000 });
 
   /** Index of the matching key, or -1; the time taken does not depend on which key matched. */
   const matchKey = (presented: string): number => {
@@ -57,14 +62,23 @@ export function createCallerAuth(settings: CallerAuthSettings, zohoMode: ZohoAut
         ...(jwt.issuer ? { issuer: jwt.issuer } : {}),
         ...(jwt.audience ? { audience: jwt.audience } : {}),
         // HMAC secrets sign with HS*; key sets with asymmetric algorithms. Never `none`.
-        algorithms: jwt.secret ? ['HS256', 'HS384', 'HS512'] : ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'],
+        algorithms: jwt.secret
+          ? ['HS256', 'HS384', 'HS512']
+          : ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'],
       };
       const { payload } =
-        typeof jwtKey === 'function' ? await jwtVerify(token, jwtKey, options) : await jwtVerify(token, jwtKey, options);
+        typeof jwtKey === 'function'
+          ? await jwtVerify(token, jwtKey, options)
+          : await jwtVerify(token, jwtKey, options);
       return { ok: true, principal: { kind: 'jwt', subject: typeof payload.sub === 'string' ? payload.sub : null } };
     } catch {
       // jose's message says why (expired, wrong audience…); the caller only learns that it failed.
-      return { ok: false, message: keyDigests.length ? 'The bearer token is neither a valid API key nor a valid JWT.' : 'The JWT is not valid.' };
+      return {
+        ok: false,
+        message: keyDigests.length
+          ? 'The bearer token is neither a valid API key nor a valid JWT.'
+          : 'The JWT is not valid.',
+      };
     }
   };
 
@@ -79,7 +93,8 @@ export function createCallerAuth(settings: CallerAuthSettings, zohoMode: ZohoAut
 
       if (passthrough) {
         if (keyDigests.length > 0) {
-          if (apiKey === undefined) return { ok: false, message: 'Send your API key as x-api-key (Authorization carries your Zoho token).' };
+          if (apiKey === undefined)
+            return { ok: false, message: 'Send your API key as x-api-key (Authorization carries your Zoho token).' };
           if (matchKey(apiKey) === -1) return { ok: false, message: 'The API key is not valid.' };
         }
         if (!parseCallerAuthorization(authorization)) {
@@ -90,7 +105,9 @@ export function createCallerAuth(settings: CallerAuthSettings, zohoMode: ZohoAut
 
       if (apiKey !== undefined) {
         const i = keyDigests.length ? matchKey(apiKey) : -1;
-        return i >= 0 ? { ok: true, principal: { kind: 'api-key', keyIndex: i } } : { ok: false, message: 'The API key is not valid.' };
+        return i >= 0
+          ? { ok: true, principal: { kind: 'api-key', keyIndex: i } }
+          : { ok: false, message: 'The API key is not valid.' };
       }
       const bearer = authorization ? BEARER.exec(authorization.trim())?.[1] : undefined;
       if (bearer) {
@@ -98,7 +115,10 @@ export function createCallerAuth(settings: CallerAuthSettings, zohoMode: ZohoAut
         if (i >= 0) return { ok: true, principal: { kind: 'api-key', keyIndex: i } };
         return verifyJwt(bearer);
       }
-      const how = [keyDigests.length ? 'an API key (x-api-key or Authorization: Bearer)' : null, jwtKey ? 'a JWT (Authorization: Bearer)' : null]
+      const how = [
+        keyDigests.length ? 'an API key (x-api-key or Authorization: Bearer)' : null,
+        jwtKey ? 'a JWT (Authorization: Bearer)' : null,
+      ]
         .filter(Boolean)
         .join(' or ');
       return { ok: false, message: `Authentication required: send ${how}.` };
@@ -130,7 +150,8 @@ export function registerCallerAuth(
     if (request.method === 'OPTIONS') return;
     // A bare GET for HTML is the landing page. Any query string (query, extensions for a persisted
     // query…) could run an operation, so it is checked like a POST.
-    if (request.method === 'GET' && !request.url.includes('?') && (request.headers.accept ?? '').includes('text/html')) return;
+    if (request.method === 'GET' && !request.url.includes('?') && (request.headers.accept ?? '').includes('text/html'))
+      return;
     const result = await auth.authenticate(request.headers);
     if (result.ok) {
       request.principal = result.principal;

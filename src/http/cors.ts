@@ -12,7 +12,16 @@ export async function registerCors(app: FastifyInstance, origins: readonly strin
   await app.register(cors, {
     origin: any ? true : origins.map((o) => o.replace(/\/$/, '')),
     methods: ['GET', 'POST', 'OPTIONS'],
-    allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'x-request-id', 'traceparent', 'apollo-require-preflight', 'apollographql-client-name', 'apollographql-client-version'],
+    allowedHeaders: [
+      'content-type',
+      'authorization',
+      'x-api-key',
+      'x-request-id',
+      'traceparent',
+      'apollo-require-preflight',
+      'apollographql-client-name',
+      'apollographql-client-version',
+    ],
     exposedHeaders: ['x-request-id'],
     // Credentials are headers, never cookies: a wildcard origin must not carry them either way.
     credentials: false,

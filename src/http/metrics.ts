@@ -149,7 +149,12 @@ export class GatewayMetrics {
     return {
       onCall: (e: ZohoCallEvent) => {
         const status = e.status !== null ? String(e.status) : e.errorCode === 'TIMEOUT' ? 'timeout' : 'network_error';
-        this.zohoRequests.inc({ method: e.method, route: e.routeTemplate, status, attempt: String(Math.min(e.attempt, 10)) });
+        this.zohoRequests.inc({
+          method: e.method,
+          route: e.routeTemplate,
+          status,
+          attempt: String(Math.min(e.attempt, 10)),
+        });
         this.zohoDuration.observe({ method: e.method, route: e.routeTemplate }, e.durationMs / 1000);
         if (e.creditsRemaining !== null) this.#lastCredits = e.creditsRemaining;
       },
@@ -224,7 +229,9 @@ export class GatewayMetrics {
       const resolve = field?.resolve;
       if (!field || !resolve) continue;
       field.resolve = async (...args) => {
-        const payload = (await resolve(...args)) as { results?: Array<{ status?: string; error?: { code?: string } | null }> } | null;
+        const payload = (await resolve(...args)) as {
+          results?: Array<{ status?: string; error?: { code?: string } | null }>;
+        } | null;
         for (const r of payload?.results ?? []) {
           this.itemOutcomes.inc({ operation, status: r.status ?? 'UNKNOWN', code: r.error?.code ?? 'NONE' });
         }
@@ -250,7 +257,9 @@ export class GatewayMetrics {
         return {
           willSendResponse: async (rc) => {
             // Named even when validation failed, from the parsed document when there is one.
-            const named = rc.operationName ?? (rc.document ? getOperationAST(rc.document, rc.request.operationName)?.name?.value : undefined);
+            const named =
+              rc.operationName ??
+              (rc.document ? getOperationAST(rc.document, rc.request.operationName)?.name?.value : undefined);
             const operation = label(named ?? rc.request.operationName);
             const type = rc.operation?.operation ?? 'unknown';
             const body = rc.response.body;

@@ -28,7 +28,12 @@ import type { ZohoContact, ZohoDeal, ZohoEmailDetail, ZohoEmailListType, ZohoLin
 import { groupBy } from '../domain/link-plan.ts';
 import { CONTACT_FIELDS, DEAL_FIELDS } from './fields.ts';
 
-export type EmailPageKey = { module: EmailParentModule; recordId: string; type?: ZohoEmailListType; index: string | null };
+export type EmailPageKey = {
+  module: EmailParentModule;
+  recordId: string;
+  type?: ZohoEmailListType;
+  index: string | null;
+};
 export type EmailDetailKey = { module: EmailParentModule; recordId: string; messageId: string };
 export type LinkWrite = { contactId: string; item: ZohoLinkItem & { message_id: string } };
 export type UnlinkWrite = { contactId: string; ownerId: string; messageId: string };
@@ -71,13 +76,15 @@ export function createLoaders(zoho: ZohoRequester, options: LoaderOptions = { ba
     ...(cacheKeyFn ? { cacheKeyFn } : {}),
   });
 
-  const records = <R extends { id: string }>(module: 'Contacts' | 'Deals', fields: readonly string[]) =>
+  const records =
+    <R extends { id: string }>(module: 'Contacts' | 'Deals', fields: readonly string[]) =>
     async (ids: readonly string[]): Promise<Array<R | null | Error>> => {
       const byId = new Map<string, R | Error>();
       await Promise.all(
         chunkIds([...new Set(ids)]).map(async (chunk) => {
           try {
-            for (const r of await getRecords<R & Record<string, unknown>>(zoho, module, chunk, fields)) byId.set(r.id, r);
+            for (const r of await getRecords<R & Record<string, unknown>>(zoho, module, chunk, fields))
+              byId.set(r.id, r);
           } catch (e) {
             for (const id of chunk) byId.set(id, toError(e));
           }
@@ -90,17 +97,31 @@ export function createLoaders(zoho: ZohoRequester, options: LoaderOptions = { ba
     contacts: new DataLoader(seen('contacts', records<ZohoContact>('Contacts', CONTACT_FIELDS)), readOpts(100)),
     deals: new DataLoader(seen('deals', records<ZohoDeal>('Deals', DEAL_FIELDS)), readOpts(100)),
     contactDeals: new DataLoader(
-      seen('contactDeals', eachKey((contactId: string) => getContactDeals<ZohoDeal>(zoho, contactId, DEAL_FIELDS))),
+      seen(
+        'contactDeals',
+        eachKey((contactId: string) => getContactDeals<ZohoDeal>(zoho, contactId, DEAL_FIELDS)),
+      ),
       readOpts(50),
     ),
     emailPages: new DataLoader(
-      seen('emailPages', eachKey((k: EmailPageKey) =>
-        listEmails(zoho, { module: k.module, recordId: k.recordId, ...(k.type ? { type: k.type } : {}), ...(k.index ? { index: k.index } : {}) }),
-      )),
+      seen(
+        'emailPages',
+        eachKey((k: EmailPageKey) =>
+          listEmails(zoho, {
+            module: k.module,
+            recordId: k.recordId,
+            ...(k.type ? { type: k.type } : {}),
+            ...(k.index ? { index: k.index } : {}),
+          }),
+        ),
+      ),
       readOpts(50, (k) => `${k.module}/${k.recordId}/${k.type ?? ''}/${k.index ?? ''}`),
     ),
     emailDetails: new DataLoader(
-      seen('emailDetails', eachKey((k: EmailDetailKey) => getEmail(zoho, k))),
+      seen(
+        'emailDetails',
+        eachKey((k: EmailDetailKey) => getEmail(zoho, k)),
+      ),
       readOpts(50, (k) => `${k.module}/${k.recordId}/${k.messageId}`),
     ),
     links: new DataLoader(seen('links', linkBatch(zoho)), {
@@ -122,8 +143,13 @@ function linkBatch(zoho: ZohoRequester) {
     for (const [contactId, group] of groupBy(writes, (w) => w.contactId)) {
       for (const chunk of chunkLinkItems(group.map((w) => ({ ...w.item, write: w })))) {
         calls.push(
-          linkEmails(zoho, contactId, chunk.map(({ write: _w, ...item }) => item)).then(
-            (outcomes) => chunk.forEach((c, i) => results.set(c.write, outcomes[i] ?? missing(c.write.item.message_id))),
+          linkEmails(
+            zoho,
+            contactId,
+            chunk.map(({ write: _w, ...item }) => item),
+          ).then(
+            (outcomes) =>
+              chunk.forEach((c, i) => results.set(c.write, outcomes[i] ?? missing(c.write.item.message_id))),
             (e) => chunk.forEach((c) => results.set(c.write, toError(e))),
           ),
         );
@@ -146,7 +172,8 @@ function unlinkBatch(zoho: ZohoRequester) {
       for (const chunk of chunkUnlinkIds(ids)) {
         calls.push(
           unlinkEmails(zoho, contactId, ownerId, chunk).then(
-            (outcomes) => chunk.forEach((id, i) => results.set(key(contactId, ownerId, id), outcomes[i] ?? missing(id))),
+            (outcomes) =>
+              chunk.forEach((id, i) => results.set(key(contactId, ownerId, id), outcomes[i] ?? missing(id))),
             (e) => chunk.forEach((id) => results.set(key(contactId, ownerId, id), toError(e))),
           ),
         );

@@ -21,7 +21,11 @@ export function createTelemetry(opts: { readyCacheMs?: number; defaultMetrics?: 
 }
 
 /** Client options that feed the telemetry: hooks, and budgets whose waits are measured. */
-export function zohoClientOptions(t: Telemetry, config: Pick<ZohoConfig, 'concurrency'>, logger?: Logger): ZohoClientOptions {
+export function zohoClientOptions(
+  t: Telemetry,
+  config: Pick<ZohoConfig, 'concurrency'>,
+  logger?: Logger,
+): ZohoClientOptions {
   const m = t.metrics.zohoHooks();
   const hooks: ZohoClientHooks = {
     onCall: (e) => {

@@ -19,13 +19,21 @@ export interface AssociateServiceContext {
   orgCache: OrgCache;
 }
 
-const failed = (error: ItemErrorModel): AssociateEmailPayloadModel => ({ status: 'FAILED', error, alreadyExisted: false, email: null });
+const failed = (error: ItemErrorModel): AssociateEmailPayloadModel => ({
+  status: 'FAILED',
+  error,
+  alreadyExisted: false,
+  email: null,
+});
 
 function address(a: AddressInput): ZohoAssociateAddress {
   return a.name ? { user_name: a.name, email: a.email } : { email: a.email };
 }
 
-export async function associateEmail(ctx: AssociateServiceContext, input: AssociateInput): Promise<AssociateEmailPayloadModel> {
+export async function associateEmail(
+  ctx: AssociateServiceContext,
+  input: AssociateInput,
+): Promise<AssociateEmailPayloadModel> {
   const problem = checkAssociateInput(input);
   if (problem) return failed(itemError('INVALID_INPUT', problem.message, problem.field));
   const where = placement(input);
@@ -43,7 +51,12 @@ export async function associateEmail(ctx: AssociateServiceContext, input: Associ
       sent: input.direction === 'SENT',
       original_message_id: input.originalMessageId,
       ...(where.linkDealId
-        ? { linked_record: { id: where.linkDealId, module: { api_name: 'Deals', id: await ctx.orgCache.dealsModuleId(ctx.zoho) } } }
+        ? {
+            linked_record: {
+              id: where.linkDealId,
+              module: { api_name: 'Deals', id: await ctx.orgCache.dealsModuleId(ctx.zoho) },
+            },
+          }
         : {}),
       ...(input.ownerId ? { owner: { id: input.ownerId } } : {}),
     };
@@ -55,11 +68,21 @@ export async function associateEmail(ctx: AssociateServiceContext, input: Associ
     // Zoho confirmed the duplicate but not where it is: a success without an email to show.
     return { status: 'SUCCEEDED', error: null, alreadyExisted: true, email: null };
   }
-  return { status: 'SUCCEEDED', error: null, alreadyExisted: result.alreadyExisted, email: emailOf(result, result.messageId, where, input) };
+  return {
+    status: 'SUCCEEDED',
+    error: null,
+    alreadyExisted: result.alreadyExisted,
+    email: emailOf(result, result.messageId, where, input),
+  };
 }
 
 /** The email as the client can select it: where Zoho says it is, else where it was filed. */
-function emailOf(result: AssociateResult, messageId: string, where: ReturnType<typeof placement>, input: AssociateInput): EmailModel {
+function emailOf(
+  result: AssociateResult,
+  messageId: string,
+  where: ReturnType<typeof placement>,
+  input: AssociateInput,
+): EmailModel {
   const record = result.available?.record;
   const module = record?.module?.api_name;
   if (record?.id && (module === 'Contacts' || module === 'Deals')) {
@@ -83,7 +106,12 @@ function emailOf(result: AssociateResult, messageId: string, where: ReturnType<t
 }
 
 /** Zoho's refusal, told apart by what the gateway can find out. */
-async function errorOf(ctx: AssociateServiceContext, e: unknown, input: AssociateInput, module: 'Contacts' | 'Deals'): Promise<ItemErrorModel> {
+async function errorOf(
+  ctx: AssociateServiceContext,
+  e: unknown,
+  input: AssociateInput,
+  module: 'Contacts' | 'Deals',
+): Promise<ItemErrorModel> {
   if (!(e instanceof ZohoError)) return itemError('UPSTREAM_ERROR', 'The gateway could not log this email.', null);
   const vendor = e.fromZoho ? e.code : null;
   const path = typeof e.details.json_path === 'string' ? e.details.json_path : '';
@@ -97,9 +125,15 @@ async function errorOf(ctx: AssociateServiceContext, e: unknown, input: Associat
       const deal = input.dealId ? await ctx.loaders.deals.load(input.dealId).catch(() => undefined) : undefined;
       return deal === null
         ? itemError('NOT_FOUND', 'There is no deal with this id.', 'dealId', vendor)
-        : itemError('DEAL_NOT_RELATED', 'The deal is not related to this contact (as primary contact or contact role).', 'dealId', vendor);
+        : itemError(
+            'DEAL_NOT_RELATED',
+            'The deal is not related to this contact (as primary contact or contact role).',
+            'dealId',
+            vendor,
+          );
     }
-    if (path.includes('owner')) return itemError('INVALID_INPUT', 'There is no Zoho user with this id.', 'ownerId', vendor);
+    if (path.includes('owner'))
+      return itemError('INVALID_INPUT', 'There is no Zoho user with this id.', 'ownerId', vendor);
   }
   return fromZohoError(e, { at: 'input' });
 }

@@ -9,7 +9,12 @@ import { checkPageSize, collectConnection, InvalidCursorError, InvalidPageSizeEr
 import type { EmailConnectionModel, EmailModel } from '../graphql/models.ts';
 import { badInput } from '../graphql/errors.ts';
 import type { EmailParent } from '../domain/ids.ts';
-import { emailFilterPredicate, InvalidFilterError, MAX_FILTER_PAGES, type EmailFilter } from '../domain/email-filter.ts';
+import {
+  emailFilterPredicate,
+  InvalidFilterError,
+  MAX_FILTER_PAGES,
+  type EmailFilter,
+} from '../domain/email-filter.ts';
 
 /**
  * A page of the emails listed under `parent`; with a `filter`, only the matching ones, scanning at

@@ -43,7 +43,12 @@ export async function linkEmailsToDeal(
   input: { dealId: string; emails: readonly EmailRef[] },
 ): Promise<EmailLinkPayloadModel> {
   const results = await eachToDeal(ctx, input, { base: {}, readAll: false }, async (p, owner, target) =>
-    toSettled(p, await linkOne(ctx, p, owner, target), { dealExists: true }, { ...emailModel(p, owner.detail), linkedDeal: dealOf(target) }),
+    toSettled(
+      p,
+      await linkOne(ctx, p, owner, target),
+      { dealExists: true },
+      { ...emailModel(p, owner.detail), linkedDeal: dealOf(target) },
+    ),
   );
   return { results };
 }
@@ -61,7 +66,9 @@ export async function moveEmailsToDeal(
   input: { dealId: string; emails: readonly EmailRef[] },
 ): Promise<MoveEmailsToDealPayloadModel> {
   const base: MoveFacts = { previousDealId: null, restoreAttempted: false, restored: null };
-  const results = await eachToDeal(ctx, input, { base, readAll: true }, (p, owner, target) => moveOne(ctx, p, owner, target));
+  const results = await eachToDeal(ctx, input, { base, readAll: true }, (p, owner, target) =>
+    moveOne(ctx, p, owner, target),
+  );
   return { results };
 }
 
@@ -94,16 +101,24 @@ async function eachToDeal<X extends object>(
   return assemble(input.emails, plan, settled, opts.base);
 }
 
-async function moveOne(ctx: LinkServiceContext, p: PlannedEmail, owner: KnownOwner, target: DealTarget): Promise<Settled<MoveFacts>> {
+async function moveOne(
+  ctx: LinkServiceContext,
+  p: PlannedEmail,
+  owner: KnownOwner,
+  target: DealTarget,
+): Promise<Settled<MoveFacts>> {
   const link = owner.detail?.linked_record;
-  const previous: DealTarget | null = link?.id ? { id: link.id, name: link.name ?? null, moduleId: target.moduleId } : null;
+  const previous: DealTarget | null = link?.id
+    ? { id: link.id, name: link.name ?? null, moduleId: target.moduleId }
+    : null;
   const facts: MoveFacts = { previousDealId: previous?.id ?? null, restoreAttempted: false, restored: null };
   const moved: EmailModel = { ...emailModel(p, owner.detail), linkedDeal: dealOf(target) };
   const at = `emails[${p.positions[0]}]`;
   if (previous?.id === target.id) return { ok: true, email: moved, extra: facts };
 
   const first = await linkOne(ctx, p, owner, target);
-  if (previous === null || !refusedRelink(first)) return { ...toSettled(p, first, { dealExists: true }, moved), extra: facts };
+  if (previous === null || !refusedRelink(first))
+    return { ...toSettled(p, first, { dealExists: true }, moved), extra: facts };
 
   // Zoho will not replace the link: the article's unlink, then link.
   const unlinked = await unlinkOne(ctx, p, owner);
@@ -112,7 +127,10 @@ async function moveOne(ctx: LinkServiceContext, p: PlannedEmail, owner: KnownOwn
     const e = errorOf(failureOf(unlinked), at, {});
     return {
       ok: false,
-      error: { ...e, message: `Zoho refused to relink the email, and unlinking it first failed (${e.message}); it is still linked to deal ${previous.id}.` },
+      error: {
+        ...e,
+        message: `Zoho refused to relink the email, and unlinking it first failed (${e.message}); it is still linked to deal ${previous.id}.`,
+      },
       extra: facts,
     };
   }
@@ -128,8 +146,14 @@ async function moveOne(ctx: LinkServiceContext, p: PlannedEmail, owner: KnownOwn
     : unclear(restore)
       ? `and linking it back to its previous deal ${previous.id} could not be confirmed: it may now be linked to no deal.`
       : `and linking it back to its previous deal ${previous.id} failed too: it is now linked to no deal.`;
-  const how = succeeded(unlinked) ? 'The email was unlinked to be moved,' : 'Whether the unlink before the move landed is unclear;';
-  return { ok: false, error: { ...e, message: `${e.message} ${how} ${state}` }, extra: { ...facts, restoreAttempted: true, restored } };
+  const how = succeeded(unlinked)
+    ? 'The email was unlinked to be moved,'
+    : 'Whether the unlink before the move landed is unclear;';
+  return {
+    ok: false,
+    error: { ...e, message: `${e.message} ${how} ${state}` },
+    extra: { ...facts, restoreAttempted: true, restored },
+  };
 }
 
 export async function unlinkEmailsFromDeal(
@@ -143,7 +167,10 @@ export async function unlinkEmailsFromDeal(
 
   if (expected !== null && !isZohoRecordId(expected)) {
     plan.emails.forEach((p) =>
-      settled.set(p, { ok: false, error: itemError('INVALID_INPUT', 'expectedDealId is not a Zoho deal id (digits only).', 'expectedDealId') }),
+      settled.set(p, {
+        ok: false,
+        error: itemError('INVALID_INPUT', 'expectedDealId is not a Zoho deal id (digits only).', 'expectedDealId'),
+      }),
     );
     return { results: assemble(input.emails, plan, settled, {}) };
   }
@@ -164,7 +191,11 @@ export async function unlinkEmailsFromDeal(
         if (current !== expected) {
           return settled.set(p, {
             ok: false,
-            error: itemError('CONFLICT', `The email is linked to deal ${current}, not to the expected deal ${expected}; it was left as it is.`, 'expectedDealId'),
+            error: itemError(
+              'CONFLICT',
+              `The email is linked to deal ${current}, not to the expected deal ${expected}; it was left as it is.`,
+              'expectedDealId',
+            ),
           });
         }
       }
@@ -182,12 +213,14 @@ type DealTarget = { id: string; name: string | null; moduleId: string };
 
 /** The target deal, read once with the (cached) Deals module id; or why no email can go there. */
 async function loadTarget(ctx: LinkServiceContext, dealId: string): Promise<DealTarget | ItemErrorModel> {
-  if (!isZohoRecordId(dealId)) return itemError('INVALID_INPUT', `"${dealId.slice(0, 40)}" is not a Zoho deal id (digits only).`, 'dealId');
+  if (!isZohoRecordId(dealId))
+    return itemError('INVALID_INPUT', `"${dealId.slice(0, 40)}" is not a Zoho deal id (digits only).`, 'dealId');
   const [deal, moduleId] = await Promise.all([
     ctx.loaders.deals.load(dealId).catch((e: unknown) => e as Error),
     ctx.orgCache.dealsModuleId(ctx.zoho).catch((e: unknown) => e as Error),
   ]);
-  if (deal instanceof Error || moduleId instanceof Error) return errorOf(deal instanceof Error ? deal : moduleId, 'emails', {});
+  if (deal instanceof Error || moduleId instanceof Error)
+    return errorOf(deal instanceof Error ? deal : moduleId, 'emails', {});
   if (deal === null) return itemError('NOT_FOUND', 'There is no deal with this id.', 'dealId');
   return { id: dealId, name: deal.Deal_Name ?? null, moduleId };
 }
@@ -197,7 +230,12 @@ function dealOf(t: DealTarget): DealModel {
 }
 
 /** Links one email through the coalescing loader, settling an unclear answer by reading it back. */
-function linkOne(ctx: LinkServiceContext, p: PlannedEmail, owner: KnownOwner, target: DealTarget): Promise<LinkOutcome | Error> {
+function linkOne(
+  ctx: LinkServiceContext,
+  p: PlannedEmail,
+  owner: KnownOwner,
+  target: DealTarget,
+): Promise<LinkOutcome | Error> {
   const write = () =>
     ctx.loaders.links.load({
       contactId: p.contactId,
@@ -207,7 +245,12 @@ function linkOne(ctx: LinkServiceContext, p: PlannedEmail, owner: KnownOwner, ta
         linked_record: { module: { api_name: 'Deals', id: target.moduleId }, id: target.id, name: target.name ?? '' },
       },
     });
-  return settle(p.messageId, write, () => readBack(ctx, p), (email) => email?.linked_record?.id === target.id);
+  return settle(
+    p.messageId,
+    write,
+    () => readBack(ctx, p),
+    (email) => email?.linked_record?.id === target.id,
+  );
 }
 
 function unlinkOne(ctx: LinkServiceContext, p: PlannedEmail, owner: KnownOwner): Promise<LinkOutcome | Error> {
@@ -250,7 +293,11 @@ type Owner = KnownOwner | { error: ItemErrorModel };
  * Given an ownerId, the name comes from the users API (cached per org); otherwise, or when
  * `readAll`, the email itself is read.
  */
-async function resolveOwners(ctx: LinkServiceContext, emails: readonly PlannedEmail[], readAll = false): Promise<Map<PlannedEmail, Owner>> {
+async function resolveOwners(
+  ctx: LinkServiceContext,
+  emails: readonly PlannedEmail[],
+  readAll = false,
+): Promise<Map<PlannedEmail, Owner>> {
   const out = new Map<PlannedEmail, Owner>();
   await Promise.all(
     emails.map(async (p) => {
@@ -258,9 +305,15 @@ async function resolveOwners(ctx: LinkServiceContext, emails: readonly PlannedEm
       try {
         let detail: ZohoEmailDetail | null = null;
         if (readAll || p.ownerId === null) {
-          detail = await ctx.loaders.emailDetails.load({ module: 'Contacts', recordId: p.contactId, messageId: p.messageId });
+          detail = await ctx.loaders.emailDetails.load({
+            module: 'Contacts',
+            recordId: p.contactId,
+            messageId: p.messageId,
+          });
           if (detail === null) {
-            out.set(p, { error: itemError('NOT_FOUND', 'The contact has no email with this message id.', `${at}.messageId`) });
+            out.set(p, {
+              error: itemError('NOT_FOUND', 'The contact has no email with this message id.', `${at}.messageId`),
+            });
             return;
           }
         }
@@ -319,7 +372,12 @@ function zohoErrorOf(o: LinkOutcome | Error): ZohoError | null {
 function unclear(o: LinkOutcome | Error): boolean {
   const e = zohoErrorOf(o);
   if (!e) return false;
-  return e.kind === 'unknown_result' || e.kind === 'timeout' || e.kind === 'network' || (e.status !== null && e.status >= 500);
+  return (
+    e.kind === 'unknown_result' ||
+    e.kind === 'timeout' ||
+    e.kind === 'network' ||
+    (e.status !== null && e.status >= 500)
+  );
 }
 
 function missingFromAnswer(o: LinkOutcome | Error): boolean {
@@ -330,7 +388,12 @@ function readBack(ctx: LinkServiceContext, p: PlannedEmail): Promise<ZohoEmailDe
   return getEmail(ctx.zoho, { module: 'Contacts', recordId: p.contactId, messageId: p.messageId });
 }
 
-function toSettled(p: PlannedEmail, outcome: LinkOutcome | Error, facts: { dealExists?: boolean }, email: EmailModel): Settled {
+function toSettled(
+  p: PlannedEmail,
+  outcome: LinkOutcome | Error,
+  facts: { dealExists?: boolean },
+  email: EmailModel,
+): Settled {
   if (succeeded(outcome)) return { ok: true, email };
   return { ok: false, error: errorOf(failureOf(outcome), `emails[${p.positions[0]}]`, facts) };
 }

@@ -12,7 +12,10 @@ export async function dealPrediction(
   ctx: { zoho: ZohoRequester; loaders: Loaders; orgCache: OrgCache },
   contactId: string,
 ): Promise<DealPredictionModel> {
-  const [deals, categories] = await Promise.all([ctx.loaders.contactDeals.load(contactId), ctx.orgCache.stageCategories(ctx.zoho)]);
+  const [deals, categories] = await Promise.all([
+    ctx.loaders.contactDeals.load(contactId),
+    ctx.orgCache.stageCategories(ctx.zoho),
+  ]);
   const models: DealModel[] = deals.map((d) => {
     ctx.loaders.deals.prime(d.id, d);
     return { id: d.id, record: d };

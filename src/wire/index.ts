@@ -32,9 +32,7 @@ export type ZohoErrorBody = {
 };
 /** The `code` values Zoho's common API_Exception declares, plus the few we know of outside it. */
 export type ZohoErrorCode =
-  | NonNullable<RecordOas.components['schemas']['API_Exception']['code']>
-  | 'TOO_MANY_REQUESTS'
-  | 'INTERNAL_SERVER_ERROR';
+  NonNullable<RecordOas.components['schemas']['API_Exception']['code']> | 'TOO_MANY_REQUESTS' | 'INTERNAL_SERVER_ERROR';
 export type ZohoCommonSchemas = CommonOas.components['schemas'];
 
 /** A per-item success object, as the link, unlink and associate APIs return them. */
@@ -137,10 +135,18 @@ export type ZohoModuleSummary = Pick<
   ZohoModule,
   'api_name' | 'id' | 'module_name' | 'singular_label' | 'plural_label' | 'api_supported' | 'generated_type'
 > &
-  Partial<Omit<ZohoModule, 'api_name' | 'id' | 'module_name' | 'singular_label' | 'plural_label' | 'api_supported' | 'generated_type'>>;
+  Partial<
+    Omit<
+      ZohoModule,
+      'api_name' | 'id' | 'module_name' | 'singular_label' | 'plural_label' | 'api_supported' | 'generated_type'
+    >
+  >;
 export type ZohoModulesListResponse = { modules: ZohoModuleSummary[] };
 /** A field as `GET /settings/fields?module=…` lists it (same overlay as ZohoModuleSummary). */
-export type ZohoFieldSummary = Pick<ZohoField, 'api_name' | 'id' | 'data_type' | 'field_label' | 'display_label' | 'json_type'> &
+export type ZohoFieldSummary = Pick<
+  ZohoField,
+  'api_name' | 'id' | 'data_type' | 'field_label' | 'display_label' | 'json_type'
+> &
   Partial<Omit<ZohoField, 'api_name' | 'id' | 'data_type' | 'field_label' | 'display_label' | 'json_type'>>;
 export type ZohoFieldsListResponse = { fields: ZohoFieldSummary[] };
 
@@ -230,7 +236,10 @@ export type ZohoAssociateAddress = Omit<AssocSchemas['from'], 'user_name'> & { u
  * The body of one associated email. Overlay: the documentation calls `linked_record` optional
  * (the OAS requires it), and lists `owner`, `cc` and `bcc`.
  */
-export type ZohoAssociateEmail = Omit<AssocSchemas['associate_email'], 'linked_record' | 'from' | 'to' | 'cc' | 'bcc'> & {
+export type ZohoAssociateEmail = Omit<
+  AssocSchemas['associate_email'],
+  'linked_record' | 'from' | 'to' | 'cc' | 'bcc'
+> & {
   from: ZohoAssociateAddress;
   to: ZohoAssociateAddress[];
   cc?: ZohoAssociateAddress[];

@@ -107,8 +107,12 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** Zoho's `{code, message, status:"error", details}` (common.json API_Exception). */
-export function isErrorEnvelope(v: unknown): v is { code: string; message?: string; status?: string; details?: unknown } {
-  return isObj(v) && typeof v.code === 'string' && v.code !== 'SUCCESS' && (v.status === 'error' || v.status === undefined);
+export function isErrorEnvelope(
+  v: unknown,
+): v is { code: string; message?: string; status?: string; details?: unknown } {
+  return (
+    isObj(v) && typeof v.code === 'string' && v.code !== 'SUCCESS' && (v.status === 'error' || v.status === undefined)
+  );
 }
 
 /** Parses a body as JSON; `undefined` for an empty body, `null` data with `nonJson` for junk. */
@@ -135,7 +139,12 @@ const RETRYABLE_CODES = new Set(['TOO_MANY_REQUESTS', 'INTERNAL_ERROR', 'INTERNA
 
 function kindFor(status: number | null, code: string): ZohoErrorKind {
   if (status === 429 || code === 'TOO_MANY_REQUESTS') return 'rate_limited';
-  if (status === 401 || code === 'INVALID_TOKEN' || code === 'AUTHENTICATION_FAILURE' || code === 'OAUTH_SCOPE_MISMATCH') {
+  if (
+    status === 401 ||
+    code === 'INVALID_TOKEN' ||
+    code === 'AUTHENTICATION_FAILURE' ||
+    code === 'OAUTH_SCOPE_MISMATCH'
+  ) {
     return 'auth';
   }
   return 'http';
@@ -174,7 +183,8 @@ export interface ResponseErrorInput {
  */
 export function errorFromResponse(input: ResponseErrorInput): ZohoError {
   const { status, call } = input;
-  const parsed = input.json !== undefined ? { json: input.json, empty: false, nonJson: false } : parseJsonBody(input.text);
+  const parsed =
+    input.json !== undefined ? { json: input.json, empty: false, nonJson: false } : parseJsonBody(input.text);
   const body = parsed.json;
 
   if (isErrorEnvelope(body)) {
@@ -220,7 +230,14 @@ export function errorFromResponse(input: ResponseErrorInput): ZohoError {
     });
   }
   return new ZohoError({
-    kind: status === 429 ? 'rate_limited' : status === 401 ? 'auth' : isRetryableStatus(status) ? 'http' : 'invalid_response',
+    kind:
+      status === 429
+        ? 'rate_limited'
+        : status === 401
+          ? 'auth'
+          : isRetryableStatus(status)
+            ? 'http'
+            : 'invalid_response',
     code: status === 429 ? 'TOO_MANY_REQUESTS' : `HTTP_${status}`,
     message: `Zoho answered HTTP ${status} with a body that is not Zoho's JSON`,
     status,
@@ -389,7 +406,11 @@ export function parseItemOutcomes(input: ItemParseInput): ItemOutcome[] {
 
   if (json === undefined) {
     if (input.text != null && input.text.trim() !== '') {
-      return fillAll(status >= 400 ? errorFromResponse({ status, text: input.text, call }) : invalidResponseError(status, call, input.text));
+      return fillAll(
+        status >= 400
+          ? errorFromResponse({ status, text: input.text, call })
+          : invalidResponseError(status, call, input.text),
+      );
     }
     const e = unknownResultError(call, status, `HTTP ${status} with no body`);
     return fillAll(status >= 400 ? errorFromResponse({ status, text: '', call }) : e);
@@ -407,7 +428,9 @@ export function parseItemOutcomes(input: ItemParseInput): ItemOutcome[] {
   items.forEach((entry, pos) => {
     const errors = Array.isArray(entry) ? entry.filter(isErrorEnvelope) : isErrorEnvelope(entry) ? [entry] : [];
     if (errors.length > 0) {
-      const fromPath = errors.map((e) => jsonPathIndex(isObj(e.details) ? e.details.json_path : undefined)).find((i) => i !== undefined);
+      const fromPath = errors
+        .map((e) => jsonPathIndex(isObj(e.details) ? e.details.json_path : undefined))
+        .find((i) => i !== undefined);
       const idx = fromPath ?? (positional ? pos : undefined);
       if (idx !== undefined && idx < n && out[idx] === undefined) {
         out[idx] = { ok: false, messageId: messageIds[idx]!, error: itemError(errors as Obj[], status, call) };
@@ -424,6 +447,11 @@ export function parseItemOutcomes(input: ItemParseInput): ItemOutcome[] {
   });
 
   return out.map(
-    (o, i) => o ?? { ok: false, messageId: messageIds[i]!, error: unknownResultError(call, status, 'item missing from the response') },
+    (o, i) =>
+      o ?? {
+        ok: false,
+        messageId: messageIds[i]!,
+        error: unknownResultError(call, status, 'item missing from the response'),
+      },
   );
 }

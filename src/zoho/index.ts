@@ -31,7 +31,12 @@ export {
   type ZohoCall,
   type ItemOutcome,
 } from './errors.ts';
-export { InMemoryConcurrencyBudget, createInMemoryBudget, type ConcurrencyBudget, type BudgetSnapshot } from './budget.ts';
+export {
+  InMemoryConcurrencyBudget,
+  createInMemoryBudget,
+  type ConcurrencyBudget,
+  type BudgetSnapshot,
+} from './budget.ts';
 export * from './limits.ts';
 export { Secret, tokenFingerprint, scrubText } from './secret.ts';
 export { parseCallerAuthorization } from './auth/passthrough.ts';
@@ -45,7 +50,14 @@ export type {
   ZohoRateLimitedEvent,
   HttpMethod,
 } from './types.ts';
-export { listEmails, getEmail, type EmailPage, type ListEmailsParams, type GetEmailParams, type EmailParentModule } from './api/emails.ts';
+export {
+  listEmails,
+  getEmail,
+  type EmailPage,
+  type ListEmailsParams,
+  type GetEmailParams,
+  type EmailParentModule,
+} from './api/emails.ts';
 export { linkEmails, unlinkEmails, type LinkOutcome } from './api/links.ts';
 export { getRecords, getRecord, getContactDeals } from './api/records.ts';
 export { getUser } from './api/users.ts';

@@ -21,7 +21,8 @@ export const isZohoId = (v: unknown): v is string => typeof v === 'string' && /^
 /** Message ids: `^[a-zA-Z0-9]+$`, at most 500 characters (OAS). */
 export const isMessageId = (v: unknown): v is string => typeof v === 'string' && /^[a-zA-Z0-9]{1,500}$/.test(v);
 /** Module API names as they appear in paths (`Contacts`, `Deals`, `Custom_Module__c`…). */
-export const isModuleName = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z][A-Za-z0-9_]{0,99}$/.test(v);
+export const isModuleName = (v: unknown): v is string =>
+  typeof v === 'string' && /^[A-Za-z][A-Za-z0-9_]{0,99}$/.test(v);
 
 function fail(message: string): never {
   throw new RangeError(message);
@@ -47,7 +48,8 @@ export function assertLinkItems(items: readonly ZohoLinkItem[]): void {
 export function assertUnlinkIds(ownerId: string, messageIds: readonly string[]): void {
   assertZohoId('owner_id', ownerId);
   if (messageIds.length === 0) fail('unlink needs at least one message id');
-  if (messageIds.length > UNLINK_MAX_IDS) fail(`unlink takes at most ${UNLINK_MAX_IDS} message ids per call; use chunkUnlinkIds`);
+  if (messageIds.length > UNLINK_MAX_IDS)
+    fail(`unlink takes at most ${UNLINK_MAX_IDS} message ids per call; use chunkUnlinkIds`);
   for (const id of messageIds) if (!isMessageId(id)) fail('message ids must match ^[a-zA-Z0-9]+$');
   if (messageIds.join(',').length > UNLINK_MAX_CHARS) {
     fail(`unlink's message_ids must fit in ${UNLINK_MAX_CHARS} characters; use chunkUnlinkIds`);
@@ -88,7 +90,8 @@ export function chunkUnlinkIds(messageIds: readonly string[]): string[][] {
   let cur: string[] = [];
   let len = 0;
   for (const id of messageIds) {
-    if (id.length > UNLINK_MAX_CHARS) fail(`a message id longer than ${UNLINK_MAX_CHARS} characters cannot be unlinked`);
+    if (id.length > UNLINK_MAX_CHARS)
+      fail(`a message id longer than ${UNLINK_MAX_CHARS} characters cannot be unlinked`);
     const added = cur.length === 0 ? id.length : len + 1 + id.length;
     if (cur.length === UNLINK_MAX_IDS || added > UNLINK_MAX_CHARS) {
       out.push(cur);

@@ -18,7 +18,14 @@ import { StaticTokenProvider } from './auth/static.ts';
 import { missingCallerTokenError, parseCallerAuthorization } from './auth/passthrough.ts';
 import type { CredentialProvider } from './auth/types.ts';
 import { createInMemoryBudget, type ConcurrencyBudget } from './budget.ts';
-import { describeConfig, resolveApiBaseUrl, resolveZohoConfig, type ZohoAuthMode, type ZohoConfig, type ZohoConfigInput } from './config.ts';
+import {
+  describeConfig,
+  resolveApiBaseUrl,
+  resolveZohoConfig,
+  type ZohoAuthMode,
+  type ZohoConfig,
+  type ZohoConfigInput,
+} from './config.ts';
 import {
   ZohoError,
   errorFromResponse,
@@ -103,7 +110,9 @@ function fillRoute(route: string, params: Record<string, string> | undefined): s
 /** A call's extra headers, minus any that would override what the client itself sets. */
 function extraHeaders(h: ZohoRequest['headers']): Record<string, string> {
   if (!h) return {};
-  return Object.fromEntries(Object.entries(h).filter(([k]) => !/^(authorization|content-type|content-length|host)$/i.test(k)));
+  return Object.fromEntries(
+    Object.entries(h).filter(([k]) => !/^(authorization|content-type|content-length|host)$/i.test(k)),
+  );
 }
 
 function queryString(q: ZohoRequest['query']): string {
@@ -214,7 +223,18 @@ class Requester implements ZohoRequester {
           creditsRemaining: this.#state.creditsRemaining,
           mode: this.mode,
         });
-        logger?.debug({ requestId, method: req.method, route: call.route, status, durationMs: Math.round(durationMs), attempt, errorCode }, 'zoho call');
+        logger?.debug(
+          {
+            requestId,
+            method: req.method,
+            route: call.route,
+            status,
+            durationMs: Math.round(durationMs),
+            attempt,
+            errorCode,
+          },
+          'zoho call',
+        );
         return outcome;
       });
     };
@@ -222,7 +242,12 @@ class Requester implements ZohoRequester {
     const once = async (): Promise<ZohoResponse<T>> => {
       let token = await provider.getToken();
       let outcome = await send(token);
-      if (outcome instanceof ZohoError && outcome.status === 401 && outcome.code === 'INVALID_TOKEN' && !refreshedOnce) {
+      if (
+        outcome instanceof ZohoError &&
+        outcome.status === 401 &&
+        outcome.code === 'INVALID_TOKEN' &&
+        !refreshedOnce
+      ) {
         // One refresh and one retry per call, never a loop.
         refreshedOnce = true;
         const fresh = await provider.refreshAfterRejection(token);
@@ -249,14 +274,28 @@ class Requester implements ZohoRequester {
       const err = e instanceof ZohoError ? e : networkError(e, call, timeoutMs);
       err.attempts = attempts;
       logger?.warn(
-        { requestId, method: req.method, route: call.route, status: err.status, code: err.code, kind: err.kind, attempts },
+        {
+          requestId,
+          method: req.method,
+          route: call.route,
+          status: err.status,
+          code: err.code,
+          kind: err.kind,
+          attempts,
+        },
         'zoho call failed',
       );
       throw err;
     }
   }
 
-  #interpret<T>(req: ZohoRequest, call: ZohoCall, status: number, text: string, attempt: number): ZohoResponse<T> | ZohoError {
+  #interpret<T>(
+    req: ZohoRequest,
+    call: ZohoCall,
+    status: number,
+    text: string,
+    attempt: number,
+  ): ZohoResponse<T> | ZohoError {
     const accepted = status < 400 || (req.acceptStatus?.includes(status) ?? false);
     if (!accepted) return errorFromResponse({ status, text, call });
     const parsed = parseJsonBody(text);
@@ -292,7 +331,10 @@ export function createZohoClient(config: ZohoConfig | ZohoConfigInput, options: 
     transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: false },
     headers: { Accept: 'application/json' },
   });
-  const logger = options.logger?.child({ component: 'zoho-client' }, { redact: { paths: LOG_REDACT_PATHS, censor: '[REDACTED]' } });
+  const logger = options.logger?.child(
+    { component: 'zoho-client' },
+    { redact: { paths: LOG_REDACT_PATHS, censor: '[REDACTED]' } },
+  );
   const hooks = safeHooks(options.hooks ?? {}, logger);
   const policy = retry(
     handleWhen((e) => RETRY_MARK.has(e)),
@@ -362,7 +404,10 @@ function safeHooks(h: ZohoClientHooks, logger: Logger | undefined): ZohoClientHo
           try {
             fn(e);
           } catch (err) {
-            logger?.warn({ hook: name, msg: err instanceof Error ? err.message : String(err) }, 'zoho client hook threw');
+            logger?.warn(
+              { hook: name, msg: err instanceof Error ? err.message : String(err) },
+              'zoho client hook threw',
+            );
           }
         }
       : undefined;
@@ -372,4 +417,3 @@ function safeHooks(h: ZohoClientHooks, logger: Logger | undefined): ZohoClientHo
     onRateLimited: wrap('onRateLimited', h.onRateLimited?.bind(h)),
   };
 }
-

@@ -9,7 +9,11 @@ const stages = new Map<string, StageCategory>([
   ['Closed Lost', 'CLOSED_LOST'],
   ['Lost to Competition', 'CLOSED_LOST'],
 ]);
-const deal = (id: string, stage: string | null, modifiedTime: string | null): PredictableDeal => ({ id, stage, modifiedTime });
+const deal = (id: string, stage: string | null, modifiedTime: string | null): PredictableDeal => ({
+  id,
+  stage,
+  modifiedTime,
+});
 const predict = (deals: PredictableDeal[]) => predictDeal(deals, (d) => d, stages);
 
 describe('deal prediction, the article rule', () => {
@@ -45,7 +49,11 @@ describe('deal prediction, the article rule', () => {
   });
 
   it('links to nothing when no deal is open, and still lists what it considered', () => {
-    const p = predict([deal('1', 'Closed Won', null), deal('2', 'Lost to Competition', null), deal('3', 'Renamed stage', null)]);
+    const p = predict([
+      deal('1', 'Closed Won', null),
+      deal('2', 'Lost to Competition', null),
+      deal('3', 'Renamed stage', null),
+    ]);
     expect(p).toMatchObject({ deal: null, reason: 'NO_OPEN_DEAL' });
     expect(p.candidates.find((c) => c.deal.id === '3')).toMatchObject({ stageCategory: null, eligible: false });
   });

@@ -18,7 +18,9 @@ describe('stats', () => {
     await emu.api('GET', `/crm/v8/Contacts/${C}/Emails`);
     await emu.api('GET', `/crm/v8/Contacts/${C}/Emails/${ARTICLE.emailOfFirstContact}?owner_id=1`);
     await emu.api('POST', `/crm/v8/Contacts/${C}/Emails/actions/link_record`, { body: {} });
-    await emu.api('DELETE', `/crm/v8/Contacts/${C}/Emails/${ARTICLE.emailOfFirstContact}/actions/link_record`, { token: null });
+    await emu.api('DELETE', `/crm/v8/Contacts/${C}/Emails/${ARTICLE.emailOfFirstContact}/actions/link_record`, {
+      token: null,
+    });
     await emu.api('GET', '/crm/v8/Deals');
     await emu.api('GET', '/crm/v8/org');
     await emu.refreshToken();
@@ -56,7 +58,17 @@ describe('reset', () => {
   it('reseeds the demo org, undoing links', async () => {
     const path = `/crm/v8/Contacts/${ARTICLE.contactOfMultiLink}/Emails/${ARTICLE.emailsOfSecondContact[0]}`;
     await emu.api('POST', `${path}/actions/link_record`, {
-      body: { Emails: [{ owner: { id: ARTICLE.userPatriciaBoyle }, linked_record: { id: ARTICLE.dealTravelInsurance, module: { api_name: 'Deals', id: ARTICLE.dealsModuleId } } }] },
+      body: {
+        Emails: [
+          {
+            owner: { id: ARTICLE.userPatriciaBoyle },
+            linked_record: {
+              id: ARTICLE.dealTravelInsurance,
+              module: { api_name: 'Deals', id: ARTICLE.dealsModuleId },
+            },
+          },
+        ],
+      },
     });
     expect((await emu.api('GET', path)).body.Emails[0].linked_record).not.toBeNull();
     expect((await emu.admin('POST', '/__emulator/reset')).body).toEqual({ ok: true });
@@ -82,18 +94,33 @@ describe('tokens', () => {
 
 describe('config', () => {
   it('stores every contract key and answers the whole config', async () => {
-    const patch = { latencyMs: 0, jitterMs: 0, concurrencyLimit: null, dailyCredits: null, tokenMintLimit: 50, accessTokenTtlSeconds: 900, batchMode: 'partial', relinkMode: 'replace' };
+    const patch = {
+      latencyMs: 0,
+      jitterMs: 0,
+      concurrencyLimit: null,
+      dailyCredits: null,
+      tokenMintLimit: 50,
+      accessTokenTtlSeconds: 900,
+      batchMode: 'partial',
+      relinkMode: 'replace',
+    };
     const { status, body } = await emu.admin('PUT', '/__emulator/config', patch);
     expect(status).toBe(200);
     expect(body).toEqual(patch);
-    await emu.admin('PUT', '/__emulator/config', { tokenMintLimit: DEFAULT_CONFIG.tokenMintLimit, accessTokenTtlSeconds: 3600 });
+    await emu.admin('PUT', '/__emulator/config', {
+      tokenMintLimit: DEFAULT_CONFIG.tokenMintLimit,
+      accessTokenTtlSeconds: 3600,
+    });
   });
 
   it('refuses unknown keys and bad values with a clear 400', async () => {
     const unknown = await emu.admin('PUT', '/__emulator/config', { latency: 5 });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error).toMatch(/unknown key.*latency/);
-    const bad = await emu.admin('PUT', '/__emulator/config', { batchMode: 'all-or-nothing', accessTokenTtlSeconds: -1 });
+    const bad = await emu.admin('PUT', '/__emulator/config', {
+      batchMode: 'all-or-nothing',
+      accessTokenTtlSeconds: -1,
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatch(/batchMode/);
     expect(bad.body.error).toMatch(/accessTokenTtlSeconds/);

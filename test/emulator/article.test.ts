@@ -17,7 +17,11 @@ const local = (articleUrl: string) => articleUrl.replace('https://www.zohoapis.c
 
 async function send(method: string, articleUrl: string, inputJson?: string) {
   const path = local(articleUrl);
-  const res = await emu.api(method, path, inputJson === undefined ? {} : { body: inputJson, contentType: 'application/json' });
+  const res = await emu.api(
+    method,
+    path,
+    inputJson === undefined ? {} : { body: inputJson, contentType: 'application/json' },
+  );
   expectMatchesOas(method, path, res.status, res.body);
   return res;
 }
@@ -111,17 +115,27 @@ describe('the Kaizen #229 article, replayed', () => {
   });
 
   it('leaves the unlinked emails under the contact, with no deal (unlinking never deletes)', async () => {
-    for (const id of ['8937fb892cc6f15b95bc22ecb91b6f85e9f60916ef9314d484543df546f09ad1', '6622e532084a2c329b44f4d7c58a93bb2f616d21e1e73cc1e9cc71d24ef6b5f5']) {
+    for (const id of [
+      '8937fb892cc6f15b95bc22ecb91b6f85e9f60916ef9314d484543df546f09ad1',
+      '6622e532084a2c329b44f4d7c58a93bb2f616d21e1e73cc1e9cc71d24ef6b5f5',
+    ]) {
       const path = `/crm/v8/Contacts/5843104000000425349/Emails/${id}`;
       const res = await emu.api('GET', path);
       expectMatchesOas('GET', path, res.status, res.body);
       expect(res.status).toBe(200);
-      expect(res.body.Emails[0]).toMatchObject({ message_id: id, linked_record: null, owner: { id: '5843104000000424672', name: 'Patricia Boyle' } });
+      expect(res.body.Emails[0]).toMatchObject({
+        message_id: id,
+        linked_record: null,
+        owner: { id: '5843104000000424672', name: 'Patricia Boyle' },
+      });
     }
   });
 
   it('shows the article email under Travel Insurance after the link', async () => {
-    const res = await emu.api('GET', '/crm/v8/Contacts/5843104000005878180/Emails/b9c24f3b403f8c3b197f2b8ab967c104d597ab1b968e3b8a59437278f4f26f77');
+    const res = await emu.api(
+      'GET',
+      '/crm/v8/Contacts/5843104000005878180/Emails/b9c24f3b403f8c3b197f2b8ab967c104d597ab1b968e3b8a59437278f4f26f77',
+    );
     expect(res.body.Emails[0].linked_record).toEqual({
       id: '5843104000004382122',
       name: 'Travel Insurance',

@@ -20,10 +20,20 @@ function email(overrides: Record<string, unknown> = {}) {
 
 describe('Associate Email body checks', () => {
   it('accepts a complete email and normalises it', () => {
-    const v = validateAssociateBody({ Emails: [email({ linked_record: { id: '5843104000004382122', module: { api_name: 'Deals', id: '5843104000000003735' } } })] });
+    const v = validateAssociateBody({
+      Emails: [
+        email({
+          linked_record: { id: '5843104000004382122', module: { api_name: 'Deals', id: '5843104000000003735' } },
+        }),
+      ],
+    });
     expect(v.ok).toBe(true);
     if (v.ok) {
-      expect(v.email.linked_record).toEqual({ id: '5843104000004382122', name: null, module: { api_name: 'Deals', id: '5843104000000003735' } });
+      expect(v.email.linked_record).toEqual({
+        id: '5843104000004382122',
+        name: null,
+        module: { api_name: 'Deals', id: '5843104000000003735' },
+      });
       expect(v.email.cc).toBeNull();
     }
   });
@@ -34,12 +44,23 @@ describe('Associate Email body checks', () => {
       ok: false,
       error: {
         status: 400,
-        body: { Emails: [{ code: 'MANDATORY_NOT_FOUND', details: { api_name: 'from', json_path: '$.Emails[0].from' }, message: 'required field not found', status: 'error' }] },
+        body: {
+          Emails: [
+            {
+              code: 'MANDATORY_NOT_FOUND',
+              details: { api_name: 'from', json_path: '$.Emails[0].from' },
+              message: 'required field not found',
+              status: 'error',
+            },
+          ],
+        },
       },
     });
     for (const key of ['to', 'subject', 'content', 'date_time', 'sent', 'original_message_id']) {
       const v = validateAssociateBody({ Emails: [email({ [key]: undefined })] });
-      expect(v.ok ? null : v.error.body).toMatchObject({ Emails: [{ code: 'MANDATORY_NOT_FOUND', details: { api_name: key, json_path: `$.Emails[0].${key}` } }] });
+      expect(v.ok ? null : v.error.body).toMatchObject({
+        Emails: [{ code: 'MANDATORY_NOT_FOUND', details: { api_name: key, json_path: `$.Emails[0].${key}` } }],
+      });
     }
   });
 
@@ -55,7 +76,10 @@ describe('Associate Email body checks', () => {
 
   it('needs the Emails key', () => {
     const v = validateAssociateBody({ data: [email()] });
-    expect(v.ok ? null : v.error.body).toMatchObject({ code: 'MANDATORY_NOT_FOUND', details: { api_name: 'Emails', json_path: '$.Emails' } });
+    expect(v.ok ? null : v.error.body).toMatchObject({
+      code: 'MANDATORY_NOT_FOUND',
+      details: { api_name: 'Emails', json_path: '$.Emails' },
+    });
   });
 
   it('refuses values of the wrong form, naming the field', () => {
@@ -71,13 +95,19 @@ describe('Associate Email body checks', () => {
     ];
     for (const [overrides, path] of cases) {
       const v = validateAssociateBody({ Emails: [email(overrides)] });
-      expect(v.ok ? null : v.error.body, path).toMatchObject({ code: 'INVALID_DATA', status: 'error', details: { json_path: path } });
+      expect(v.ok ? null : v.error.body, path).toMatchObject({
+        code: 'INVALID_DATA',
+        status: 'error',
+        details: { json_path: path },
+      });
     }
   });
 
   it('needs the module of a linked record', () => {
     const v = validateAssociateBody({ Emails: [email({ linked_record: { id: '1' } })] });
-    expect(v.ok ? null : v.error.body).toMatchObject({ Emails: [{ code: 'MANDATORY_NOT_FOUND', details: { json_path: '$.Emails[0].linked_record.module' } }] });
+    expect(v.ok ? null : v.error.body).toMatchObject({
+      Emails: [{ code: 'MANDATORY_NOT_FOUND', details: { json_path: '$.Emails[0].linked_record.module' } }],
+    });
   });
 
   it('refuses attachments, since the emulator has no file store to hold them', () => {
@@ -99,7 +129,8 @@ describe('POST /{module}/{id}/actions/associate_email over HTTP', () => {
   });
   afterAll(() => emu.close());
 
-  const fresh = (overrides: Record<string, unknown> = {}) => email({ original_message_id: `<assoc-${++seq}@client.example>`, ...overrides });
+  const fresh = (overrides: Record<string, unknown> = {}) =>
+    email({ original_message_id: `<assoc-${++seq}@client.example>`, ...overrides });
 
   async function associate(module: string, id: string, body: unknown, token?: string) {
     const path = `/crm/v8/${module}/${id}/actions/associate_email`;
@@ -118,16 +149,28 @@ describe('POST /{module}/{id}/actions/associate_email over HTTP', () => {
     const res = await associate('Contacts', CONTACT, { Emails: [fresh({ sent: true, subject: 'Proposal sent' })] });
     expect(res.status).toBe(201);
     const [item] = res.body.Emails;
-    expect(item).toMatchObject({ code: 'SUCCESS', status: 'success', message: 'Your mail has been added successfully' });
+    expect(item).toMatchObject({
+      code: 'SUCCESS',
+      status: 'success',
+      message: 'Your mail has been added successfully',
+    });
     expect(item.details.message_id).toMatch(/^[0-9a-f]{64}$/);
-    expect(await view(CONTACT, item.details.message_id)).toMatchObject({ subject: 'Proposal sent', sent: true, content: '<p>Hello</p>', linked_record: null });
+    expect(await view(CONTACT, item.details.message_id)).toMatchObject({
+      subject: 'Proposal sent',
+      sent: true,
+      content: '<p>Hello</p>',
+      linked_record: null,
+    });
   });
 
   it('links the email to the deal named as linked_record on a contact', async () => {
     const lr = { id: DEAL, name: 'Travel Insurance', module: { api_name: 'Deals', id: DEALS_MODULE } };
     const res = await associate('Contacts', CONTACT, { Emails: [fresh({ sent: true, linked_record: lr })] });
     expect(res.status).toBe(201);
-    expect((await view(CONTACT, res.body.Emails[0].details.message_id)).linked_record).toMatchObject({ id: DEAL, name: 'Travel Insurance' });
+    expect((await view(CONTACT, res.body.Emails[0].details.message_id)).linked_record).toMatchObject({
+      id: DEAL,
+      name: 'Travel Insurance',
+    });
   });
 
   it('files the email under the contact named as linked_record on a deal, linked to that deal', async () => {
@@ -144,8 +187,14 @@ describe('POST /{module}/{id}/actions/associate_email over HTTP', () => {
     const lr = { id: '5843104000004102233', module: { api_name: 'Deals', id: DEALS_MODULE } }; // the other contact's deal
     const res = await associate('Contacts', CONTACT, { Emails: [fresh({ linked_record: lr })] });
     expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ code: 'INVALID_DATA', message: 'the parent entity id given seems to be invalid', details: { json_path: '$.Emails[0].linked_record.id' } });
-    const wrongModule = await associate('Contacts', CONTACT, { Emails: [fresh({ linked_record: { id: DEAL, module: { api_name: 'Leads' } } })] });
+    expect(res.body).toMatchObject({
+      code: 'INVALID_DATA',
+      message: 'the parent entity id given seems to be invalid',
+      details: { json_path: '$.Emails[0].linked_record.id' },
+    });
+    const wrongModule = await associate('Contacts', CONTACT, {
+      Emails: [fresh({ linked_record: { id: DEAL, module: { api_name: 'Leads' } } })],
+    });
     expect(wrongModule.body).toMatchObject({ code: 'INVALID_DATA', message: 'the api_name given seems to be invalid' });
   });
 
@@ -153,28 +202,55 @@ describe('POST /{module}/{id}/actions/associate_email over HTTP', () => {
     const { subject: _s, ...noSubject } = fresh();
     const missing = await associate('Contacts', CONTACT, { Emails: [noSubject] });
     expect(missing.status).toBe(400);
-    expect(missing.body).toEqual({ Emails: [{ code: 'MANDATORY_NOT_FOUND', details: { api_name: 'subject', json_path: '$.Emails[0].subject' }, message: 'required field not found', status: 'error' }] });
+    expect(missing.body).toEqual({
+      Emails: [
+        {
+          code: 'MANDATORY_NOT_FOUND',
+          details: { api_name: 'subject', json_path: '$.Emails[0].subject' },
+          message: 'required field not found',
+          status: 'error',
+        },
+      ],
+    });
     const two = await associate('Contacts', CONTACT, { Emails: [fresh(), fresh()] });
     expect(two.body).toMatchObject({ code: 'INVALID_DATA', details: { maximum_length: 1, api_name: 'Emails' } });
     const badType = await associate('Contacts', CONTACT, { Emails: [fresh({ sent: 'no' })] });
-    expect(badType.body).toMatchObject({ code: 'INVALID_DATA', details: { api_name: 'sent', json_path: '$.Emails[0].sent' } });
+    expect(badType.body).toMatchObject({
+      code: 'INVALID_DATA',
+      details: { api_name: 'sent', json_path: '$.Emails[0].sent' },
+    });
     const noWrapper = await associate('Contacts', CONTACT, { data: [fresh()] });
     expect(noWrapper.body).toMatchObject({ code: 'MANDATORY_NOT_FOUND', details: { api_name: 'Emails' } });
   });
 
   it('answers an unknown record, an unknown module and a bad owner', async () => {
-    expect((await associate('Contacts', '5843104000000000001', { Emails: [fresh()] })).body).toMatchObject({ code: 'INVALID_DATA', status: 'error' });
+    expect((await associate('Contacts', '5843104000000000001', { Emails: [fresh()] })).body).toMatchObject({
+      code: 'INVALID_DATA',
+      status: 'error',
+    });
     expect((await associate('Leads', CONTACT, { Emails: [fresh()] })).body).toMatchObject({ code: 'INVALID_MODULE' });
     const owner = await associate('Contacts', CONTACT, { Emails: [fresh({ owner: { id: '5843104000000000009' } })] });
     expect(owner.body).toMatchObject({ code: 'INVALID_DATA', message: 'Provide a Proper owner id' });
   });
 
   it('lets only an administrator associate another user’s mail', async () => {
-    const daniel = await emu.mintToken((await emu.admin('POST', '/__emulator/tokens', { user: DEMO_SECOND_USER_ID })).body.refresh_token);
-    const asDaniel = await associate('Contacts', CONTACT, { Emails: [fresh({ owner: { id: ARTICLE.userPatriciaBoyle } })] }, daniel);
+    const daniel = await emu.mintToken(
+      (await emu.admin('POST', '/__emulator/tokens', { user: DEMO_SECOND_USER_ID })).body.refresh_token,
+    );
+    const asDaniel = await associate(
+      'Contacts',
+      CONTACT,
+      { Emails: [fresh({ owner: { id: ARTICLE.userPatriciaBoyle } })] },
+      daniel,
+    );
     expect(asDaniel.status).toBe(403);
-    expect(asDaniel.body).toMatchObject({ code: 'NO_PERMISSION', message: 'Only Admin Role/Profile Users will have permission' });
-    const asPatricia = await associate('Contacts', CONTACT, { Emails: [fresh({ owner: { id: DEMO_SECOND_USER_ID } })] });
+    expect(asDaniel.body).toMatchObject({
+      code: 'NO_PERMISSION',
+      message: 'Only Admin Role/Profile Users will have permission',
+    });
+    const asPatricia = await associate('Contacts', CONTACT, {
+      Emails: [fresh({ owner: { id: DEMO_SECOND_USER_ID } })],
+    });
     expect(asPatricia.status).toBe(201);
     expect((await view(CONTACT, asPatricia.body.Emails[0].details.message_id)).owner.id).toBe(DEMO_SECOND_USER_ID);
   });
@@ -185,20 +261,36 @@ describe('POST /{module}/{id}/actions/associate_email over HTTP', () => {
     expect(first.status).toBe(201);
     const again = await associate('Contacts', CONTACT, body);
     expect(again.status).toBe(400);
-    expect(again.body).toEqual({ Emails: [{ code: 'DUPLICATE_DATA', details: { api_name: 'original_message_id', json_path: '$.Emails[0].original_message_id' }, message: 'duplicate data', status: 'error' }] });
+    expect(again.body).toEqual({
+      Emails: [
+        {
+          code: 'DUPLICATE_DATA',
+          details: { api_name: 'original_message_id', json_path: '$.Emails[0].original_message_id' },
+          message: 'duplicate data',
+          status: 'error',
+        },
+      ],
+    });
 
     const path = `/crm/v8/actions/email_available?orginal_message_id=${encodeURIComponent('<dup-1@client.example>')}`;
     const where = await emu.api('GET', path);
     expectMatchesOas('GET', path, where.status, where.body);
     expect(where.body).toMatchObject({
       available: true,
-      record: { module: { api_name: 'Contacts', id: CONTACTS_MODULE_ID }, id: CONTACT, message_id: first.body.Emails[0].details.message_id },
+      record: {
+        module: { api_name: 'Contacts', id: CONTACTS_MODULE_ID },
+        id: CONTACT,
+        message_id: first.body.Emails[0].details.message_id,
+      },
     });
     const nowhere = await emu.api('GET', '/crm/v8/actions/email_available?orginal_message_id=never-seen');
     expectMatchesOas('GET', '/crm/v8/actions/email_available', nowhere.status, nowhere.body);
     expect(nowhere.body).toEqual({ available: false });
     const missing = await emu.api('GET', '/crm/v8/actions/email_available');
     expectMatchesOas('GET', '/crm/v8/actions/email_available', missing.status, missing.body);
-    expect(missing.body).toMatchObject({ code: 'REQUIRED_PARAM_MISSING', details: { param_name: 'orginal_message_id' } });
+    expect(missing.body).toMatchObject({
+      code: 'REQUIRED_PARAM_MISSING',
+      details: { param_name: 'orginal_message_id' },
+    });
   });
 });

@@ -32,14 +32,20 @@ describe('bad input', () => {
   });
 
   it("reads JSON sent as curl -d sends it (url-encoded type), as in Zoho's own curl examples", async () => {
-    const res = await emu.api('POST', LINK, { body: JSON.stringify({ Emails: [] }), contentType: 'application/x-www-form-urlencoded' });
+    const res = await emu.api('POST', LINK, {
+      body: JSON.stringify({ Emails: [] }),
+      contentType: 'application/x-www-form-urlencoded',
+    });
     // Parsed as JSON: an empty Emails array is the spec's top-level MANDATORY_NOT_FOUND, not a 415.
     expect(res.status).toBe(400);
     expectEnvelope(res, 'MANDATORY_NOT_FOUND');
   });
 
   it('answers an oversized body with 413', async () => {
-    const res = await emu.api('POST', LINK, { body: JSON.stringify({ Emails: [{ message_id: 'a'.repeat(2 * 1024 * 1024) }] }), contentType: 'application/json' });
+    const res = await emu.api('POST', LINK, {
+      body: JSON.stringify({ Emails: [{ message_id: 'a'.repeat(2 * 1024 * 1024) }] }),
+      contentType: 'application/json',
+    });
     expect(res.status).toBe(413);
     expectEnvelope(res, 'LIMIT_EXCEEDED');
   });
@@ -53,7 +59,12 @@ describe('bad input', () => {
   });
 
   it('answers unknown routes with 404 INVALID_URL_PATTERN', async () => {
-    for (const [method, path] of [['GET', '/crm/v8/Contacts/1/Emails/x/y/z'], ['PATCH', '/crm/v8/Contacts/1'], ['GET', '/crm/v2'], ['GET', '/nothing']]) {
+    for (const [method, path] of [
+      ['GET', '/crm/v8/Contacts/1/Emails/x/y/z'],
+      ['PATCH', '/crm/v8/Contacts/1'],
+      ['GET', '/crm/v2'],
+      ['GET', '/nothing'],
+    ]) {
       const res = await emu.api(method!, path!);
       expect(res.status).toBe(404);
       expectEnvelope(res, 'INVALID_URL_PATTERN');

@@ -42,9 +42,17 @@ describe('the demo org', () => {
   it('has a few hundred contacts, deals in every forecast type, and thousands of emails', () => {
     expect(count('SELECT COUNT(*) n FROM contacts')).toBeGreaterThanOrEqual(200);
     expect(count('SELECT COUNT(*) n FROM emails')).toBeGreaterThanOrEqual(2000);
-    const types = emu.store.db.prepare('SELECT DISTINCT s.forecast_type t FROM deals d JOIN stages s ON s.org_id = d.org_id AND s.actual_value = d.stage').all();
+    const types = emu.store.db
+      .prepare(
+        'SELECT DISTINCT s.forecast_type t FROM deals d JOIN stages s ON s.org_id = d.org_id AND s.actual_value = d.stage',
+      )
+      .all();
     expect(types.map((r: any) => r.t).sort()).toEqual(['Closed Lost', 'Closed Won', 'Open']);
-    expect(count("SELECT COUNT(*) n FROM emails WHERE summary IS NOT NULL AND intent IS NOT NULL AND sentiment_info IS NOT NULL")).toBeGreaterThan(500);
+    expect(
+      count(
+        'SELECT COUNT(*) n FROM emails WHERE summary IS NOT NULL AND intent IS NOT NULL AND sentiment_info IS NOT NULL',
+      ),
+    ).toBeGreaterThan(500);
   });
 
   it('has a Stage picklist with forecast types, two of them Closed Lost', () => {
@@ -66,7 +74,7 @@ describe('the demo org', () => {
     expect(rows.length).toBeGreaterThanOrEqual(5);
   });
 
-  it('holds the article\'s records exactly', async () => {
+  it("holds the article's records exactly", async () => {
     const user = await emu.api('GET', `/crm/v8/users/${ARTICLE.userPatriciaBoyle}`);
     expect(user.body.users[0].full_name).toBe('Patricia Boyle');
     const deal = await emu.api('GET', `/crm/v8/Deals/${ARTICLE.dealTravelInsurance}`);
@@ -83,10 +91,18 @@ describe('the demo org', () => {
   });
 
   it('gives contact 5843104000005878180 at least 60 emails and at least two open deals', () => {
-    expect(count("SELECT COUNT(*) n FROM email_records WHERE module = 'Contacts' AND record_id = ?", ARTICLE.contactWithManyEmails)).toBeGreaterThanOrEqual(60);
+    expect(
+      count(
+        "SELECT COUNT(*) n FROM email_records WHERE module = 'Contacts' AND record_id = ?",
+        ARTICLE.contactWithManyEmails,
+      ),
+    ).toBeGreaterThanOrEqual(60);
     const open = emu.store
       .dealsOfContact('5843104000000016011', ARTICLE.contactWithManyEmails)
-      .filter((d) => emu.store.listStages('5843104000000016011').find((s) => s.actual_value === d.stage)?.forecast_type === 'Open');
+      .filter(
+        (d) =>
+          emu.store.listStages('5843104000000016011').find((s) => s.actual_value === d.stage)?.forecast_type === 'Open',
+      );
     expect(open.length).toBeGreaterThanOrEqual(2);
   });
 });

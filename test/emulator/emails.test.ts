@@ -43,23 +43,45 @@ describe('emails of a contact', () => {
     expect(emails.map((e) => e.message_id)).toContain(ARTICLE.emailOfFirstContact);
   });
 
-  it('uses Zoho\'s key names: time, sentiment_info, owner, linked_record', async () => {
+  it("uses Zoho's key names: time, sentiment_info, owner, linked_record", async () => {
     const res = await get(`/crm/v8/Contacts/${ARTICLE.contactWithManyEmails}/Emails`);
     const email = res.body.Emails[0];
-    for (const key of ['time', 'sentiment_info', 'owner', 'linked_record', 'summary', 'intent', 'emotion', 'from', 'to', 'status'])
+    for (const key of [
+      'time',
+      'sentiment_info',
+      'owner',
+      'linked_record',
+      'summary',
+      'intent',
+      'emotion',
+      'from',
+      'to',
+      'status',
+    ])
       expect(email).toHaveProperty(key);
     expect(email).not.toHaveProperty('sentiment');
     expect(email).not.toHaveProperty('content');
   });
 
   it('filters by type', async () => {
-    const crm = (await pages(`/crm/v8/Contacts/${ARTICLE.contactWithManyEmails}/Emails?type=sent_from_crm`)).flatMap((p) => p.Emails);
+    const crm = (await pages(`/crm/v8/Contacts/${ARTICLE.contactWithManyEmails}/Emails?type=sent_from_crm`)).flatMap(
+      (p) => p.Emails,
+    );
     expect(crm.length).toBeGreaterThan(0);
     expect(crm.every((e) => e.sent === true)).toBe(true);
-    const mine = (await pages(`/crm/v8/Contacts/${ARTICLE.contactWithManyEmails}/Emails?type=user_emails&owner_id=${ARTICLE.userPatriciaBoyle}`)).flatMap((p) => p.Emails);
+    const mine = (
+      await pages(
+        `/crm/v8/Contacts/${ARTICLE.contactWithManyEmails}/Emails?type=user_emails&owner_id=${ARTICLE.userPatriciaBoyle}`,
+      )
+    ).flatMap((p) => p.Emails);
     expect(mine.every((e) => e.owner.id === ARTICLE.userPatriciaBoyle)).toBe(true);
     const bad = await get(`/crm/v8/Contacts/${ARTICLE.contactWithManyEmails}/Emails?type=everything`);
-    expect(bad.body).toEqual({ code: 'INVALID_DATA', details: { param_name: 'type' }, message: 'invalid data', status: 'error' });
+    expect(bad.body).toEqual({
+      code: 'INVALID_DATA',
+      details: { param_name: 'type' },
+      message: 'invalid data',
+      status: 'error',
+    });
   });
 
   it('answers 204 for a contact with no email', async () => {
@@ -77,7 +99,12 @@ describe('emails of a contact', () => {
   it('answers 400 INVALID_DATA for an unknown record, and for a forged cursor', async () => {
     const unknown = await get('/crm/v8/Contacts/5843104000000000001/Emails');
     expect(unknown.status).toBe(400);
-    expect(unknown.body).toEqual({ code: 'INVALID_DATA', details: { resource_path_index: 1 }, message: 'the related id given seems to be invalid', status: 'error' });
+    expect(unknown.body).toEqual({
+      code: 'INVALID_DATA',
+      details: { resource_path_index: 1 },
+      message: 'the related id given seems to be invalid',
+      status: 'error',
+    });
     const cursor = await get(`/crm/v8/Contacts/${ARTICLE.contactWithManyEmails}/Emails?index=not-a-cursor`);
     expect(cursor.body.details).toEqual({ param_name: 'index' });
   });
@@ -99,7 +126,11 @@ describe('one email', () => {
       expect(res.status).toBe(200);
       expect(Object.keys(res.body)).toEqual(['Emails']);
       expect(res.body.Emails).toHaveLength(1);
-      expect(res.body.Emails[0]).toMatchObject({ message_id: ARTICLE.emailOfFirstContact, content: expect.stringContaining('<div>'), sent_time: expect.any(String) });
+      expect(res.body.Emails[0]).toMatchObject({
+        message_id: ARTICLE.emailOfFirstContact,
+        content: expect.stringContaining('<div>'),
+        sent_time: expect.any(String),
+      });
       expect(res.body.Emails[0]).not.toHaveProperty('time');
     }
   });

@@ -48,11 +48,18 @@ describe('the fault registry', () => {
     expect(parseFaultSpec({ mode: 'explode' })).toMatchObject({ ok: false });
     expect(parseFaultSpec({ rate: 2 })).toMatchObject({ ok: false });
     expect(parseFaultSpec({ colour: 'red' })).toMatchObject({ ok: false });
-    expect(parseFaultSpec({ route: 'POST /oauth/v2/token', mode: 'timeout', phase: 'after', count: 1 })).toMatchObject({ ok: true });
+    expect(parseFaultSpec({ route: 'POST /oauth/v2/token', mode: 'timeout', phase: 'after', count: 1 })).toMatchObject({
+      ok: true,
+    });
   });
 
   it("answers injected failures in Zoho's envelope", () => {
-    expect(faultBody(500)).toEqual({ code: 'INTERNAL_ERROR', message: 'Internal Server Error', status: 'error', details: {} });
+    expect(faultBody(500)).toEqual({
+      code: 'INTERNAL_ERROR',
+      message: 'Internal Server Error',
+      status: 'error',
+      details: {},
+    });
     expect(faultBody(503)).toMatchObject({ code: 'INTERNAL_ERROR', status: 'error' });
     expect(faultBody(429)).toMatchObject({ code: 'TOO_MANY_REQUESTS' });
   });
@@ -68,7 +75,12 @@ describe('injected faults over HTTP', () => {
   const GROUP_TRAVEL = '5843104000004382290';
 
   const linkBody = (dealId: string) => ({
-    Emails: [{ owner: { id: ARTICLE.userPatriciaBoyle }, linked_record: { id: dealId, module: { api_name: 'Deals', id: ARTICLE.dealsModuleId } } }],
+    Emails: [
+      {
+        owner: { id: ARTICLE.userPatriciaBoyle },
+        linked_record: { id: dealId, module: { api_name: 'Deals', id: ARTICLE.dealsModuleId } },
+      },
+    ],
   });
   const linkedDeal = async () =>
     (await emu.api('GET', `/crm/v8/Contacts/${CONTACT}/Emails/${EMAIL}`)).body.Emails[0].linked_record?.id ?? null;
@@ -94,7 +106,12 @@ describe('injected faults over HTTP', () => {
     const res = await emu.api('POST', LINK, { body: linkBody(TRAVEL_INSURANCE) });
     expect(res.status).toBe(500);
     expectMatchesOas('POST', LINK, 500, res.body);
-    expect(res.body).toEqual({ code: 'INTERNAL_ERROR', message: 'Internal Server Error', status: 'error', details: {} });
+    expect(res.body).toEqual({
+      code: 'INTERNAL_ERROR',
+      message: 'Internal Server Error',
+      status: 'error',
+      details: {},
+    });
     expect(await linkedDeal()).toBe(GROUP_TRAVEL);
     expect((await emu.api('POST', LINK, { body: linkBody(TRAVEL_INSURANCE) })).status).toBe(200);
     expect(await linkedDeal()).toBe(TRAVEL_INSURANCE);
@@ -135,7 +152,12 @@ describe('injected faults over HTTP', () => {
     const grant = () =>
       fetch(`${emu.url}/oauth/v2/token`, {
         method: 'POST',
-        body: new URLSearchParams({ grant_type: 'refresh_token', client_id: DEMO_CREDENTIALS.clientId, client_secret: DEMO_CREDENTIALS.clientSecret, refresh_token: DEMO_CREDENTIALS.refreshToken }),
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          client_id: DEMO_CREDENTIALS.clientId,
+          client_secret: DEMO_CREDENTIALS.clientSecret,
+          refresh_token: DEMO_CREDENTIALS.refreshToken,
+        }),
       });
     expect((await grant()).status).toBe(500);
     expect(await (await grant()).json()).toMatchObject({ error: 'internal_error' });

@@ -50,7 +50,13 @@ describe('limits over HTTP', () => {
   });
   afterAll(() => emu.close());
   beforeEach(async () => {
-    await emu.admin('PUT', '/__emulator/config', { concurrencyLimit: null, dailyCredits: null, latencyMs: 0, jitterMs: 0, tokenMintLimit: 1000 });
+    await emu.admin('PUT', '/__emulator/config', {
+      concurrencyLimit: null,
+      dailyCredits: null,
+      latencyMs: 0,
+      jitterMs: 0,
+      tokenMintLimit: 1000,
+    });
     await emu.admin('POST', '/__emulator/stats/reset');
   });
 
@@ -62,7 +68,12 @@ describe('limits over HTTP', () => {
     expect(statuses).toEqual([200, 200, 200, 429]);
     const refused = results.find((r) => r.status === 429)!;
     expectMatchesOas('GET', ORG, 429, refused.body);
-    expect(refused.body).toEqual({ code: 'TOO_MANY_REQUESTS', details: {}, message: 'too many requests', status: 'error' });
+    expect(refused.body).toEqual({
+      code: 'TOO_MANY_REQUESTS',
+      details: {},
+      message: 'too many requests',
+      status: 'error',
+    });
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
 
     // Three at once is fine; the slots are free again afterwards.
@@ -89,7 +100,13 @@ describe('limits over HTTP', () => {
       seen.push([res.status, res.headers.get('x-api-credits-remaining')]);
       if (res.status === 429) expect(res.body).toMatchObject({ code: 'TOO_MANY_REQUESTS' });
     }
-    expect(seen).toEqual([[200, null], [200, '2'], [200, '1'], [200, '0'], [429, '0']]);
+    expect(seen).toEqual([
+      [200, null],
+      [200, '2'],
+      [200, '1'],
+      [200, '0'],
+      [429, '0'],
+    ]);
     // A stats reset starts a fresh budget.
     await emu.admin('POST', '/__emulator/stats/reset');
     expect((await emu.api('GET', ORG)).status).toBe(200);
@@ -113,7 +130,10 @@ describe('limits over HTTP', () => {
     for (let i = 0; i < 10; i++) expect((await mint()).status).toBe(200);
     expect(await mint()).toEqual({
       status: 400,
-      body: { error: 'Access Denied', error_description: 'You have made too many requests continuously. Please try again after some time.' },
+      body: {
+        error: 'Access Denied',
+        error_description: 'You have made too many requests continuously. Please try again after some time.',
+      },
     });
     await emu.admin('PUT', '/__emulator/config', { tokenMintLimit: 12 });
     expect((await mint()).status).toBe(200);

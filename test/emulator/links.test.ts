@@ -44,7 +44,11 @@ function item(messageId: string, dealId: string = TRAVEL_INSURANCE, ownerId: str
   return {
     message_id: messageId,
     owner: { id: ownerId, name: 'Patricia Boyle' },
-    linked_record: { id: dealId, name: 'Travel Insurance', module: { api_name: 'Deals', id: ARTICLE.dealsModuleId as string } },
+    linked_record: {
+      id: dealId,
+      name: 'Travel Insurance',
+      module: { api_name: 'Deals', id: ARTICLE.dealsModuleId as string },
+    },
   };
 }
 
@@ -102,8 +106,20 @@ describe('linking', () => {
     expect(res.status).toBe(207);
     expect(res.body).toEqual({
       Emails: [
-        { code: 'SUCCESS', details: { message_id: good }, message: 'email has been linked with the deal successfully', status: 'success' },
-        [{ code: 'INVALID_DATA', details: { api_name: 'message_id', json_path: 'Emails[1].message_id' }, message: 'invalid data', status: 'error' }],
+        {
+          code: 'SUCCESS',
+          details: { message_id: good },
+          message: 'email has been linked with the deal successfully',
+          status: 'success',
+        },
+        [
+          {
+            code: 'INVALID_DATA',
+            details: { api_name: 'message_id', json_path: 'Emails[1].message_id' },
+            message: 'invalid data',
+            status: 'error',
+          },
+        ],
       ],
     });
     expect(await linkedDealOf(good)).toBe(GROUP_TRAVEL);
@@ -113,7 +129,10 @@ describe('linking', () => {
     const danielsEmail = (await allEmails(CONTACT)).find((e) => e.owner.id !== PATRICIA)!;
     const res = await call('POST', BULK, {
       Emails: [
-        { owner: { id: PATRICIA }, linked_record: { id: TRAVEL_INSURANCE, module: { api_name: 'Deals', id: ARTICLE.dealsModuleId } } },
+        {
+          owner: { id: PATRICIA },
+          linked_record: { id: TRAVEL_INSURANCE, module: { api_name: 'Deals', id: ARTICLE.dealsModuleId } },
+        },
         item(emails[3]!.message_id, '5843104000009999999'),
         item(emails[4]!.message_id, OTHER_CONTACTS_DEAL),
         item(danielsEmail.message_id, TRAVEL_INSURANCE, PATRICIA),
@@ -122,7 +141,12 @@ describe('linking', () => {
     });
     expect(res.status).toBe(400);
     const err = (code: string, api_name: string, json_path: string) => [
-      { code, details: { api_name, json_path }, message: code === 'INVALID_DATA' ? 'invalid data' : `${api_name} is mandatory`, status: 'error' },
+      {
+        code,
+        details: { api_name, json_path },
+        message: code === 'INVALID_DATA' ? 'invalid data' : `${api_name} is mandatory`,
+        status: 'error',
+      },
     ];
     expect(res.body).toEqual({
       Emails: [
@@ -136,9 +160,15 @@ describe('linking', () => {
   });
 
   it('reports every missing mandatory key of an item', async () => {
-    const res = await call('POST', BULK, { Emails: [{ message_id: emails[0]!.message_id, owner: {}, linked_record: { module: {} } }] });
+    const res = await call('POST', BULK, {
+      Emails: [{ message_id: emails[0]!.message_id, owner: {}, linked_record: { module: {} } }],
+    });
     expect(res.status).toBe(400);
-    expect(res.body.Emails[0].map((e: any) => e.details.api_name)).toEqual(['owner.id', 'linked_record.id', 'linked_record.module.id']);
+    expect(res.body.Emails[0].map((e: any) => e.details.api_name)).toEqual([
+      'owner.id',
+      'linked_record.id',
+      'linked_record.module.id',
+    ]);
     expect(res.body.Emails[0].every((e: any) => e.code === 'MANDATORY_NOT_FOUND')).toBe(true);
   });
 
@@ -147,14 +177,22 @@ describe('linking', () => {
     bad.linked_record.module.id = '5843104000000002179';
     const res = await call('POST', BULK, { Emails: [bad] });
     expect(res.status).toBe(400);
-    expect(res.body.Emails[0][0].details).toEqual({ api_name: 'linked_record.module.id', json_path: 'Emails[0].linked_record.module.id' });
+    expect(res.body.Emails[0][0].details).toEqual({
+      api_name: 'linked_record.module.id',
+      json_path: 'Emails[0].linked_record.module.id',
+    });
   });
 
   it('answers a body without Emails with the top-level MANDATORY_NOT_FOUND', async () => {
     for (const body of [{}, { Emails: [] }, undefined]) {
       const res = await call('POST', BULK, body);
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({ code: 'MANDATORY_NOT_FOUND', details: { api_name: 'Emails', json_path: 'Emails' }, message: 'Emails is mandatory', status: 'error' });
+      expect(res.body).toEqual({
+        code: 'MANDATORY_NOT_FOUND',
+        details: { api_name: 'Emails', json_path: 'Emails' },
+        message: 'Emails is mandatory',
+        status: 'error',
+      });
     }
   });
 
@@ -172,9 +210,22 @@ describe('linking', () => {
 
   it('answers an unknown message id on the single-email endpoint per item', async () => {
     const path = `/crm/v8/Contacts/${CONTACT}/Emails/abc123/actions/link_record`;
-    const res = await call('POST', path, { Emails: [{ owner: { id: PATRICIA }, linked_record: item('x').linked_record }] });
+    const res = await call('POST', path, {
+      Emails: [{ owner: { id: PATRICIA }, linked_record: item('x').linked_record }],
+    });
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ Emails: [[{ code: 'INVALID_DATA', details: { api_name: 'message_id', json_path: 'message_id' }, message: 'invalid data', status: 'error' }]] });
+    expect(res.body).toEqual({
+      Emails: [
+        [
+          {
+            code: 'INVALID_DATA',
+            details: { api_name: 'message_id', json_path: 'message_id' },
+            message: 'invalid data',
+            status: 'error',
+          },
+        ],
+      ],
+    });
   });
 });
 
@@ -188,12 +239,20 @@ describe('unlinking', () => {
     expect(await linkedDealOf(id)).toBeNull();
     const again = await call('DELETE', path);
     expect(again.status).toBe(200);
-    expect(again.body.Emails[0]).toEqual({ code: 'SUCCESS', details: { message_id: id }, message: 'email has been unlinked from the deal successfully', status: 'success' });
+    expect(again.body.Emails[0]).toEqual({
+      code: 'SUCCESS',
+      details: { message_id: id },
+      message: 'email has been unlinked from the deal successfully',
+      status: 'success',
+    });
   });
 
   it('never deletes the email: it stays under the contact', async () => {
     const before = (await allEmails(CONTACT)).length;
-    const ids = emails.slice(0, 20).map((e) => e.message_id).join(',');
+    const ids = emails
+      .slice(0, 20)
+      .map((e) => e.message_id)
+      .join(',');
     const res = await call('DELETE', `${BULK}?owner_id=${PATRICIA}&message_ids=${ids}`);
     expect(res.status).toBe(200);
     expect((await allEmails(CONTACT)).length).toBe(before);
@@ -202,19 +261,40 @@ describe('unlinking', () => {
   it('unlinks one email through the single form', async () => {
     const id = emails[7]!.message_id;
     await call('POST', BULK, { Emails: [item(id)] });
-    const res = await call('DELETE', `/crm/v8/Contacts/${CONTACT}/Emails/${id}/actions/link_record?owner_id=${PATRICIA}`);
+    const res = await call(
+      'DELETE',
+      `/crm/v8/Contacts/${CONTACT}/Emails/${id}/actions/link_record?owner_id=${PATRICIA}`,
+    );
     expect(res.status).toBe(200);
     expect(await linkedDealOf(id)).toBeNull();
   });
 
-  it('answers per item: an unknown email and an owner who is not the email\'s owner', async () => {
+  it("answers per item: an unknown email and an owner who is not the email's owner", async () => {
     const id = emails[8]!.message_id;
     const mixed = await call('DELETE', `${BULK}?owner_id=${PATRICIA}&message_ids=${id},deadbeef`);
     expect(mixed.status).toBe(207);
-    expect(mixed.body.Emails[1]).toEqual([{ code: 'INVALID_DATA', details: { api_name: 'message_id', json_path: 'message_ids[1]' }, message: 'invalid data', status: 'error' }]);
+    expect(mixed.body.Emails[1]).toEqual([
+      {
+        code: 'INVALID_DATA',
+        details: { api_name: 'message_id', json_path: 'message_ids[1]' },
+        message: 'invalid data',
+        status: 'error',
+      },
+    ]);
     const wrongOwner = await call('DELETE', `${BULK}?owner_id=5843104000000424688&message_ids=${id}`);
     expect(wrongOwner.status).toBe(400);
-    expect(wrongOwner.body).toEqual({ Emails: [[{ code: 'INVALID_DATA', details: { api_name: 'owner_id', json_path: 'owner_id' }, message: 'invalid data', status: 'error' }]] });
+    expect(wrongOwner.body).toEqual({
+      Emails: [
+        [
+          {
+            code: 'INVALID_DATA',
+            details: { api_name: 'owner_id', json_path: 'owner_id' },
+            message: 'invalid data',
+            status: 'error',
+          },
+        ],
+      ],
+    });
   });
 
   it('enforces 20 ids, 2000 characters, and the mandatory parameters', async () => {
@@ -226,9 +306,19 @@ describe('unlinking', () => {
     const tooManyIds = await call('DELETE', `${BULK}?owner_id=${PATRICIA}&message_ids=${twentyOneShort}`);
     expect(tooManyIds.body.details).toEqual({ maximum_length: 20, api_name: 'message_ids', json_path: 'message_ids' });
     const noOwner = await call('DELETE', `${BULK}?message_ids=${emails[0]!.message_id}`);
-    expect(noOwner.body).toEqual({ code: 'MANDATORY_NOT_FOUND', details: { api_name: 'owner_id', json_path: 'owner_id' }, message: 'owner_id is mandatory', status: 'error' });
+    expect(noOwner.body).toEqual({
+      code: 'MANDATORY_NOT_FOUND',
+      details: { api_name: 'owner_id', json_path: 'owner_id' },
+      message: 'owner_id is mandatory',
+      status: 'error',
+    });
     const noIds = await call('DELETE', `${BULK}?owner_id=${PATRICIA}`);
-    expect(noIds.body).toEqual({ code: 'MANDATORY_NOT_FOUND', details: { api_name: 'message_ids', json_path: 'message_ids' }, message: 'message_ids is mandatory', status: 'error' });
+    expect(noIds.body).toEqual({
+      code: 'MANDATORY_NOT_FOUND',
+      details: { api_name: 'message_ids', json_path: 'message_ids' },
+      message: 'message_ids is mandatory',
+      status: 'error',
+    });
   });
 });
 
@@ -237,16 +327,31 @@ describe('paths', () => {
     const path = '/crm/v8/Contacts/5843104000000000001/Emails/actions/link_record';
     const res = await call('POST', path, { Emails: [item(emails[0]!.message_id)] });
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ code: 'INVALID_DATA', details: { resource_path_index: 1 }, message: 'the related id given seems to be invalid', status: 'error' });
+    expect(res.body).toEqual({
+      code: 'INVALID_DATA',
+      details: { resource_path_index: 1 },
+      message: 'the related id given seems to be invalid',
+      status: 'error',
+    });
   });
 
   it('answers a malformed path with 404 INVALID_URL_PATTERN', async () => {
-    const notFound = { code: 'INVALID_URL_PATTERN', details: {}, message: 'Please check if the URL trying to access is a correct one', status: 'error' };
-    const withLetters = await call('POST', '/crm/v8/Contacts/12ab/Emails/actions/link_record', { Emails: [item(emails[0]!.message_id)] });
+    const notFound = {
+      code: 'INVALID_URL_PATTERN',
+      details: {},
+      message: 'Please check if the URL trying to access is a correct one',
+      status: 'error',
+    };
+    const withLetters = await call('POST', '/crm/v8/Contacts/12ab/Emails/actions/link_record', {
+      Emails: [item(emails[0]!.message_id)],
+    });
     expect(withLetters.status).toBe(404);
     expect(withLetters.body).toEqual(notFound);
     // Only Contacts is a parent of link_record; a misspelt segment is no route at all.
-    for (const path of [`/crm/v8/Deals/${TRAVEL_INSURANCE}/Emails/actions/link_record`, `/crm/v8/Contacts/${CONTACT}/Email/actions/link_record`]) {
+    for (const path of [
+      `/crm/v8/Deals/${TRAVEL_INSURANCE}/Emails/actions/link_record`,
+      `/crm/v8/Contacts/${CONTACT}/Email/actions/link_record`,
+    ]) {
       const res = await emu.api('POST', path, { body: { Emails: [item(emails[0]!.message_id)] } });
       expect(res.status).toBe(404);
       expect(res.body).toEqual(notFound);

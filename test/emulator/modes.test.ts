@@ -44,10 +44,15 @@ beforeEach(async () => {
 
 describe('batchMode', () => {
   it('partial: applies the good items and answers 207', async () => {
-    const res = await call('POST', BULK, { Emails: [item(FIRST, TRAVEL_INSURANCE), item('deadbeef', TRAVEL_INSURANCE)] });
+    const res = await call('POST', BULK, {
+      Emails: [item(FIRST, TRAVEL_INSURANCE), item('deadbeef', TRAVEL_INSURANCE)],
+    });
     expect(res.status).toBe(207);
     expect(res.body.Emails[0]).toMatchObject({ code: 'SUCCESS' });
-    expect(res.body.Emails[1][0]).toMatchObject({ code: 'INVALID_DATA', details: { api_name: 'message_id', json_path: 'Emails[1].message_id' } });
+    expect(res.body.Emails[1][0]).toMatchObject({
+      code: 'INVALID_DATA',
+      details: { api_name: 'message_id', json_path: 'Emails[1].message_id' },
+    });
     expect(await linkedDeal(FIRST)).toBe(TRAVEL_INSURANCE);
   });
 
@@ -58,7 +63,10 @@ describe('batchMode', () => {
     });
     expect(res.status).toBe(400);
     expect(res.body.Emails).toHaveLength(1);
-    expect(res.body.Emails[0][0]).toMatchObject({ code: 'INVALID_DATA', details: { json_path: 'Emails[1].message_id' } });
+    expect(res.body.Emails[0][0]).toMatchObject({
+      code: 'INVALID_DATA',
+      details: { json_path: 'Emails[1].message_id' },
+    });
     expect(await linkedDeal(FIRST)).toBeNull();
     expect(await linkedDeal(SECOND)).toBeNull();
 
@@ -91,7 +99,12 @@ describe('relinkMode', () => {
     const res = await call('POST', BULK, { Emails: [item(FIRST, CONFERENCE), item(SECOND, CONFERENCE)] });
     expect(res.status).toBe(207);
     expect(res.body.Emails[0]).toEqual([
-      { status: 'error', code: 'ALREADY_USED', message: 'the email is already linked with another deal', details: { api_name: 'message_id', json_path: 'Emails[0].message_id' } },
+      {
+        status: 'error',
+        code: 'ALREADY_USED',
+        message: 'the email is already linked with another deal',
+        details: { api_name: 'message_id', json_path: 'Emails[0].message_id' },
+      },
     ]);
     expect(res.body.Emails[1]).toMatchObject({ code: 'SUCCESS' });
     expect(await linkedDeal(FIRST)).toBe(TRAVEL_INSURANCE);
@@ -101,11 +114,20 @@ describe('relinkMode', () => {
   it('reject: relinking to the same deal stays a success, so retries are safe', async () => {
     await emu.admin('PUT', '/__emulator/config', { relinkMode: 'reject' });
     const single = `/crm/v8/Contacts/${CONTACT}/Emails/${FIRST}/actions/link_record`;
-    const body = { Emails: [{ owner: item(FIRST, TRAVEL_INSURANCE).owner, linked_record: item(FIRST, TRAVEL_INSURANCE).linked_record }] };
+    const body = {
+      Emails: [
+        { owner: item(FIRST, TRAVEL_INSURANCE).owner, linked_record: item(FIRST, TRAVEL_INSURANCE).linked_record },
+      ],
+    };
     expect((await call('POST', single, body)).status).toBe(200);
     expect((await call('POST', single, body)).status).toBe(200);
-    const moved = await call('POST', single, { Emails: [{ ...body.Emails[0], linked_record: item(FIRST, CONFERENCE).linked_record }] });
+    const moved = await call('POST', single, {
+      Emails: [{ ...body.Emails[0], linked_record: item(FIRST, CONFERENCE).linked_record }],
+    });
     expect(moved.status).toBe(400);
-    expect(moved.body.Emails[0][0]).toMatchObject({ code: 'ALREADY_USED', details: { api_name: 'message_id', json_path: 'message_id' } });
+    expect(moved.body.Emails[0][0]).toMatchObject({
+      code: 'ALREADY_USED',
+      details: { api_name: 'message_id', json_path: 'message_id' },
+    });
   });
 });

@@ -44,7 +44,7 @@ describe('the refresh-token grant', () => {
     expectToken(await token({ body: new URLSearchParams(grant) }));
   });
 
-  it('takes a multipart form, as Zoho\'s SDK sends it', async () => {
+  it("takes a multipart form, as Zoho's SDK sends it", async () => {
     const form = new FormData();
     for (const [k, v] of Object.entries(grant)) form.append(k, v);
     expectToken(await token({ body: form }));
@@ -65,9 +65,18 @@ describe('the refresh-token grant', () => {
   });
 
   it('refuses a wrong secret, an unknown refresh token and another grant type', async () => {
-    expect(await token({ body: new URLSearchParams({ ...grant, client_secret: 'nope' }) })).toEqual({ status: 400, body: { error: 'invalid_client' } });
-    expect(await token({ body: new URLSearchParams({ ...grant, refresh_token: '1000.x.y' }) })).toEqual({ status: 400, body: { error: 'invalid_code' } });
-    expect(await token({ body: new URLSearchParams({ ...grant, grant_type: 'authorization_code' }) })).toEqual({ status: 400, body: { error: 'unsupported_grant_type' } });
+    expect(await token({ body: new URLSearchParams({ ...grant, client_secret: 'nope' }) })).toEqual({
+      status: 400,
+      body: { error: 'invalid_client' },
+    });
+    expect(await token({ body: new URLSearchParams({ ...grant, refresh_token: '1000.x.y' }) })).toEqual({
+      status: 400,
+      body: { error: 'invalid_code' },
+    });
+    expect(await token({ body: new URLSearchParams({ ...grant, grant_type: 'authorization_code' }) })).toEqual({
+      status: 400,
+      body: { error: 'unsupported_grant_type' },
+    });
   });
 });
 
@@ -75,7 +84,9 @@ describe('the token check on /crm', () => {
   it('answers a missing, unknown or Bearer-prefixed token with 401 INVALID_TOKEN', async () => {
     const cases = [
       await emu.api('GET', CONTACT_EMAILS, { token: null }),
-      await emu.api('GET', CONTACT_EMAILS, { token: '1000.00000000000000000000000000000000.00000000000000000000000000000000' }),
+      await emu.api('GET', CONTACT_EMAILS, {
+        token: '1000.00000000000000000000000000000000.00000000000000000000000000000000',
+      }),
       await emu.api('GET', CONTACT_EMAILS, { token: null, headers: { authorization: `Bearer ${emu.token}` } }),
     ];
     for (const res of cases) {

@@ -15,7 +15,12 @@ const stages = new Map<string, string>([
   ['Closed Lost to Competition', 'Closed Lost'],
 ]);
 
-function deal(id: string, modifiedTime: string, stage: string, how: 'primary' | 'role' | 'unrelated' = 'primary'): PredictionDeal {
+function deal(
+  id: string,
+  modifiedTime: string,
+  stage: string,
+  how: 'primary' | 'role' | 'unrelated' = 'primary',
+): PredictionDeal {
   return {
     id,
     modifiedTime,
@@ -66,7 +71,11 @@ describe('deal prediction, as a rule over plain data', () => {
 
   it('breaks a tie on Modified_Time by the larger deal id, compared as big integers', () => {
     const same = '2025-04-01T10:00:00+00:00';
-    const p = predict([deal('999', same, 'Qualification'), deal('1000', same, 'Qualification'), deal('998', same, 'Qualification')]);
+    const p = predict([
+      deal('999', same, 'Qualification'),
+      deal('1000', same, 'Qualification'),
+      deal('998', same, 'Qualification'),
+    ]);
     expect(p.deal?.id).toBe('1000');
     expect(p.reason).toBe('tie_broken_by_larger_id');
   });
@@ -121,27 +130,63 @@ describe('deal prediction in the emulator', () => {
   afterAll(() => emu.close());
 
   /** A fresh contact with exactly the given deals (test setup writes the store directly). */
-  function contactWithDeals(deals: Array<{ id: string; stage: string; modified: string; via?: 'primary' | 'role' }>): string {
+  function contactWithDeals(
+    deals: Array<{ id: string; stage: string; modified: string; via?: 'primary' | 'role' }>,
+  ): string {
     const contactId = String(nextContact++);
     const db = emu.store.db;
     const owner = { name: DEMO_CREDENTIALS.userName, id: DEMO_CREDENTIALS.userId };
     db.prepare('INSERT INTO contacts(org_id, id, full_name, email, owner_id, data) VALUES (?, ?, ?, ?, ?, ?)').run(
-      DEMO_ORG_ID, contactId, 'Test Contact', `c${contactId}@example.com`, owner.id,
-      JSON.stringify({ id: contactId, Last_Name: 'Contact', Full_Name: 'Test Contact', Email: `c${contactId}@example.com`, Owner: owner }));
+      DEMO_ORG_ID,
+      contactId,
+      'Test Contact',
+      `c${contactId}@example.com`,
+      owner.id,
+      JSON.stringify({
+        id: contactId,
+        Last_Name: 'Contact',
+        Full_Name: 'Test Contact',
+        Email: `c${contactId}@example.com`,
+        Owner: owner,
+      }),
+    );
     for (const d of deals) {
       const primary = d.via === 'role' ? '5843104000000425349' : contactId;
-      db.prepare('INSERT INTO deals(org_id, id, deal_name, stage, contact_id, modified_time, data) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-        DEMO_ORG_ID, d.id, `Deal ${d.id}`, d.stage, primary, d.modified,
-        JSON.stringify({ id: d.id, Deal_Name: `Deal ${d.id}`, Stage: d.stage, Modified_Time: d.modified, Contact_Name: { name: null, id: primary } }));
+      db.prepare(
+        'INSERT INTO deals(org_id, id, deal_name, stage, contact_id, modified_time, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ).run(
+        DEMO_ORG_ID,
+        d.id,
+        `Deal ${d.id}`,
+        d.stage,
+        primary,
+        d.modified,
+        JSON.stringify({
+          id: d.id,
+          Deal_Name: `Deal ${d.id}`,
+          Stage: d.stage,
+          Modified_Time: d.modified,
+          Contact_Name: { name: null, id: primary },
+        }),
+      );
       if (d.via === 'role') {
-        db.prepare('INSERT INTO deal_contact_roles(org_id, deal_id, contact_id, role) VALUES (?, ?, ?, ?)').run(DEMO_ORG_ID, d.id, contactId, 'Evaluator');
+        db.prepare('INSERT INTO deal_contact_roles(org_id, deal_id, contact_id, role) VALUES (?, ?, ?, ?)').run(
+          DEMO_ORG_ID,
+          d.id,
+          contactId,
+          'Evaluator',
+        );
       }
     }
     return contactId;
   }
 
   async function deliver(contactId: string) {
-    const res = await emu.admin('POST', '/__emulator/inbound', { contactId, from: 'someone@example.com', subject: 'Question' });
+    const res = await emu.admin('POST', '/__emulator/inbound', {
+      contactId,
+      from: 'someone@example.com',
+      subject: 'Question',
+    });
     expect(res.status).toBe(200);
     return res.body as { message_id: string; linked_record: { id: string } | null; reason: string };
   }
@@ -156,11 +201,16 @@ describe('deal prediction in the emulator', () => {
     expect(got.reason).toBe('single_open_deal');
     const view = await emu.api('GET', `/crm/v8/Contacts/${c}/Emails/${got.message_id}`);
     expectMatchesOas('GET', `/crm/v8/Contacts/${c}/Emails/${got.message_id}`, view.status, view.body);
-    expect(view.body.Emails[0]).toMatchObject({ sent: false, linked_record: { id: '5843104000091000001', module: { api_name: 'Deals' } } });
+    expect(view.body.Emails[0]).toMatchObject({
+      sent: false,
+      linked_record: { id: '5843104000091000001', module: { api_name: 'Deals' } },
+    });
   });
 
   it('counts a deal the contact only holds a contact role on', async () => {
-    const c = contactWithDeals([{ id: '5843104000091000011', stage: 'Needs Analysis', modified: '2025-01-01T10:00:00-05:00', via: 'role' }]);
+    const c = contactWithDeals([
+      { id: '5843104000091000011', stage: 'Needs Analysis', modified: '2025-01-01T10:00:00-05:00', via: 'role' },
+    ]);
     expect((await deliver(c)).linked_record?.id).toBe('5843104000091000011');
   });
 
@@ -183,7 +233,10 @@ describe('deal prediction in the emulator', () => {
       { id: '999999999999999999', stage: 'Qualification', modified: same },
       { id: '1000000000000000000', stage: 'Qualification', modified: same },
     ]);
-    expect(await deliver(c)).toMatchObject({ linked_record: { id: '1000000000000000000' }, reason: 'tie_broken_by_larger_id' });
+    expect(await deliver(c)).toMatchObject({
+      linked_record: { id: '1000000000000000000' },
+      reason: 'tie_broken_by_larger_id',
+    });
   });
 
   it('links nothing when no deal is open', async () => {
@@ -195,11 +248,25 @@ describe('deal prediction in the emulator', () => {
   });
 
   it('applies to a received email associated without a linked_record, not to a sent one', async () => {
-    const c = contactWithDeals([{ id: '5843104000091000041', stage: 'Qualification', modified: '2025-01-01T10:00:00-05:00' }]);
+    const c = contactWithDeals([
+      { id: '5843104000091000041', stage: 'Qualification', modified: '2025-01-01T10:00:00-05:00' },
+    ]);
     const associate = async (sent: boolean, omid: string) => {
       const path = `/crm/v8/Contacts/${c}/actions/associate_email`;
       const res = await emu.api('POST', path, {
-        body: { Emails: [{ from: { user_name: 'X', email: 'x@example.com' }, to: [{ user_name: 'Y', email: 'y@example.com' }], subject: 'Hi', content: 'Hi', date_time: '2025-05-01T09:00:00-05:00', sent, original_message_id: omid }] },
+        body: {
+          Emails: [
+            {
+              from: { user_name: 'X', email: 'x@example.com' },
+              to: [{ user_name: 'Y', email: 'y@example.com' }],
+              subject: 'Hi',
+              content: 'Hi',
+              date_time: '2025-05-01T09:00:00-05:00',
+              sent,
+              original_message_id: omid,
+            },
+          ],
+        },
       });
       expectMatchesOas('POST', path, res.status, res.body);
       expect(res.status).toBe(201);

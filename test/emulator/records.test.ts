@@ -20,9 +20,15 @@ describe('records', () => {
   it('reads one contact and one deal, with all fields or the ones asked for', async () => {
     const contact = await get(`/crm/v8/Contacts/${ARTICLE.contactWithManyEmails}`);
     expect(contact.status).toBe(200);
-    expect(contact.body.data[0]).toMatchObject({ id: ARTICLE.contactWithManyEmails, Full_Name: expect.any(String), Email: expect.any(String) });
+    expect(contact.body.data[0]).toMatchObject({
+      id: ARTICLE.contactWithManyEmails,
+      Full_Name: expect.any(String),
+      Email: expect.any(String),
+    });
     const deal = await get(`/crm/v8/Deals/${ARTICLE.dealTravelInsurance}?fields=Deal_Name,Stage`);
-    expect(deal.body).toEqual({ data: [{ id: ARTICLE.dealTravelInsurance, Deal_Name: 'Travel Insurance', Stage: 'Negotiation/Review' }] });
+    expect(deal.body).toEqual({
+      data: [{ id: ARTICLE.dealTravelInsurance, Deal_Name: 'Travel Insurance', Stage: 'Negotiation/Review' }],
+    });
   });
 
   it('answers 204 with an empty body for an id that names no record', async () => {
@@ -52,26 +58,49 @@ describe('records', () => {
     expect(res.status).toBe(204);
   });
 
-  it('requires fields on lists, with Zoho\'s exact bodies', async () => {
+  it("requires fields on lists, with Zoho's exact bodies", async () => {
     const missing = await get('/crm/v8/Deals');
     expect(missing.status).toBe(400);
-    expect(missing.body).toEqual({ code: 'REQUIRED_PARAM_MISSING', details: { param_name: 'fields' }, message: 'required param is missing', status: 'error' });
+    expect(missing.body).toEqual({
+      code: 'REQUIRED_PARAM_MISSING',
+      details: { param_name: 'fields' },
+      message: 'required param is missing',
+      status: 'error',
+    });
     const fields51 = Array.from({ length: 51 }, (_, i) => `Field_${i}`).join(',');
     const tooMany = await get(`/crm/v8/Deals?fields=${fields51}`);
     expect(tooMany.status).toBe(400);
-    expect(tooMany.body).toEqual({ code: 'LIMIT_EXCEEDED', details: { limit: 50, param_name: 'fields' }, message: 'limit exceeded', status: 'error' });
+    expect(tooMany.body).toEqual({
+      code: 'LIMIT_EXCEEDED',
+      details: { limit: 50, param_name: 'fields' },
+      message: 'limit exceeded',
+      status: 'error',
+    });
   });
 
   it('takes at most 100 ids, and only numeric ones', async () => {
     const ids = Array.from({ length: 101 }, (_, i) => String(5843104000001000000n + BigInt(i))).join(',');
     const res = await get(`/crm/v8/Contacts?fields=Full_Name&ids=${ids}`);
-    expect(res.body).toEqual({ code: 'LIMIT_EXCEEDED', details: { limit: 100, param_name: 'ids' }, message: 'limit exceeded', status: 'error' });
+    expect(res.body).toEqual({
+      code: 'LIMIT_EXCEEDED',
+      details: { limit: 100, param_name: 'ids' },
+      message: 'limit exceeded',
+      status: 'error',
+    });
     const letters = await get('/crm/v8/Contacts?fields=Full_Name&ids=12a');
-    expect(letters.body).toEqual({ code: 'INVALID_DATA', details: { param_name: 'ids' }, message: 'invalid data', status: 'error' });
+    expect(letters.body).toEqual({
+      code: 'INVALID_DATA',
+      details: { param_name: 'ids' },
+      message: 'invalid data',
+      status: 'error',
+    });
   });
 
   it('refuses per_page over 200 and pages past 2000 records', async () => {
-    expect((await get('/crm/v8/Deals?fields=Deal_Name&per_page=201')).body.details).toEqual({ limit: 200, param_name: 'per_page' });
+    expect((await get('/crm/v8/Deals?fields=Deal_Name&per_page=201')).body.details).toEqual({
+      limit: 200,
+      param_name: 'per_page',
+    });
     expect((await get('/crm/v8/Deals?fields=Deal_Name&page=11')).body.code).toBe('DISCRETE_PAGINATION_LIMIT_EXCEEDED');
     expect((await get('/crm/v8/Deals?fields=Deal_Name&page=x')).body.details).toEqual({ param_name: 'page' });
   });
@@ -79,13 +108,20 @@ describe('records', () => {
   it('answers an unknown module with INVALID_MODULE', async () => {
     const res = await get('/crm/v8/Widgets?fields=Name');
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ code: 'INVALID_MODULE', details: { resource_path_index: 0 }, message: 'the module name given seems to be invalid', status: 'error' });
+    expect(res.body).toEqual({
+      code: 'INVALID_MODULE',
+      details: { resource_path_index: 0 },
+      message: 'the module name given seems to be invalid',
+      status: 'error',
+    });
   });
 });
 
 describe('deals of a contact', () => {
   it('lists deals where the contact is Contact_Name or holds a contact role', async () => {
-    const primary = await get(`/crm/v8/Contacts/${ARTICLE.contactWithManyEmails}/Deals?fields=Deal_Name,Stage,Contact_Name`);
+    const primary = await get(
+      `/crm/v8/Contacts/${ARTICLE.contactWithManyEmails}/Deals?fields=Deal_Name,Stage,Contact_Name`,
+    );
     expect(primary.status).toBe(200);
     expect(primary.body.data.map((d: any) => d.id)).toContain(ARTICLE.dealTravelInsurance);
     const role = await get(`/crm/v8/Contacts/${ARTICLE.contactOfMultiLink}/Deals?fields=Deal_Name,Contact_Name`);
@@ -95,7 +131,12 @@ describe('deals of a contact', () => {
 
   it('requires fields, with the related-records wording', async () => {
     const res = await get(`/crm/v8/Contacts/${ARTICLE.contactWithManyEmails}/Deals`);
-    expect(res.body).toEqual({ code: 'REQUIRED_PARAM_MISSING', details: { param_name: 'fields' }, message: 'One of the expected parameter is missing', status: 'error' });
+    expect(res.body).toEqual({
+      code: 'REQUIRED_PARAM_MISSING',
+      details: { param_name: 'fields' },
+      message: 'One of the expected parameter is missing',
+      status: 'error',
+    });
   });
 
   it('answers 204 for a contact with no deal, and INVALID_DATA for an unknown contact', async () => {

@@ -16,7 +16,11 @@ import { startTestEmulator, type TestEmulator } from '../support/emulator.ts';
 class MemoryStore extends ZOHOCRMSDK.TokenStore.TokenStore {
   tokens: any[] = [];
   async findToken(token: any) {
-    return this.tokens.find((t) => t.getClientId() === token.getClientId() && t.getRefreshToken() === token.getRefreshToken()) ?? null;
+    return (
+      this.tokens.find(
+        (t) => t.getClientId() === token.getClientId() && t.getRefreshToken() === token.getRefreshToken(),
+      ) ?? null
+    );
   }
   async findTokenById(id: string) {
     return this.tokens.find((t) => t.getId() === id) ?? null;
@@ -50,7 +54,9 @@ beforeAll(async () => {
     .refreshToken(DEMO_CREDENTIALS.refreshToken)
     .build();
   const sdkConfig = new ZOHOCRMSDK.SDKConfigBuilder().pickListValidation(false).autoRefreshFields(false).build();
-  await (await new ZOHOCRMSDK.InitializeBuilder())
+  await (
+    await new ZOHOCRMSDK.InitializeBuilder()
+  )
     .environment(environment)
     .token(token)
     .store(store)
@@ -65,7 +71,10 @@ afterAll(async () => {
 
 describe("Zoho's Node SDK against the emulator", () => {
   it("reads a contact's emails, page by page, and one email's content", async () => {
-    const ops = new ZOHOCRMSDK.EmailRelatedRecords.EmailRelatedRecordsOperations(BigInt(ARTICLE.contactWithManyEmails), 'Contacts');
+    const ops = new ZOHOCRMSDK.EmailRelatedRecords.EmailRelatedRecordsOperations(
+      BigInt(ARTICLE.contactWithManyEmails),
+      'Contacts',
+    );
     const first = await ops.getEmailsRelatedRecords();
     expect(first.getStatusCode()).toBe(200);
     const wrapper = first.getObject();
@@ -80,7 +89,10 @@ describe("Zoho's Node SDK against the emulator", () => {
     const params = new ZOHOCRMSDK.ParameterMap();
     await params.add(ZOHOCRMSDK.EmailRelatedRecords.GetEmailsRelatedRecordsParam.INDEX, info.getNextIndex());
     const second = await ops.getEmailsRelatedRecords(params);
-    const secondIds = second.getObject().getEmails().map((e: any) => e.getMessageId());
+    const secondIds = second
+      .getObject()
+      .getEmails()
+      .map((e: any) => e.getMessageId());
     expect(secondIds).toHaveLength(10);
     expect(secondIds).not.toContain(emails[0].getMessageId());
 

@@ -9,7 +9,14 @@ import { startTestEmulator, type TestEmulator } from '../support/emulator.ts';
 import { expectMatchesOas } from '../support/oas.ts';
 
 let emu: TestEmulator;
-let second: { access_token: string; refresh_token: string; client_id: string; client_secret: string; org_id: string; user_id: string };
+let second: {
+  access_token: string;
+  refresh_token: string;
+  client_id: string;
+  client_secret: string;
+  org_id: string;
+  user_id: string;
+};
 let daniel: string;
 
 async function call(method: string, path: string, token: string, body?: unknown) {
@@ -27,10 +34,19 @@ afterAll(() => emu.close());
 
 describe('a second org', () => {
   it('has its own credentials, usable through the refresh-token grant', async () => {
-    expect(second).toMatchObject({ org_id: SECOND_ORG.orgId, user_id: SECOND_ORG.userId, client_id: SECOND_ORG.clientId });
+    expect(second).toMatchObject({
+      org_id: SECOND_ORG.orgId,
+      user_id: SECOND_ORG.userId,
+      client_id: SECOND_ORG.clientId,
+    });
     const res = await fetch(`${emu.url}/oauth/v2/token`, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'refresh_token', client_id: second.client_id, client_secret: second.client_secret, refresh_token: second.refresh_token }),
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        client_id: second.client_id,
+        client_secret: second.client_secret,
+        refresh_token: second.refresh_token,
+      }),
     });
     const token = ((await res.json()) as { access_token: string }).access_token;
     const org = await call('GET', '/crm/v8/org', token);
@@ -44,18 +60,37 @@ describe('a second org', () => {
     expect(emails.status).toBe(200);
     expect(emails.body.Emails.length).toBeGreaterThan(0);
     const modules = await call('GET', '/crm/v8/settings/modules', second.access_token);
-    expect(modules.body.modules.find((m: { api_name: string }) => m.api_name === 'Deals').id).toBe(SECOND_ORG.dealsModuleId);
+    expect(modules.body.modules.find((m: { api_name: string }) => m.api_name === 'Deals').id).toBe(
+      SECOND_ORG.dealsModuleId,
+    );
   });
 
   it("never sees the other org's records, and the other org never sees its records", async () => {
-    expect((await call('GET', `/crm/v8/Contacts/${ARTICLE.contactWithManyEmails}`, second.access_token)).status).toBe(204);
-    expect((await call('GET', `/crm/v8/Contacts/${ARTICLE.contactWithManyEmails}/Emails`, second.access_token)).status).toBe(400);
-    expect((await call('GET', `/crm/v8/Deals?fields=Deal_Name&ids=${ARTICLE.dealTravelInsurance}`, second.access_token)).status).toBe(204);
+    expect((await call('GET', `/crm/v8/Contacts/${ARTICLE.contactWithManyEmails}`, second.access_token)).status).toBe(
+      204,
+    );
+    expect(
+      (await call('GET', `/crm/v8/Contacts/${ARTICLE.contactWithManyEmails}/Emails`, second.access_token)).status,
+    ).toBe(400);
+    expect(
+      (await call('GET', `/crm/v8/Deals?fields=Deal_Name&ids=${ARTICLE.dealTravelInsurance}`, second.access_token))
+        .status,
+    ).toBe(204);
     expect((await call('GET', `/crm/v8/Contacts/${SECOND_ORG.contactId}`, emu.token)).status).toBe(204);
     expect((await call('GET', `/crm/v8/Deals/${SECOND_ORG.openDealId}`, emu.token)).status).toBe(204);
-    const link = await call('POST', `/crm/v8/Contacts/${ARTICLE.contactWithManyEmails}/Emails/${ARTICLE.emailOfFirstContact}/actions/link_record`, second.access_token, {
-      Emails: [{ owner: { id: SECOND_ORG.userId }, linked_record: { id: SECOND_ORG.openDealId, module: { api_name: 'Deals', id: SECOND_ORG.dealsModuleId } } }],
-    });
+    const link = await call(
+      'POST',
+      `/crm/v8/Contacts/${ARTICLE.contactWithManyEmails}/Emails/${ARTICLE.emailOfFirstContact}/actions/link_record`,
+      second.access_token,
+      {
+        Emails: [
+          {
+            owner: { id: SECOND_ORG.userId },
+            linked_record: { id: SECOND_ORG.openDealId, module: { api_name: 'Deals', id: SECOND_ORG.dealsModuleId } },
+          },
+        ],
+      },
+    );
     expect(link.status).toBe(400);
     expect(link.body).toMatchObject({ code: 'INVALID_DATA' });
   });
@@ -81,17 +116,33 @@ describe('a user who is not an administrator', () => {
     const other = await call('GET', `/crm/v8/Contacts/${contact}/Emails/${patriciasEmail}`, daniel);
     expect(other.status).toBe(403);
     expect(other.body).toMatchObject({ code: 'NO_PERMISSION', status: 'error' });
-    const mailbox = await call('GET', `/crm/v8/Contacts/${contact}/Emails?type=user_emails&owner_id=${ARTICLE.userPatriciaBoyle}`, daniel);
+    const mailbox = await call(
+      'GET',
+      `/crm/v8/Contacts/${contact}/Emails?type=user_emails&owner_id=${ARTICLE.userPatriciaBoyle}`,
+      daniel,
+    );
     expect(mailbox.status).toBe(403);
   });
 
   it('cannot link or unlink mail that is not theirs; an administrator can', async () => {
-    const body = { Emails: [{ owner: { id: ARTICLE.userPatriciaBoyle }, linked_record: { id: ARTICLE.dealTravelInsurance, module: { api_name: 'Deals', id: ARTICLE.dealsModuleId } } }] };
+    const body = {
+      Emails: [
+        {
+          owner: { id: ARTICLE.userPatriciaBoyle },
+          linked_record: { id: ARTICLE.dealTravelInsurance, module: { api_name: 'Deals', id: ARTICLE.dealsModuleId } },
+        },
+      ],
+    };
     const single = `/crm/v8/Contacts/${contact}/Emails/${patriciasEmail}/actions/link_record`;
     expect((await call('POST', single, daniel, body)).status).toBe(403);
     const bulk = `/crm/v8/Contacts/${contact}/Emails/actions/link_record`;
-    expect((await call('POST', bulk, daniel, { Emails: [{ ...body.Emails[0], message_id: patriciasEmail }] })).status).toBe(403);
-    expect((await call('DELETE', `${bulk}?owner_id=${ARTICLE.userPatriciaBoyle}&message_ids=${patriciasEmail}`, daniel)).status).toBe(403);
+    expect(
+      (await call('POST', bulk, daniel, { Emails: [{ ...body.Emails[0], message_id: patriciasEmail }] })).status,
+    ).toBe(403);
+    expect(
+      (await call('DELETE', `${bulk}?owner_id=${ARTICLE.userPatriciaBoyle}&message_ids=${patriciasEmail}`, daniel))
+        .status,
+    ).toBe(403);
     expect((await call('GET', `/crm/v8/Contacts/${contact}/Emails/${danielsEmail}`, emu.token)).status).toBe(200);
     expect((await call('POST', single, emu.token, body)).status).toBe(200);
   });

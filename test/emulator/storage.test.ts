@@ -13,7 +13,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const EMAIL_PATH = `/crm/v8/Contacts/${ARTICLE.contactOfMultiLink}/Emails/${ARTICLE.emailsOfSecondContact[1]}`;
 const LINK_BODY = {
-  Emails: [{ owner: { id: ARTICLE.userPatriciaBoyle }, linked_record: { id: ARTICLE.dealTravelInsurance, module: { api_name: 'Deals', id: ARTICLE.dealsModuleId } } }],
+  Emails: [
+    {
+      owner: { id: ARTICLE.userPatriciaBoyle },
+      linked_record: { id: ARTICLE.dealTravelInsurance, module: { api_name: 'Deals', id: ARTICLE.dealsModuleId } },
+    },
+  ],
 };
 
 describe('a database file', () => {

@@ -12,11 +12,19 @@ import { composeSupergraph, printSubgraphSdl, SUBGRAPH_NAME } from '../../script
 import { startStack, type Stack } from '../support/gateway.ts';
 import { SUPPORT_TYPE_DEFS } from './support-subgraph.ts';
 
-const ours = () => ({ name: SUBGRAPH_NAME, url: 'http://zoho-email.internal/graphql', typeDefs: parse(printSubgraphSdl()) });
-const support = (typeDefs: DocumentNode = SUPPORT_TYPE_DEFS) => ({ name: 'support', url: 'http://support.internal/graphql', typeDefs });
+const ours = () => ({
+  name: SUBGRAPH_NAME,
+  url: 'http://zoho-email.internal/graphql',
+  typeDefs: parse(printSubgraphSdl()),
+});
+const support = (typeDefs: DocumentNode = SUPPORT_TYPE_DEFS) => ({
+  name: 'support',
+  url: 'http://support.internal/graphql',
+  typeDefs,
+});
 
 describe('composition with an independent support-ticket subgraph (@apollo/composition)', () => {
-  it('composes without errors, each side extending the other\'s entities', () => {
+  it("composes without errors, each side extending the other's entities", () => {
     const result = composeServices([ours(), support()]);
     expect(result.errors).toBeUndefined();
     const schema = buildSchema(result.supergraphSdl!);
@@ -25,10 +33,16 @@ describe('composition with an independent support-ticket subgraph (@apollo/compo
     const ticket = schema.getType('Ticket') as GraphQLObjectType;
     expect(String(ticket.getFields().contact?.type)).toBe('Contact!');
     // Our fields and theirs on the same entities.
-    expect(Object.keys(contact.getFields())).toEqual(expect.arrayContaining(['fullName', 'emails', 'deals', 'tickets']));
-    expect(Object.keys(deal.getFields())).toEqual(expect.arrayContaining(['name', 'stageCategory', 'emails', 'tickets', 'openTicketCount']));
+    expect(Object.keys(contact.getFields())).toEqual(
+      expect.arrayContaining(['fullName', 'emails', 'deals', 'tickets']),
+    );
+    expect(Object.keys(deal.getFields())).toEqual(
+      expect.arrayContaining(['name', 'stageCategory', 'emails', 'tickets', 'openTicketCount']),
+    );
     // Both subgraphs can resolve PageInfo: it is @shareable on both sides.
-    expect(result.supergraphSdl).toMatch(/type PageInfo\s+@join__type\(graph: SUPPORT\)\s+@join__type\(graph: ZOHO_EMAIL\)/);
+    expect(result.supergraphSdl).toMatch(
+      /type PageInfo\s+@join__type\(graph: SUPPORT\)\s+@join__type\(graph: ZOHO_EMAIL\)/,
+    );
   });
 
   it('declares Contact, Deal and Email as entities keyed by id', () => {
@@ -49,25 +63,31 @@ describe('composition with an independent support-ticket subgraph (@apollo/compo
       type EmailAddress @shareable { name: String  email: String }
       type PageInfo @shareable { hasNextPage: Boolean!  endCursor: String }
     `);
-    expect(composeServices([ours(), { name: 'accounts', url: 'http://accounts.internal/graphql', typeDefs: other }]).errors).toBeUndefined();
+    expect(
+      composeServices([ours(), { name: 'accounts', url: 'http://accounts.internal/graphql', typeDefs: other }]).errors,
+    ).toBeUndefined();
   });
 
   it('fails to compose, as it should, when the other subgraph does not mark a shared type shareable', () => {
     const careless = parse(print(SUPPORT_TYPE_DEFS).replace('type PageInfo @shareable', 'type PageInfo'));
     const result = composeServices([ours(), support(careless)]);
-    expect(result.errors?.map((e) => e.message).join('\n')).toMatch(/Non-shareable field "PageInfo\.hasNextPage" is resolved from multiple subgraphs/);
+    expect(result.errors?.map((e) => e.message).join('\n')).toMatch(
+      /Non-shareable field "PageInfo\.hasNextPage" is resolved from multiple subgraphs/,
+    );
   });
 
-  it('carries @listSize on the email connections into the supergraph, for the router\'s demand control', () => {
+  it("carries @listSize on the email connections into the supergraph, for the router's demand control", () => {
     const supergraph = composeSupergraph('http://localhost:4000/graphql');
     expect(supergraph).toContain('@link(url: "https://specs.apollo.dev/cost/v0.1", import: ["@listSize"])');
-    expect(supergraph.match(/EmailConnection! @listSize\(slicingArguments: \["first"\], sizedFields: \["edges", "nodes"\]/g)).toHaveLength(2);
+    expect(
+      supergraph.match(/EmailConnection! @listSize\(slicingArguments: \["first"\], sizedFields: \["edges", "nodes"\]/g),
+    ).toHaveLength(2);
     expect(supergraph).toContain('join__Graph');
     expect(supergraph).toContain('@join__graph(name: "zoho_email", url: "http://localhost:4000/graphql")');
   });
 });
 
-describe('the subgraph\'s federation fields over HTTP', () => {
+describe("the subgraph's federation fields over HTTP", () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await startStack();
@@ -84,7 +104,10 @@ describe('the subgraph\'s federation fields over HTTP', () => {
   });
 
   it('resolves 50 Deal representations in one _entities call with one Zoho deals call', async () => {
-    const ids = (stack.emulator.store.db.prepare('SELECT DISTINCT id FROM deals ORDER BY id LIMIT 50').pluck().all() as string[]);
+    const ids = stack.emulator.store.db
+      .prepare('SELECT DISTINCT id FROM deals ORDER BY id LIMIT 50')
+      .pluck()
+      .all() as string[];
     expect(ids).toHaveLength(50);
     const { data, errors } = await stack.gql(
       `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Deal { id name } } }`,
@@ -97,13 +120,26 @@ describe('the subgraph\'s federation fields over HTTP', () => {
   });
 
   it('resolves an Email from its id alone (the id encodes contact and message), and ignores ids that are not ours', async () => {
-    const id = encodeEmailId({ module: 'Contacts', recordId: ARTICLE.contactWithManyEmails }, ARTICLE.emailOfFirstContact);
+    const id = encodeEmailId(
+      { module: 'Contacts', recordId: ARTICLE.contactWithManyEmails },
+      ARTICLE.emailOfFirstContact,
+    );
     const { data, errors } = await stack.gql(
       `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Email { id messageId contact { id } subject } } }`,
-      { r: [{ __typename: 'Email', id }, { __typename: 'Email', id: 'not-one-of-ours' }] },
+      {
+        r: [
+          { __typename: 'Email', id },
+          { __typename: 'Email', id: 'not-one-of-ours' },
+        ],
+      },
     );
     expect(errors).toBeUndefined();
-    expect(data._entities[0]).toMatchObject({ id, messageId: ARTICLE.emailOfFirstContact, contact: { id: ARTICLE.contactWithManyEmails }, subject: expect.any(String) });
+    expect(data._entities[0]).toMatchObject({
+      id,
+      messageId: ARTICLE.emailOfFirstContact,
+      contact: { id: ARTICLE.contactWithManyEmails },
+      subject: expect.any(String),
+    });
     expect(data._entities[1]).toBeNull();
     expect(stack.allCalls()).toEqual({ 'GET /crm/v8/Contacts/{id}/Emails/{message_id}': 1 });
   });

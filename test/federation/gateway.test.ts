@@ -33,7 +33,9 @@ async function federated(query: string, variables?: Record<string, unknown>) {
 beforeAll(async () => {
   stack = await startStack();
   const db = stack.emulator.store.db;
-  const { orgId } = db.prepare('SELECT org_id AS orgId FROM deals WHERE id = ?').get(ARTICLE.dealTravelInsurance) as { orgId: string };
+  const { orgId } = db.prepare('SELECT org_id AS orgId FROM deals WHERE id = ?').get(ARTICLE.dealTravelInsurance) as {
+    orgId: string;
+  };
   fiftyDeals = db
     .prepare(
       `SELECT id, deal_name AS name, contact_id AS contactId FROM deals
@@ -44,10 +46,22 @@ beforeAll(async () => {
 
   const tickets: TicketRow[] = [
     // Two tickets of the article's contact, one about her Travel Insurance deal.
-    { id: 'T-1', title: 'Claim form will not upload', status: 'OPEN', contactId: REBECCA, dealId: ARTICLE.dealTravelInsurance },
+    {
+      id: 'T-1',
+      title: 'Claim form will not upload',
+      status: 'OPEN',
+      contactId: REBECCA,
+      dealId: ARTICLE.dealTravelInsurance,
+    },
     { id: 'T-2', title: 'Password reset', status: 'SOLVED', contactId: REBECCA, dealId: null },
     // One ticket on each of fifty other deals.
-    ...fiftyDeals.map((d, i): TicketRow => ({ id: `D-${i}`, title: `About ${d.name}`, status: i % 3 ? 'SOLVED' : 'OPEN', contactId: d.contactId, dealId: d.id })),
+    ...fiftyDeals.map((d, i): TicketRow => ({
+      id: `D-${i}`,
+      title: `About ${d.name}`,
+      status: i % 3 ? 'SOLVED' : 'OPEN',
+      contactId: d.contactId,
+      dealId: d.id,
+    })),
   ];
   support = await startSupportSubgraph(tickets);
 
@@ -78,7 +92,9 @@ describe('@apollo/gateway over both subgraphs (IntrospectAndCompose over HTTP)',
       tickets { id deal { id name stage stageCategory } }
     }`);
     expect(errors).toBeUndefined();
-    const onFifty = (data.tickets as Array<{ id: string; deal: { id: string; name: string; stage: string } | null }>).filter((t) => t.id.startsWith('D-'));
+    const onFifty = (
+      data.tickets as Array<{ id: string; deal: { id: string; name: string; stage: string } | null }>
+    ).filter((t) => t.id.startsWith('D-'));
     expect(onFifty).toHaveLength(50);
     expect(onFifty.map((t) => t.deal?.id)).toEqual(fiftyDeals.map((d) => d.id));
     expect(onFifty.map((t) => t.deal?.name)).toEqual(fiftyDeals.map((d) => d.name));
@@ -98,7 +114,9 @@ describe('@apollo/gateway over both subgraphs (IntrospectAndCompose over HTTP)',
     const { data, errors } = await federated(`{ tickets { contact { id fullName } } }`);
     expect(errors).toBeUndefined();
     expect(data.tickets).toHaveLength(52);
-    expect(data.tickets.every((t: { contact: { fullName: string | null } }) => typeof t.contact.fullName === 'string')).toBe(true);
+    expect(
+      data.tickets.every((t: { contact: { fullName: string | null } }) => typeof t.contact.fullName === 'string'),
+    ).toBe(true);
     expect(stack.calls('GET /crm/v8/Contacts')).toBe(1);
   });
 
@@ -132,7 +150,11 @@ describe('@apollo/gateway over both subgraphs (IntrospectAndCompose over HTTP)',
     ]);
     // zoho → support on Deal: the tickets about each of her deals.
     const travel = contact.deals.find((d: { id: string }) => d.id === ARTICLE.dealTravelInsurance);
-    expect(travel).toMatchObject({ name: 'Travel Insurance', openTicketCount: 1, tickets: [{ title: 'Claim form will not upload' }] });
+    expect(travel).toMatchObject({
+      name: 'Travel Insurance',
+      openTicketCount: 1,
+      tickets: [{ title: 'Claim form will not upload' }],
+    });
     expect(contact.emails.nodes).toHaveLength(3);
 
     expect(stack.allCalls()).toEqual({

@@ -16,7 +16,12 @@ import { describe, expect, it } from 'vitest';
 import { diff, CriticalityLevel, type Change } from '@graphql-inspector/core';
 import { createRequire } from 'node:module';
 import type { GraphQLSchema } from 'graphql';
-import { composeSupergraph, printSubgraphSdl, SUBGRAPH_ARTIFACT, SUPERGRAPH_ARTIFACT } from '../../scripts/supergraph.ts';
+import {
+  composeSupergraph,
+  printSubgraphSdl,
+  SUBGRAPH_ARTIFACT,
+  SUPERGRAPH_ARTIFACT,
+} from '../../scripts/supergraph.ts';
 
 // graphql-inspector loads graphql's CommonJS build; schemas must come from the same copy.
 const { buildSchema } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
@@ -57,7 +62,10 @@ describe('the committed subgraph schema (supergraph/subgraph.graphql)', () => {
   });
 
   it('has a committed supergraph composed from it (npm run schema:update)', () => {
-    expect(readFileSync(SUPERGRAPH_ARTIFACT, 'utf8'), 'supergraph/supergraph.graphql is stale: run `npm run schema:update`').toBe(composeSupergraph());
+    expect(
+      readFileSync(SUPERGRAPH_ARTIFACT, 'utf8'),
+      'supergraph/supergraph.graphql is stale: run `npm run schema:update`',
+    ).toBe(composeSupergraph());
   });
 
   it('tells a removed field or a changed type apart from an added field', async () => {

@@ -63,7 +63,13 @@ export const SUPPORT_TYPE_DEFS = parse(/* GraphQL */ `
   }
 `);
 
-export type TicketRow = { id: string; title: string; status: 'OPEN' | 'SOLVED'; contactId: string; dealId: string | null };
+export type TicketRow = {
+  id: string;
+  title: string;
+  status: 'OPEN' | 'SOLVED';
+  contactId: string;
+  dealId: string | null;
+};
 
 export interface SupportSubgraph {
   url: string;

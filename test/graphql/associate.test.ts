@@ -12,9 +12,21 @@ const AVAILABLE = 'GET /crm/v8/actions/email_available';
 const ASSOCIATE = /* GraphQL */ `
   mutation Associate($input: AssociateEmailInput!) {
     associateEmail(input: $input) {
-      status alreadyExisted
-      error { code message vendorCode field }
-      email { id messageId linkedDeal { id } }
+      status
+      alreadyExisted
+      error {
+        code
+        message
+        vendorCode
+        field
+      }
+      email {
+        id
+        messageId
+        linkedDeal {
+          id
+        }
+      }
     }
   }
 `;
@@ -38,7 +50,9 @@ const email = (over: Record<string, unknown> = {}) => ({
 });
 
 beforeAll(async () => {
-  stack = await startStack({ zoho: { timeoutMs: 1_000, retry: { initialDelayMs: 5, maxDelayMs: 20, maxTotalMs: 1_500, maxAttempts: 3 } } });
+  stack = await startStack({
+    zoho: { timeoutMs: 1_000, retry: { initialDelayMs: 5, maxDelayMs: 20, maxTotalMs: 1_500, maxAttempts: 3 } },
+  });
   c = contactsWithEmails(stack.emulator, { minEmails: 1, count: 1 })[0]!;
   await stack.gql(`{ deal(id: "${c.relatedDealIds[0]}") { stageCategory } }`);
   stack.resetStats();
@@ -57,7 +71,9 @@ async function associate(input: Record<string, unknown>) {
 
 /** The emails the emulator holds with this Message-ID. */
 function stored(originalMessageId: string) {
-  return stack.emulator.store.db.prepare('SELECT message_id, linked_deal_id, sent, subject FROM emails WHERE original_message_id = ?').all(originalMessageId) as Array<{
+  return stack.emulator.store.db
+    .prepare('SELECT message_id, linked_deal_id, sent, subject FROM emails WHERE original_message_id = ?')
+    .all(originalMessageId) as Array<{
     message_id: string;
     linked_deal_id: string | null;
     sent: number;
@@ -130,7 +146,12 @@ describe('idempotent on originalMessageId', () => {
   });
 
   it('an after-phase fault (written, answer lost) is resolved through email_available, not by writing twice', async () => {
-    await stack.emulator.admin('POST', '/__emulator/faults', { route: ASSOCIATE_ON_CONTACT, status: 500, phase: 'after', count: 1 });
+    await stack.emulator.admin('POST', '/__emulator/faults', {
+      route: ASSOCIATE_ON_CONTACT,
+      status: 500,
+      phase: 'after',
+      count: 1,
+    });
     const input = email({ dealId: c.relatedDealIds[0] });
 
     const p = await associate(input);
@@ -164,7 +185,12 @@ describe('refusals', () => {
     ];
     for (const [over, field] of cases) {
       const p = await associate(email(over));
-      expect(p, field).toMatchObject({ status: 'FAILED', alreadyExisted: false, email: null, error: { code: 'INVALID_INPUT', field } });
+      expect(p, field).toMatchObject({
+        status: 'FAILED',
+        alreadyExisted: false,
+        email: null,
+        error: { code: 'INVALID_INPUT', field },
+      });
     }
     expect(stack.allCalls()).toEqual({});
   });

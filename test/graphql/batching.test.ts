@@ -6,8 +6,6 @@ import { startStack, type Stack } from '../support/gateway.ts';
 import { LINK_MUTATION, LINK_ROUTE as LINK, UNLINK_ROUTE as UNLINK } from '../support/operations.ts';
 import { contactsWithEmails, linkedDealOf } from '../support/fixtures.ts';
 
-
-
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack();
@@ -21,7 +19,9 @@ describe('linking in bulk', () => {
   it('links 45 distinct emails of one contact in exactly 3 link calls', async () => {
     const [c] = contactsWithEmails(stack.emulator, { minEmails: 45, count: 1 });
     const dealId = c!.relatedDealIds[0]!;
-    const emails = c!.emails.slice(0, 45).map((e) => ({ contactId: c!.contactId, messageId: e.messageId, ownerId: e.ownerId }));
+    const emails = c!.emails
+      .slice(0, 45)
+      .map((e) => ({ contactId: c!.contactId, messageId: e.messageId, ownerId: e.ownerId }));
 
     const { data, errors } = await stack.gql(LINK_MUTATION, { input: { dealId, emails } });
 
@@ -37,7 +37,9 @@ describe('linking in bulk', () => {
     // A deal related to all three is unlikely; link each to a deal it is related to, and check
     // that the unrelated ones fail alone without costing extra calls.
     const dealId = contacts[0]!.relatedDealIds[0]!;
-    const emails = contacts.flatMap((c) => c.emails.slice(0, 3).map((e) => ({ contactId: c.contactId, messageId: e.messageId, ownerId: e.ownerId })));
+    const emails = contacts.flatMap((c) =>
+      c.emails.slice(0, 3).map((e) => ({ contactId: c.contactId, messageId: e.messageId, ownerId: e.ownerId })),
+    );
     await stack.setConfig({ latencyMs: 120 });
     try {
       const { data } = await stack.gql(LINK_MUTATION, { input: { dealId, emails } });
@@ -71,16 +73,23 @@ describe('reading contacts, their emails and the linked deals', () => {
     expect(calls['GET /crm/v8/Contacts/{id}/Emails']).toBe(10);
     expect(calls['GET /crm/v8/Deals'] ?? 0).toBeLessThanOrEqual(1);
     expect(Object.keys(calls).sort()).toEqual(
-      ['GET /crm/v8/Contacts', 'GET /crm/v8/Contacts/{id}/Emails', ...(calls['GET /crm/v8/Deals'] ? ['GET /crm/v8/Deals'] : [])].sort(),
+      [
+        'GET /crm/v8/Contacts',
+        'GET /crm/v8/Contacts/{id}/Emails',
+        ...(calls['GET /crm/v8/Deals'] ? ['GET /crm/v8/Deals'] : []),
+      ].sort(),
     );
   });
 
   it('linkedDeal { id name } costs no deals call at all', async () => {
     const [c] = contactsWithEmails(stack.emulator, { minEmails: 10, count: 1 });
     stack.resetStats();
-    const { data } = await stack.gql(`query ($id: ID!) { contact(id: $id) { emails(first: 10) { nodes { linkedDeal { id name } } } } }`, {
-      id: c!.contactId,
-    });
+    const { data } = await stack.gql(
+      `query ($id: ID!) { contact(id: $id) { emails(first: 10) { nodes { linkedDeal { id name } } } } }`,
+      {
+        id: c!.contactId,
+      },
+    );
     expect(data.contact.emails.nodes).toHaveLength(10);
     expect(stack.calls('GET /crm/v8/Deals')).toBe(0);
   });
@@ -98,7 +107,9 @@ describe('reading contacts, their emails and the linked deals', () => {
   });
 
   it('refuses first above the documented cap of 100, with BAD_USER_INPUT', async () => {
-    const { errors } = await stack.gql(`{ contact(id: "5843104000005878180") { emails(first: 101) { nodes { id } } } }`);
+    const { errors } = await stack.gql(
+      `{ contact(id: "5843104000005878180") { emails(first: 101) { nodes { id } } } }`,
+    );
     expect(errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });

@@ -11,8 +11,16 @@ const EMAILS = /* GraphQL */ `
   query ($id: ID!, $first: Int, $after: String, $filter: EmailFilter) {
     contact(id: $id) {
       emails(first: $first, after: $after, filter: $filter) {
-        nodes { messageId linkedDeal { id } }
-        pageInfo { hasNextPage endCursor }
+        nodes {
+          messageId
+          linkedDeal {
+            id
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
         pagesScanned
         stoppedEarly
       }
@@ -20,7 +28,12 @@ const EMAILS = /* GraphQL */ `
   }
 `;
 
-type Conn = { nodes: Array<{ messageId: string; linkedDeal: { id: string } | null }>; pageInfo: { hasNextPage: boolean; endCursor: string | null }; pagesScanned: number; stoppedEarly: boolean };
+type Conn = {
+  nodes: Array<{ messageId: string; linkedDeal: { id: string } | null }>;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  pagesScanned: number;
+  stoppedEarly: boolean;
+};
 
 let stack: Stack;
 let c: ContactFixture;
@@ -31,7 +44,11 @@ beforeAll(async () => {
 afterAll(() => stack?.close());
 beforeEach(() => stack.resetStats());
 
-async function emails(vars: { first?: number; after?: string | null; filter?: Record<string, unknown> }): Promise<Conn> {
+async function emails(vars: {
+  first?: number;
+  after?: string | null;
+  filter?: Record<string, unknown>;
+}): Promise<Conn> {
   const res = await stack.gql(EMAILS, { id: c.contactId, ...vars });
   expect(res.errors).toBeUndefined();
   return res.data.contact.emails;
@@ -52,7 +69,11 @@ describe('filtering a contact emails by deal link', () => {
 
     expect(conn.nodes.map((n) => n.messageId)).toEqual(expected);
     expect(conn.nodes.every((n) => n.linkedDeal === null)).toBe(true);
-    expect(conn).toMatchObject({ pagesScanned: Math.ceil(all.length / 10), stoppedEarly: false, pageInfo: { hasNextPage: false } });
+    expect(conn).toMatchObject({
+      pagesScanned: Math.ceil(all.length / 10),
+      stoppedEarly: false,
+      pageInfo: { hasNextPage: false },
+    });
     expect(stack.calls(PAGES)).toBe(conn.pagesScanned);
   });
 
@@ -80,7 +101,9 @@ describe('filtering a contact emails by deal link', () => {
   });
 
   it('pages through the matches with endCursor, without repeating or losing one', async () => {
-    const expected = inStore().filter((e) => e.linkedDealId === null).map((e) => e.messageId);
+    const expected = inStore()
+      .filter((e) => e.linkedDealId === null)
+      .map((e) => e.messageId);
     const seen: string[] = [];
     let after: string | null = null;
     for (let i = 0; i < 20; i++) {
@@ -107,10 +130,15 @@ describe('filtering a contact emails by deal link', () => {
   // Last: it delivers 200 emails to the fixture contact.
   it('stops early at 20 pages when the matches are sparse, and endCursor resumes the scan', async () => {
     for (let i = 0; i < 200; i++) {
-      const res = await stack.emulator.admin('POST', '/__emulator/inbound', { contactId: c.contactId, subject: `Follow-up ${i}` });
+      const res = await stack.emulator.admin('POST', '/__emulator/inbound', {
+        contactId: c.contactId,
+        subject: `Follow-up ${i}`,
+      });
       expect(res.body.linked_record?.id).toBeTruthy();
     }
-    const expected = inStore().filter((e) => e.linkedDealId === null).map((e) => e.messageId);
+    const expected = inStore()
+      .filter((e) => e.linkedDealId === null)
+      .map((e) => e.messageId);
     stack.resetStats();
 
     const first = await emails({ first: 10, filter: { linked: false } });

@@ -9,14 +9,15 @@ import { contactsWithEmails, linkedDealOf, unrelatedDeal, type ContactFixture } 
 
 const GET_EMAIL = 'GET /crm/v8/Contacts/{id}/Emails/{message_id}';
 
-
 let stack: Stack;
 let c: ContactFixture;
 let dealId: string;
 let next = 0;
 /** Fresh emails of the fixture contact for each test, so tests do not depend on each other. */
 const take = (n: number) => {
-  const out = c.emails.slice(next, next + n).map((e) => ({ contactId: c.contactId, messageId: e.messageId, ownerId: e.ownerId }));
+  const out = c.emails
+    .slice(next, next + n)
+    .map((e) => ({ contactId: c.contactId, messageId: e.messageId, ownerId: e.ownerId }));
   next += n;
   if (out.length < n) throw new Error('fixture contact ran out of emails');
   return out;
@@ -24,7 +25,9 @@ const take = (n: number) => {
 const UNKNOWN_MESSAGE = 'f'.repeat(64);
 
 beforeAll(async () => {
-  stack = await startStack({ zoho: { timeoutMs: 400, retry: { initialDelayMs: 5, maxDelayMs: 20, maxTotalMs: 1_500, maxAttempts: 3 } } });
+  stack = await startStack({
+    zoho: { timeoutMs: 400, retry: { initialDelayMs: 5, maxDelayMs: 20, maxTotalMs: 1_500, maxAttempts: 3 } },
+  });
   [c] = contactsWithEmails(stack.emulator, { minEmails: 60, count: 1 }) as [ContactFixture];
   dealId = c.relatedDealIds[0]!;
   await stack.gql(`{ deal(id: "${dealId}") { stageCategory } }`);
@@ -39,7 +42,12 @@ afterEach(async () => {
 async function link(emails: Array<{ contactId: string; messageId: string; ownerId?: string }>, deal = dealId) {
   const res = await stack.gql(LINK_MUTATION, { input: { dealId: deal, emails } });
   expect(res.errors).toBeUndefined();
-  return res.data.linkEmailsToDeal as { totalCount: number; succeededCount: number; failedCount: number; results: any[] };
+  return res.data.linkEmailsToDeal as {
+    totalCount: number;
+    succeededCount: number;
+    failedCount: number;
+    results: any[];
+  };
 }
 const fault = async (body: Record<string, unknown>) => {
   const res = await stack.emulator.admin('POST', '/__emulator/faults', body);
@@ -52,7 +60,12 @@ describe('Zoho answers, item by item', () => {
     const p = await link(emails);
     expect(p).toMatchObject({ totalCount: 3, succeededCount: 3, failedCount: 0 });
     p.results.forEach((r, i) => {
-      expect(r).toMatchObject({ contactId: c.contactId, messageId: emails[i]!.messageId, status: 'SUCCEEDED', error: null });
+      expect(r).toMatchObject({
+        contactId: c.contactId,
+        messageId: emails[i]!.messageId,
+        status: 'SUCCEEDED',
+        error: null,
+      });
       expect(r.email.linkedDeal.id).toBe(dealId);
     });
   });
@@ -61,7 +74,11 @@ describe('Zoho answers, item by item', () => {
     const [a, b] = take(2);
     const p = await link([a!, { contactId: c.contactId, messageId: UNKNOWN_MESSAGE, ownerId: a!.ownerId }, b!]);
     expect(p.results.map((r) => r.status)).toEqual(['SUCCEEDED', 'FAILED', 'SUCCEEDED']);
-    expect(p.results[1].error).toMatchObject({ code: 'NOT_FOUND', vendorCode: 'INVALID_DATA', field: 'emails[1].messageId' });
+    expect(p.results[1].error).toMatchObject({
+      code: 'NOT_FOUND',
+      vendorCode: 'INVALID_DATA',
+      field: 'emails[1].messageId',
+    });
     expect(linkedDealOf(stack.emulator, a!.messageId)).toBe(dealId);
     expect(linkedDealOf(stack.emulator, b!.messageId)).toBe(dealId);
   });
@@ -146,7 +163,9 @@ describe('INVALID_DATA, told apart by what the gateway knows', () => {
   });
 
   it('an unknown contact is NOT_FOUND', async () => {
-    const p = await link([{ contactId: '5843104999999999999', messageId: c.emails[0]!.messageId, ownerId: c.emails[0]!.ownerId }]);
+    const p = await link([
+      { contactId: '5843104999999999999', messageId: c.emails[0]!.messageId, ownerId: c.emails[0]!.ownerId },
+    ]);
     expect(p.results[0].error.code).toBe('NOT_FOUND');
   });
 
@@ -163,7 +182,9 @@ describe('INVALID_DATA, told apart by what the gateway knows', () => {
 
   it('a wrong owner is INVALID_INPUT on ownerId', async () => {
     const [e] = take(1);
-    const other = stack.emulator.store.db.prepare('SELECT id FROM users WHERE id <> ? ORDER BY id LIMIT 1').get(e!.ownerId) as { id: string };
+    const other = stack.emulator.store.db
+      .prepare('SELECT id FROM users WHERE id <> ? ORDER BY id LIMIT 1')
+      .get(e!.ownerId) as { id: string };
     const p = await link([{ ...e!, ownerId: other.id }]);
     expect(p.results[0].error).toMatchObject({ code: 'INVALID_INPUT', field: 'emails[0].ownerId' });
   });
@@ -222,7 +243,10 @@ describe('unlink', () => {
     const [e] = take(1);
     await stack.gql(UNLINK_MUTATION, { input: { emails: [e] } });
     const res = await stack.gql(UNLINK_MUTATION, { input: { emails: [e] } });
-    expect(res.data.unlinkEmailsFromDeal.results[0]).toMatchObject({ status: 'SUCCEEDED', email: { linkedDeal: null } });
+    expect(res.data.unlinkEmailsFromDeal.results[0]).toMatchObject({
+      status: 'SUCCEEDED',
+      email: { linkedDeal: null },
+    });
   });
 
   it('with expectedDealId, an email linked elsewhere fails with CONFLICT and keeps its link', async () => {

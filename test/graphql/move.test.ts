@@ -11,11 +11,29 @@ const GET_EMAIL = 'GET /crm/v8/Contacts/{id}/Emails/{message_id}';
 const MOVE = /* GraphQL */ `
   mutation Move($input: MoveEmailsToDealInput!) {
     moveEmailsToDeal(input: $input) {
-      totalCount succeededCount failedCount
+      totalCount
+      succeededCount
+      failedCount
       results {
-        contactId messageId status previousDealId restoreAttempted restored
-        error { code message vendorCode field }
-        email { id linkedDeal { id name } }
+        contactId
+        messageId
+        status
+        previousDealId
+        restoreAttempted
+        restored
+        error {
+          code
+          message
+          vendorCode
+          field
+        }
+        email {
+          id
+          linkedDeal {
+            id
+            name
+          }
+        }
       }
     }
   }
@@ -80,7 +98,12 @@ async function oneOnA(mode: 'replace' | 'reject' = 'replace'): Promise<Ref> {
 async function move(emails: Ref[], dealId: string) {
   const res = await stack.gql(MOVE, { input: { dealId, emails } });
   expect(res.errors).toBeUndefined();
-  return res.data.moveEmailsToDeal as { totalCount: number; succeededCount: number; failedCount: number; results: any[] };
+  return res.data.moveEmailsToDeal as {
+    totalCount: number;
+    succeededCount: number;
+    failedCount: number;
+    results: any[];
+  };
 }
 
 /**
@@ -90,14 +113,18 @@ async function move(emails: Ref[], dealId: string) {
 function detach(dealId: string): () => void {
   const db = stack.emulator.store.db;
   const deal = db.prepare('SELECT contact_id FROM deals WHERE id = ?').get(dealId) as { contact_id: string | null };
-  const roles = db.prepare('SELECT * FROM deal_contact_roles WHERE deal_id = ? AND contact_id = ?').all(dealId, c.contactId) as Array<Record<string, unknown>>;
+  const roles = db
+    .prepare('SELECT * FROM deal_contact_roles WHERE deal_id = ? AND contact_id = ?')
+    .all(dealId, c.contactId) as Array<Record<string, unknown>>;
   db.prepare('UPDATE deals SET contact_id = NULL WHERE id = ? AND contact_id = ?').run(dealId, c.contactId);
   db.prepare('DELETE FROM deal_contact_roles WHERE deal_id = ? AND contact_id = ?').run(dealId, c.contactId);
   return () => {
     db.prepare('UPDATE deals SET contact_id = ? WHERE id = ?').run(deal.contact_id, dealId);
     for (const r of roles) {
       const keys = Object.keys(r);
-      db.prepare(`INSERT OR IGNORE INTO deal_contact_roles (${keys.join(',')}) VALUES (${keys.map((k) => '@' + k).join(',')})`).run(r);
+      db.prepare(
+        `INSERT OR IGNORE INTO deal_contact_roles (${keys.join(',')}) VALUES (${keys.map((k) => '@' + k).join(',')})`,
+      ).run(r);
     }
   };
 }
@@ -111,7 +138,14 @@ describe('where Zoho replaces links (the default)', () => {
 
     expect(p).toMatchObject({ totalCount: 5, succeededCount: 5, failedCount: 0 });
     p.results.forEach((r, i) => {
-      expect(r).toMatchObject({ messageId: emails[i]!.messageId, status: 'SUCCEEDED', previousDealId: dealA, restoreAttempted: false, restored: null, error: null });
+      expect(r).toMatchObject({
+        messageId: emails[i]!.messageId,
+        status: 'SUCCEEDED',
+        previousDealId: dealA,
+        restoreAttempted: false,
+        restored: null,
+        error: null,
+      });
       expect(r.email.linkedDeal.id).toBe(dealB);
       expect(linkedDealOf(stack.emulator, emails[i]!.messageId)).toBe(dealB);
     });
@@ -133,7 +167,9 @@ describe('where Zoho replaces links (the default)', () => {
 
   it('reports an email that was on no deal with previousDealId null', async () => {
     const e = take(1)[0]!;
-    await stack.gql(`mutation($i: UnlinkEmailsFromDealInput!) { unlinkEmailsFromDeal(input: $i) { failedCount } }`, { i: { emails: [e] } });
+    await stack.gql(`mutation($i: UnlinkEmailsFromDealInput!) { unlinkEmailsFromDeal(input: $i) { failedCount } }`, {
+      i: { emails: [e] },
+    });
     const p = await move([e], dealB);
     expect(p.results[0]).toMatchObject({ status: 'SUCCEEDED', previousDealId: null, restoreAttempted: false });
   });
@@ -155,7 +191,8 @@ describe('where Zoho refuses to replace a link (relinkMode reject)', () => {
     const p = await move(emails, dealB);
 
     expect(p.succeededCount).toBe(3);
-    for (const r of p.results) expect(r).toMatchObject({ previousDealId: dealA, restoreAttempted: false, restored: null });
+    for (const r of p.results)
+      expect(r).toMatchObject({ previousDealId: dealA, restoreAttempted: false, restored: null });
     for (const e of emails) expect(linkedDealOf(stack.emulator, e.messageId)).toBe(dealB);
     // The refused batch, one unlink for the three, and the batch again.
     expect(stack.calls(LINK)).toBe(2);
@@ -197,7 +234,12 @@ describe('where Zoho refuses to replace a link (relinkMode reject)', () => {
     };
     try {
       const p = await move([e], dealB);
-      expect(p.results[0]).toMatchObject({ status: 'FAILED', previousDealId: dealA, restoreAttempted: true, restored: false });
+      expect(p.results[0]).toMatchObject({
+        status: 'FAILED',
+        previousDealId: dealA,
+        restoreAttempted: true,
+        restored: false,
+      });
       expect(p.results[0].error.message).toMatch(/now linked to no deal/);
       expect(linkedDealOf(stack.emulator, e.messageId)).toBeNull();
     } finally {
@@ -209,7 +251,12 @@ describe('where Zoho refuses to replace a link (relinkMode reject)', () => {
     const e = await oneOnA('reject');
     await stack.emulator.admin('POST', '/__emulator/faults', { route: UNLINK, status: 403, rate: 1 });
     const p = await move([e], dealB);
-    expect(p.results[0]).toMatchObject({ status: 'FAILED', previousDealId: dealA, restoreAttempted: false, error: { code: 'FORBIDDEN' } });
+    expect(p.results[0]).toMatchObject({
+      status: 'FAILED',
+      previousDealId: dealA,
+      restoreAttempted: false,
+      error: { code: 'FORBIDDEN' },
+    });
     expect(p.results[0].error.message).toMatch(`still linked to deal ${dealA}`);
     expect(linkedDealOf(stack.emulator, e.messageId)).toBe(dealA);
   });
@@ -220,7 +267,12 @@ describe('faults on the way', () => {
     const e = await oneOnA();
     await stack.emulator.admin('POST', '/__emulator/faults', { route: LINK, status: 500, rate: 1 });
     const p = await move([e], dealB);
-    expect(p.results[0]).toMatchObject({ status: 'FAILED', previousDealId: dealA, restoreAttempted: false, error: { code: 'UPSTREAM_UNAVAILABLE' } });
+    expect(p.results[0]).toMatchObject({
+      status: 'FAILED',
+      previousDealId: dealA,
+      restoreAttempted: false,
+      error: { code: 'UPSTREAM_UNAVAILABLE' },
+    });
     expect(stack.calls(UNLINK)).toBe(0);
     expect(linkedDealOf(stack.emulator, e.messageId)).toBe(dealA);
   });

@@ -14,8 +14,17 @@ const PREDICTION = /* GraphQL */ `
       id
       dealPrediction {
         reason
-        deal { id }
-        candidates { deal { id } stageCategory modifiedAt eligible }
+        deal {
+          id
+        }
+        candidates {
+          deal {
+            id
+          }
+          stageCategory
+          modifiedAt
+          eligible
+        }
       }
     }
   }
@@ -54,9 +63,11 @@ async function inbound(contactId: string): Promise<{ dealId: string | null; reas
 }
 
 function contactIds(): string[] {
-  return (stack.emulator.store.db.prepare('SELECT id FROM contacts WHERE org_id = ? ORDER BY id').all(DEMO_ORG_ID) as Array<{ id: string }>).map(
-    (r) => r.id,
-  );
+  return (
+    stack.emulator.store.db.prepare('SELECT id FROM contacts WHERE org_id = ? ORDER BY id').all(DEMO_ORG_ID) as Array<{
+      id: string;
+    }>
+  ).map((r) => r.id);
 }
 
 describe('dealPrediction against the emulator inbound prediction', () => {
@@ -79,10 +90,13 @@ describe('dealPrediction against the emulator inbound prediction', () => {
       const theirs = await inbound(id);
       reasons.add(mine.reason);
       if ((mine.deal?.id ?? null) !== theirs.dealId || mine.reason !== theirs.reason) {
-        disagreements.push(`${id}: gateway ${mine.deal?.id ?? null} (${mine.reason}), emulator ${theirs.dealId} (${theirs.reason})`);
+        disagreements.push(
+          `${id}: gateway ${mine.deal?.id ?? null} (${mine.reason}), emulator ${theirs.dealId} (${theirs.reason})`,
+        );
       }
       // The chosen deal heads the candidates, and is open.
-      if (mine.deal) expect(mine.candidates[0]).toMatchObject({ deal: { id: mine.deal.id }, stageCategory: 'OPEN', eligible: true });
+      if (mine.deal)
+        expect(mine.candidates[0]).toMatchObject({ deal: { id: mine.deal.id }, stageCategory: 'OPEN', eligible: true });
       else expect(mine.candidates.every((c) => !c.eligible)).toBe(true);
     }
     expect(disagreements).toEqual([]);
@@ -92,15 +106,25 @@ describe('dealPrediction against the emulator inbound prediction', () => {
 
   it('agrees on a tie of Modified_Time, which goes to the larger deal id', async () => {
     const db = stack.emulator.store.db;
-    const open = new Set(stack.emulator.store.listStages(DEMO_ORG_ID).filter((s) => s.forecast_type === 'Open').map((s) => s.actual_value));
-    const contact = contactIds().find((id) => stack.emulator.store.dealsOfContact(DEMO_ORG_ID, id).filter((d) => open.has(d.stage)).length >= 2)!;
+    const open = new Set(
+      stack.emulator.store
+        .listStages(DEMO_ORG_ID)
+        .filter((s) => s.forecast_type === 'Open')
+        .map((s) => s.actual_value),
+    );
+    const contact = contactIds().find(
+      (id) => stack.emulator.store.dealsOfContact(DEMO_ORG_ID, id).filter((d) => open.has(d.stage)).length >= 2,
+    )!;
     const openDeals = stack.emulator.store.dealsOfContact(DEMO_ORG_ID, contact).filter((d) => open.has(d.stage));
     const tied = '2026-02-02T09:30:00+00:00';
     for (const d of openDeals) {
       const data = { ...JSON.parse(d.data), Modified_Time: tied };
       db.prepare('UPDATE deals SET modified_time = ?, data = ? WHERE id = ?').run(tied, JSON.stringify(data), d.id);
     }
-    const largest = openDeals.map((d) => BigInt(d.id)).reduce((a, b) => (a > b ? a : b)).toString();
+    const largest = openDeals
+      .map((d) => BigInt(d.id))
+      .reduce((a, b) => (a > b ? a : b))
+      .toString();
 
     const mine = (await predictions([contact])).get(contact)!;
     const theirs = await inbound(contact);

@@ -36,7 +36,11 @@ describe('API keys', () => {
   afterAll(() => stack?.close());
 
   it('accepts any configured key, as x-api-key or as Authorization: Bearer', async () => {
-    const ways: Array<Record<string, string>> = [{ 'x-api-key': KEY_A }, { 'x-api-key': KEY_B }, { authorization: `Bearer ${KEY_B}` }];
+    const ways: Array<Record<string, string>> = [
+      { 'x-api-key': KEY_A },
+      { 'x-api-key': KEY_B },
+      { authorization: `Bearer ${KEY_B}` },
+    ];
     for (const headers of ways) {
       const r = await post(stack, headers);
       expect(r.status).toBe(200);
@@ -55,12 +59,17 @@ describe('API keys', () => {
   });
 
   it('refuses GET operations too, but lets a browser load the landing page and the probes through', async () => {
-    const r = await fetch(`${stack.gateway.url}?query=${encodeURIComponent('{ __typename }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const r = await fetch(`${stack.gateway.url}?query=${encodeURIComponent('{ __typename }')}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
     expect(r.status).toBe(401);
     expect((await stack.get('/graphql', { accept: 'text/html' })).status).not.toBe(401);
     // With any query string it could run an operation (a persisted query, say): checked.
     const apq = encodeURIComponent(JSON.stringify({ persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } }));
-    expect((await stack.get(`/graphql?extensions=${apq}`, { accept: 'text/html', 'apollo-require-preflight': 'true' })).status).toBe(401);
+    expect(
+      (await stack.get(`/graphql?extensions=${apq}`, { accept: 'text/html', 'apollo-require-preflight': 'true' }))
+        .status,
+    ).toBe(401);
     expect((await stack.get('/health/live')).status).toBe(200);
     expect((await stack.get('/metrics')).status).toBe(200);
   });
@@ -76,7 +85,17 @@ describe('JWTs signed with a shared secret', () => {
   let stack: OpsStack;
   beforeAll(async () => {
     stack = await startOpsStack({
-      gateway: { auth: { apiKeys: [], jwt: { secret: 'a-shared-hmac-secret-of-32-chars!!', jwksUrl: null, issuer: 'https://id.example.com', audience: 'email-gateway' } } },
+      gateway: {
+        auth: {
+          apiKeys: [],
+          jwt: {
+            secret: 'a-shared-hmac-secret-of-32-chars!!',
+            jwksUrl: null,
+            issuer: 'https://id.example.com',
+            audience: 'email-gateway',
+          },
+        },
+      },
     });
   });
   afterAll(() => stack?.close());
@@ -98,10 +117,16 @@ describe('JWTs signed with a shared secret', () => {
   });
 
   it('refuses an expired token, a wrong audience or issuer, another secret, and alg none', async () => {
-    expectRefused(await post(stack, { authorization: `Bearer ${await sign({ exp: Math.floor(Date.now() / 1000) - 60 })}` }));
+    expectRefused(
+      await post(stack, { authorization: `Bearer ${await sign({ exp: Math.floor(Date.now() / 1000) - 60 })}` }),
+    );
     expectRefused(await post(stack, { authorization: `Bearer ${await sign({ aud: 'another-api' })}` }));
     expectRefused(await post(stack, { authorization: `Bearer ${await sign({ iss: 'https://evil.example.com' })}` }));
-    expectRefused(await post(stack, { authorization: `Bearer ${await sign({}, new TextEncoder().encode('another-secret-of-at-least-32-chars'))}` }));
+    expectRefused(
+      await post(stack, {
+        authorization: `Bearer ${await sign({}, new TextEncoder().encode('another-secret-of-at-least-32-chars'))}`,
+      }),
+    );
     const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"sub":"x","aud":"email-gateway","iss":"https://id.example.com"}').toString('base64url')}.`;
     expectRefused(await post(stack, { authorization: `Bearer ${none}` }));
     expectRefused(await post(stack, {}));
@@ -123,7 +148,9 @@ describe('JWTs verified against a JWKS URL', () => {
     });
     await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`;
-    stack = await startOpsStack({ gateway: { auth: { apiKeys: [], jwt: { secret: null, jwksUrl: url, issuer: null, audience: 'email-gateway' } } } });
+    stack = await startOpsStack({
+      gateway: { auth: { apiKeys: [], jwt: { secret: null, jwksUrl: url, issuer: null, audience: 'email-gateway' } } },
+    });
   });
   afterAll(async () => {
     await stack?.close();
@@ -131,7 +158,12 @@ describe('JWTs verified against a JWKS URL', () => {
   });
 
   const sign = (key: Parameters<SignJWT['sign']>[0], kid = 'k1') =>
-    new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid }).setSubject('svc').setAudience('email-gateway').setExpirationTime('5m').sign(key);
+    new SignJWT({})
+      .setProtectedHeader({ alg: 'ES256', kid })
+      .setSubject('svc')
+      .setAudience('email-gateway')
+      .setExpirationTime('5m')
+      .sign(key);
 
   it('accepts tokens signed by a key of the set, fetching the set once', async () => {
     for (let i = 0; i < 3; i++) {
@@ -150,7 +182,10 @@ describe('JWTs verified against a JWKS URL', () => {
 describe("pass-through: the caller's own Zoho token", () => {
   let stack: OpsStack;
   beforeAll(async () => {
-    stack = await startOpsStack({ zoho: { authMode: 'passthrough' }, gateway: { auth: { apiKeys: [KEY_A], jwt: null } } });
+    stack = await startOpsStack({
+      zoho: { authMode: 'passthrough' },
+      gateway: { auth: { apiKeys: [KEY_A], jwt: null } },
+    });
   });
   afterAll(() => stack?.close());
 

@@ -7,7 +7,11 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GATEWAY_ENV_VARS, GatewayConfigError, loadGatewayConfig } from '../../src/config.ts';
 
-const REAL_SERVICE = { ZOHO_CLIENT_ID: '1000.ABC', ZOHO_CLIENT_SECRET: 'not-a-real-secret', ZOHO_REFRESH_TOKEN: '1000.not.real' };
+const REAL_SERVICE = {
+  ZOHO_CLIENT_ID: '1000.ABC',
+  ZOHO_CLIENT_SECRET: 'not-a-real-secret',
+  ZOHO_REFRESH_TOKEN: '1000.not.real',
+};
 const KEY = 'k'.repeat(24);
 
 function problems(env: Record<string, string>): string[] {
@@ -76,7 +80,11 @@ describe('who must authenticate', () => {
   });
 
   it('counts a Zoho on loopback (a standalone emulator) as development', () => {
-    const c = loadGatewayConfig({ ...REAL_SERVICE, ZOHO_API_BASE_URL: 'http://127.0.0.1:4010', ZOHO_ACCOUNTS_URL: 'http://127.0.0.1:4010' });
+    const c = loadGatewayConfig({
+      ...REAL_SERVICE,
+      ZOHO_API_BASE_URL: 'http://127.0.0.1:4010',
+      ZOHO_ACCOUNTS_URL: 'http://127.0.0.1:4010',
+    });
     expect(c.authRequirement).toMatchObject({ required: false });
   });
 
@@ -85,7 +93,7 @@ describe('who must authenticate', () => {
     expect(c.authRequirement).toMatchObject({ required: false, configured: true });
   });
 
-  it('refuses JWTs in pass-through mode: the Authorization header is the caller\'s Zoho token', () => {
+  it("refuses JWTs in pass-through mode: the Authorization header is the caller's Zoho token", () => {
     expect(problems({ ZOHO_AUTH_MODE: 'passthrough', GATEWAY_JWT_SECRET: 's'.repeat(32) })[0]).toMatch(/x-api-key/);
   });
 });
@@ -118,14 +126,16 @@ describe('one clear message per mistake', () => {
 
   it("reports the Zoho client's own checks with ours", () => {
     const list = problems({ ZOHO_AUTH_MODE: 'service', ZOHO_CLIENT_ID: 'x', PORT: '99999' });
-    expect(list.some((p) => /service mode needs ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET and ZOHO_REFRESH_TOKEN/.test(p))).toBe(true);
+    expect(
+      list.some((p) => /service mode needs ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET and ZOHO_REFRESH_TOKEN/.test(p)),
+    ).toBe(true);
     expect(list.some((p) => p.startsWith('PORT:'))).toBe(true);
   });
 
   it('refuses both a JWT secret and a JWKS URL', () => {
-    expect(problems({ GATEWAY_JWT_SECRET: 's'.repeat(32), GATEWAY_JWKS_URL: 'https://id.example.com/jwks.json' })).toEqual([
-      'GATEWAY_JWT_SECRET and GATEWAY_JWKS_URL: set one of them, not both.',
-    ]);
+    expect(
+      problems({ GATEWAY_JWT_SECRET: 's'.repeat(32), GATEWAY_JWKS_URL: 'https://id.example.com/jwks.json' }),
+    ).toEqual(['GATEWAY_JWT_SECRET and GATEWAY_JWKS_URL: set one of them, not both.']);
   });
 });
 
@@ -143,7 +153,10 @@ describe('.env.example', () => {
     const lines = text.split('\n');
     for (const [i, line] of lines.entries()) {
       if (!/^[A-Z_]+=/.test(line)) continue;
-      const above = lines.slice(0, i).reverse().find((l) => !/^[A-Z_]+=/.test(l));
+      const above = lines
+        .slice(0, i)
+        .reverse()
+        .find((l) => !/^[A-Z_]+=/.test(l));
       expect(above?.startsWith('#'), line).toBe(true);
     }
   });

@@ -34,7 +34,12 @@ describe('each limit, set low (one at a time, the others at their defaults)', ()
   };
 
   it('depth: QUERY_TOO_DEEP', async () => {
-    const message = await refused({ maxDepth: 3 }, `{ contact(id: "${ID}") { emails(first: 1) { nodes { linkedDeal { name } } } } }`, 'QUERY_TOO_DEEP', 3);
+    const message = await refused(
+      { maxDepth: 3 },
+      `{ contact(id: "${ID}") { emails(first: 1) { nodes { linkedDeal { name } } } } }`,
+      'QUERY_TOO_DEEP',
+      3,
+    );
     expect(message).toBe('Query depth limit of 3 exceeded, found 5.');
   });
 
@@ -58,11 +63,21 @@ describe('each limit, set low (one at a time, the others at their defaults)', ()
   });
 
   it('cost: QUERY_TOO_COSTLY', async () => {
-    await refused({ maxCost: 30 }, `{ contact(id: "${ID}") { id fullName emails(first: 5) { nodes { id subject linkedDeal { name } } } } }`, 'QUERY_TOO_COSTLY', 30);
+    await refused(
+      { maxCost: 30 },
+      `{ contact(id: "${ID}") { id fullName emails(first: 5) { nodes { id subject linkedDeal { name } } } } }`,
+      'QUERY_TOO_COSTLY',
+      30,
+    );
   });
 
   it('tokens: TOO_MANY_TOKENS, counted before the document is parsed', async () => {
-    const message = await refused({ maxTokens: 40 }, `{ contact(id: "${ID}") { ${'id '.repeat(50)} } }`, 'TOO_MANY_TOKENS', 40);
+    const message = await refused(
+      { maxTokens: 40 },
+      `{ contact(id: "${ID}") { ${'id '.repeat(50)} } }`,
+      'TOO_MANY_TOKENS',
+      40,
+    );
     expect(message).toBe('Token limit of 40 exceeded.');
   });
 });
@@ -75,11 +90,25 @@ describe('the default limits', () => {
   afterAll(() => stack?.close());
 
   it('are the documented ones', () => {
-    expect(DEFAULT_LIMITS).toEqual({ maxDepth: 12, maxAliases: 30, maxTokens: 5_000, maxCost: 20_000, maxDirectives: 50 });
+    expect(DEFAULT_LIMITS).toEqual({
+      maxDepth: 12,
+      maxAliases: 30,
+      maxTokens: 5_000,
+      maxCost: 20_000,
+      maxDirectives: 50,
+    });
   });
 
   it("let Sandbox's full introspection query and a router's _service { sdl } through", async () => {
-    const intro = await stack.gql(getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true }));
+    const intro = await stack.gql(
+      getIntrospectionQuery({
+        descriptions: true,
+        inputValueDeprecation: true,
+        specifiedByUrl: true,
+        directiveIsRepeatable: true,
+        schemaDescription: true,
+      }),
+    );
     expect(intro.errors).toBeUndefined();
     expect(intro.data.__schema.queryType.name).toBe('Query');
     const sdl = await stack.gql('{ _service { sdl } }');
@@ -98,7 +127,9 @@ describe('the default limits', () => {
     }`);
     expect(read.errors).toBeUndefined();
     const [c] = contactsWithEmails(stack.emulator, { minEmails: 45, count: 1 });
-    const emails = c!.emails.slice(0, 45).map((e) => ({ contactId: c!.contactId, messageId: e.messageId, ownerId: e.ownerId }));
+    const emails = c!.emails
+      .slice(0, 45)
+      .map((e) => ({ contactId: c!.contactId, messageId: e.messageId, ownerId: e.ownerId }));
     const link = await stack.gql(LINK_MUTATION, { input: { dealId: c!.relatedDealIds[0], emails } });
     expect(link.errors).toBeUndefined();
     expect(link.data.linkEmailsToDeal.succeededCount).toBe(45);

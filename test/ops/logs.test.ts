@@ -17,15 +17,30 @@ const QUERY = '{ contact(id: "5843104000005878180") { fullName emails(first: 2) 
 const ZOHO_TOKEN = /1000\.[0-9a-f]{32}\.[0-9a-f]{32}/;
 
 /** Stands in front of the emulator's API, remembering the headers of each request it forwards. */
-async function recordingProxy(target: string): Promise<{ url: string; seen: IncomingHttpHeaders[]; close(): Promise<void> }> {
+async function recordingProxy(
+  target: string,
+): Promise<{ url: string; seen: IncomingHttpHeaders[]; close(): Promise<void> }> {
   const seen: IncomingHttpHeaders[] = [];
   const server: Server = createServer(async (req, res) => {
     seen.push(req.headers);
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k))) as Record<string, string>;
-    const upstream = await fetch(target + req.url, { method: req.method, headers, ...(chunks.length ? { body: Buffer.concat(chunks) } : {}) });
-    res.writeHead(upstream.status, Object.fromEntries([...upstream.headers].filter(([k]) => !['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(k))));
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k)),
+    ) as Record<string, string>;
+    const upstream = await fetch(target + req.url, {
+      method: req.method,
+      headers,
+      ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
+    });
+    res.writeHead(
+      upstream.status,
+      Object.fromEntries(
+        [...upstream.headers].filter(
+          ([k]) => !['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(k),
+        ),
+      ),
+    );
     res.end(Buffer.from(await upstream.arrayBuffer()));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -45,7 +60,11 @@ describe('a verbose run with every kind of credential', () => {
   const callerTokens: string[] = [];
 
   const ask = (stack: OpsStack, headers: Record<string, string>, query = QUERY) =>
-    fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
+    fetch(stack.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query }),
+    });
 
   beforeAll(async () => {
     emulator = await startTestEmulator();
@@ -74,15 +93,30 @@ describe('a verbose run with every kind of credential', () => {
     const token = await passthrough.emulator.mintToken();
     callerTokens.push(token);
     expect((await ask(passthrough, { authorization: `Zoho-oauthtoken ${token}` })).status).toBe(200);
-    const refused = (await (await ask(passthrough, { authorization: 'Zoho-oauthtoken 1000.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb' })).json()) as any;
+    const refused = (await (
+      await ask(passthrough, {
+        authorization: 'Zoho-oauthtoken 1000.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',
+      })
+    ).json()) as any;
     expect(refused.errors[0].extensions.code).toBe('UNAUTHENTICATED');
 
     // The logger itself, given secrets by mistake.
     logs.logger.info(
-      { headers: { authorization: 'Bearer leaked-1', 'x-api-key': 'leaked-2' }, client_secret: 'leaked-3', config: { refresh_token: 'leaked-4', accessToken: 'leaked-5' } },
+      {
+        headers: { authorization: 'Bearer leaked-1', 'x-api-key': 'leaked-2' },
+        client_secret: 'leaked-3',
+        config: { refresh_token: 'leaked-4', accessToken: 'leaked-5' },
+      },
       'a careless line',
     );
-    logs.logger.error({ err: new Error('Zoho said: Zoho-oauthtoken 1000.cccccccccccccccccccccccccccccccc.dddddddddddddddddddddddddddddddd is bad') }, 'a careless error');
+    logs.logger.error(
+      {
+        err: new Error(
+          'Zoho said: Zoho-oauthtoken 1000.cccccccccccccccccccccccccccccccc.dddddddddddddddddddddddddddddddd is bad',
+        ),
+      },
+      'a careless error',
+    );
   });
   afterAll(async () => {
     await service?.close();
@@ -93,22 +127,35 @@ describe('a verbose run with every kind of credential', () => {
 
   it('writes one JSON object per line, with a level and a time', () => {
     expect(logs.lines.length).toBeGreaterThan(10);
-    for (const line of logs.lines) expect(JSON.parse(line)).toMatchObject({ level: expect.any(String), time: expect.any(String) });
+    for (const line of logs.lines)
+      expect(JSON.parse(line)).toMatchObject({ level: expect.any(String), time: expect.any(String) });
   });
 
   it('contains no API key, token, client secret or refresh token', () => {
     const text = logs.text();
-    for (const secret of [API_KEY, WRONG_KEY, DEMO_CREDENTIALS.clientSecret, DEMO_CREDENTIALS.refreshToken, ...callerTokens]) {
+    for (const secret of [
+      API_KEY,
+      WRONG_KEY,
+      DEMO_CREDENTIALS.clientSecret,
+      DEMO_CREDENTIALS.refreshToken,
+      ...callerTokens,
+    ]) {
       expect(text).not.toContain(secret);
     }
     expect(text).not.toMatch(ZOHO_TOKEN);
-    for (const leaked of ['leaked-1', 'leaked-2', 'leaked-3', 'leaked-4', 'leaked-5']) expect(text).not.toContain(leaked);
+    for (const leaked of ['leaked-1', 'leaked-2', 'leaked-3', 'leaked-4', 'leaked-5'])
+      expect(text).not.toContain(leaked);
     expect(text).toContain('[REDACTED]');
   });
 
   it('names each request by its id, and each Zoho call made for it', () => {
     const mine = logs.lines.map((l) => JSON.parse(l)).filter((l) => l.requestId === 'req-logs-1');
-    expect(mine.find((l) => l.msg === 'request completed')).toMatchObject({ method: 'POST', path: '/graphql', status: 200, caller: 'api-key' });
+    expect(mine.find((l) => l.msg === 'request completed')).toMatchObject({
+      method: 'POST',
+      path: '/graphql',
+      status: 200,
+      caller: 'api-key',
+    });
     expect(mine.filter((l) => l.msg === 'zoho call').map((l) => l.route)).toEqual(
       expect.arrayContaining(['/crm/v8/Contacts', '/crm/v8/Contacts/{id}/Emails']),
     );

@@ -8,7 +8,19 @@ import { LINK_MUTATION, LINK_ROUTE } from '../support/operations.ts';
 import { startOpsStack, type Metrics, type OpsStack } from './support.ts';
 
 const CONTACT_EMAILS = /* GraphQL */ `
-  query ContactEmails($id: ID!) { contact(id: $id) { fullName emails(first: 5) { nodes { subject linkedDeal { name } } } } }
+  query ContactEmails($id: ID!) {
+    contact(id: $id) {
+      fullName
+      emails(first: 5) {
+        nodes {
+          subject
+          linkedDeal {
+            name
+          }
+        }
+      }
+    }
+  }
 `;
 
 let stack: OpsStack;
@@ -23,11 +35,17 @@ describe('after known operations', () => {
   beforeAll(async () => {
     const [c] = contactsWithEmails(stack.emulator, { minEmails: 6, count: 1 });
     for (let i = 0; i < 2; i++) expect((await stack.gql(CONTACT_EMAILS, { id: c!.contactId })).errors).toBeUndefined();
-    expect((await stack.gql('query Broken { contact(id: "1") { noSuchField } }')).errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect((await stack.gql('query Broken { contact(id: "1") { noSuchField } }')).errors?.[0]?.extensions?.code).toBe(
+      'GRAPHQL_VALIDATION_FAILED',
+    );
 
     // Four good items and one malformed message id.
-    const emails = c!.emails.slice(0, 4).map((e) => ({ contactId: c!.contactId, messageId: e.messageId, ownerId: e.ownerId }));
-    const { data } = await stack.gql(LINK_MUTATION, { input: { dealId: c!.relatedDealIds[0], emails: [...emails, { contactId: c!.contactId, messageId: 'nope!' }] } });
+    const emails = c!.emails
+      .slice(0, 4)
+      .map((e) => ({ contactId: c!.contactId, messageId: e.messageId, ownerId: e.ownerId }));
+    const { data } = await stack.gql(LINK_MUTATION, {
+      input: { dealId: c!.relatedDealIds[0], emails: [...emails, { contactId: c!.contactId, messageId: 'nope!' }] },
+    });
     linkedOk = data.linkEmailsToDeal.succeededCount;
     expect(linkedOk).toBe(4);
 
@@ -42,9 +60,15 @@ describe('after known operations', () => {
   });
 
   it('counts operations by name, type and outcome', () => {
-    expect(m.value('gateway_graphql_operations_total', { operation: 'ContactEmails', type: 'query', outcome: 'success' })).toBe(2);
-    expect(m.value('gateway_graphql_operations_total', { operation: 'Link', type: 'mutation', outcome: 'success' })).toBe(1);
-    expect(m.value('gateway_graphql_operations_total', { operation: 'Broken', outcome: 'GRAPHQL_VALIDATION_FAILED' })).toBe(1);
+    expect(
+      m.value('gateway_graphql_operations_total', { operation: 'ContactEmails', type: 'query', outcome: 'success' }),
+    ).toBe(2);
+    expect(
+      m.value('gateway_graphql_operations_total', { operation: 'Link', type: 'mutation', outcome: 'success' }),
+    ).toBe(1);
+    expect(
+      m.value('gateway_graphql_operations_total', { operation: 'Broken', outcome: 'GRAPHQL_VALIDATION_FAILED' }),
+    ).toBe(1);
     expect(m.value('gateway_graphql_operation_duration_seconds_count', { operation: 'ContactEmails' })).toBe(2);
   });
 
@@ -55,21 +79,28 @@ describe('after known operations', () => {
       expect(m.value('gateway_zoho_requests_total', { method: method!, route: route! }), key).toBe(count);
     }
     expect(m.value('gateway_zoho_requests_total')).toBe(Object.values(received).reduce((a, b) => a + b, 0));
-    expect(m.value('gateway_zoho_requests_total', { route: '/crm/v8/Contacts/{id}/Emails/actions/link_record', status: '200' })).toBe(
-      stack.calls(LINK_ROUTE),
-    );
+    expect(
+      m.value('gateway_zoho_requests_total', {
+        route: '/crm/v8/Contacts/{id}/Emails/actions/link_record',
+        status: '200',
+      }),
+    ).toBe(stack.calls(LINK_ROUTE));
     for (const s of m.samples('gateway_zoho_requests_total')) expect(s.labels.route).not.toMatch(/\d{6,}/);
   });
 
   it('counts the 429 and its retry', () => {
     expect(m.value('gateway_zoho_requests_total', { route: '/crm/v8/Deals', status: '429', attempt: '1' })).toBe(1);
     expect(m.value('gateway_zoho_requests_total', { route: '/crm/v8/Deals', status: '200', attempt: '2' })).toBe(1);
-    expect(m.value('gateway_zoho_rate_limited_total', { method: 'GET', route: '/crm/v8/Deals', will_retry: 'true' })).toBe(1);
+    expect(
+      m.value('gateway_zoho_rate_limited_total', { method: 'GET', route: '/crm/v8/Deals', will_retry: 'true' }),
+    ).toBe(1);
   });
 
   it('counts per-email outcomes of the link mutation by status and code', () => {
     expect(m.value('gateway_email_link_items_total', { operation: 'link', status: 'SUCCEEDED', code: 'NONE' })).toBe(4);
-    expect(m.value('gateway_email_link_items_total', { operation: 'link', status: 'FAILED', code: 'INVALID_INPUT' })).toBe(1);
+    expect(
+      m.value('gateway_email_link_items_total', { operation: 'link', status: 'FAILED', code: 'INVALID_INPUT' }),
+    ).toBe(1);
   });
 
   it('records DataLoader batch sizes', () => {
@@ -110,7 +141,8 @@ describe("Zoho's remaining credits", () => {
   it('reports X-API-CREDITS-REMAINING once past half the daily credits', async () => {
     const small = await startOpsStack({ emulator: { dailyCredits: 10 } });
     try {
-      for (let i = 0; i < 6 && small.zoho.creditsRemaining() === null; i++) await small.gql('{ contact(id: "5843104000005878180") { fullName } }');
+      for (let i = 0; i < 6 && small.zoho.creditsRemaining() === null; i++)
+        await small.gql('{ contact(id: "5843104000005878180") { fullName } }');
       const credits = small.zoho.creditsRemaining();
       expect(credits).toBeGreaterThanOrEqual(0);
       expect(credits).toBeLessThanOrEqual(5);
@@ -127,7 +159,9 @@ describe('the budget under pressure', () => {
     try {
       const ids = contactsWithEmails(slow.emulator, { minEmails: 1, count: 10 }).map((x) => x.contactId);
       await slow.gql('{ deal(id: "5843104000004382122") { name } }');
-      const query = slow.gql('query ($ids: [ID!]!) { contacts(ids: $ids) { emails(first: 1) { nodes { id } } } }', { ids });
+      const query = slow.gql('query ($ids: [ID!]!) { contacts(ids: $ids) { emails(first: 1) { nodes { id } } } }', {
+        ids,
+      });
       let done = false;
       void query.finally(() => (done = true));
       let maxQueued = 0;

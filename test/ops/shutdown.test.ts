@@ -50,8 +50,15 @@ async function upstreamBusy(): Promise<void> {
 
 function linkInput(count: number) {
   const [c] = contactsWithEmails(emulator, { minEmails: count, count: 1 });
-  const dealId = c!.relatedDealIds.find((d) => c!.emails.slice(0, count).every((e) => e.linkedDealId !== d)) ?? c!.relatedDealIds[0]!;
-  return { dealId, emails: c!.emails.slice(0, count).map((e) => ({ contactId: c!.contactId, messageId: e.messageId, ownerId: e.ownerId })) };
+  const dealId =
+    c!.relatedDealIds.find((d) => c!.emails.slice(0, count).every((e) => e.linkedDealId !== d)) ??
+    c!.relatedDealIds[0]!;
+  return {
+    dealId,
+    emails: c!.emails
+      .slice(0, count)
+      .map((e) => ({ contactId: c!.contactId, messageId: e.messageId, ownerId: e.ownerId })),
+  };
 }
 
 describe('SIGTERM', () => {
@@ -71,7 +78,11 @@ describe('SIGTERM', () => {
     await p.waitFor(/shutting down/);
 
     // New work is refused while the old one finishes.
-    const late = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' }).then(
+    const late = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ __typename }"}',
+    }).then(
       (r) => r.status,
       () => 'refused',
     );

@@ -44,9 +44,16 @@ describe('refusing to start', () => {
   it('with bad values: one line per mistake', async () => {
     const p = start({ PORT: 'abc', GATEWAY_MAX_ALIASES: '-1', GATEWAY_CORS_ORIGINS: 'ftp://files' });
     expect((await p.exited).code).toBe(1);
-    const lines = p.output().split('\n').filter((l) => l.startsWith('  - '));
+    const lines = p
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('  - '));
     expect(lines).toHaveLength(3);
-    expect(lines.map((l) => l.slice(4, l.indexOf(':'))).sort()).toEqual(['GATEWAY_CORS_ORIGINS', 'GATEWAY_MAX_ALIASES', 'PORT']);
+    expect(lines.map((l) => l.slice(4, l.indexOf(':'))).sort()).toEqual([
+      'GATEWAY_CORS_ORIGINS',
+      'GATEWAY_MAX_ALIASES',
+      'PORT',
+    ]);
   }, 60_000);
 });
 
@@ -83,7 +90,11 @@ describe('starting', () => {
     await p.waitFor(/Caller authentication: API keys \(1; x-api-key or Authorization: Bearer\)/);
     const [, url] = await p.waitFor(/GraphQL gateway:\s+(\S+)/);
     const ask = (headers: Record<string, string>) =>
-      fetch(url!, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"query":"{ __typename }"}' });
+      fetch(url!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: '{"query":"{ __typename }"}',
+      });
     expect((await ask({})).status).toBe(401);
     expect((await ask({ 'x-api-key': 'an-api-key-of-24-chars!!' })).status).toBe(200);
     expect(p.output()).not.toContain(DEMO_CREDENTIALS.clientSecret);

@@ -20,7 +20,10 @@ export interface OpsStack extends Stack {
   telemetry: Telemetry;
   /** `http://127.0.0.1:port` (the gateway, without /graphql). */
   base: string;
-  get(path: string, headers?: Record<string, string>): Promise<{ status: number; text: string; json: any; headers: Headers }>;
+  get(
+    path: string,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; text: string; json: any; headers: Headers }>;
   metrics(): Promise<Metrics>;
 }
 
@@ -74,12 +77,14 @@ export function parseMetrics(text: string): Metrics {
     for (const l of (m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]!] = l[2]!;
     rows.push({ name: m[1]!, labels, value: Number(m[3]) });
   }
-  const matches = (have: Record<string, string>, want: Record<string, string>) => Object.entries(want).every(([k, v]) => have[k] === v);
+  const matches = (have: Record<string, string>, want: Record<string, string>) =>
+    Object.entries(want).every(([k, v]) => have[k] === v);
   return {
     text,
     names: new Set(rows.map((r) => r.name)),
     samples: (name) => rows.filter((r) => r.name === name),
-    value: (name, labels = {}) => rows.filter((r) => r.name === name && matches(r.labels, labels)).reduce((n, r) => n + r.value, 0),
+    value: (name, labels = {}) =>
+      rows.filter((r) => r.name === name && matches(r.labels, labels)).reduce((n, r) => n + r.value, 0),
   };
 }
 
@@ -112,7 +117,8 @@ export interface GatewayProcess {
  * and the exit code is its own. Either runs in its own process group, killed whole by stop().
  */
 export function spawnGateway(env: Record<string, string>, via: 'npx' | 'node' = 'npx'): GatewayProcess {
-  const [cmd, args] = via === 'npx' ? ['npx', ['tsx', 'src/main.ts']] : [process.execPath, ['--import', 'tsx', 'src/main.ts']];
+  const [cmd, args] =
+    via === 'npx' ? ['npx', ['tsx', 'src/main.ts']] : [process.execPath, ['--import', 'tsx', 'src/main.ts']];
   const child = spawn(cmd, args as string[], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', ...env },
@@ -136,7 +142,10 @@ export function spawnGateway(env: Record<string, string>, via: 'npx' | 'node' = 
   );
   const waitFor = (pattern: RegExp, timeoutMs = 60_000) =>
     new Promise<RegExpExecArray>((res, rej) => {
-      const timer = setTimeout(() => rej(new Error(`timed out waiting for ${pattern}; output so far:\n${out}`)), timeoutMs);
+      const timer = setTimeout(
+        () => rej(new Error(`timed out waiting for ${pattern}; output so far:\n${out}`)),
+        timeoutMs,
+      );
       const check = () => {
         const m = pattern.exec(out);
         if (m) {
@@ -145,7 +154,9 @@ export function spawnGateway(env: Record<string, string>, via: 'npx' | 'node' = 
         }
         if (child.exitCode !== null || child.signalCode !== null) {
           clearTimeout(timer);
-          return rej(new Error(`the gateway exited (${child.exitCode ?? child.signalCode}) before ${pattern}; output:\n${out}`));
+          return rej(
+            new Error(`the gateway exited (${child.exitCode ?? child.signalCode}) before ${pattern}; output:\n${out}`),
+          );
         }
         waiters.push(check);
       };

@@ -60,7 +60,8 @@ it('exports a server span for the GraphQL request and a client span for each Zoh
   expect((await gateway.exited).code).toBe(0);
 
   const resourceSpans = exported.flatMap((e) => e.resourceSpans ?? []);
-  const service = resourceSpans[0]?.resource?.attributes?.find((a: any) => a.key === 'service.name')?.value?.stringValue;
+  const service = resourceSpans[0]?.resource?.attributes?.find((a: any) => a.key === 'service.name')?.value
+    ?.stringValue;
   expect(service).toBe('gateway-under-test');
   const spans = resourceSpans.flatMap((r: any) => r.scopeSpans.flatMap((s: any) => s.spans));
   const attr = (span: any, key: string) => span.attributes.find((a: any) => a.key === key)?.value;

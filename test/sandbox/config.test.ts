@@ -4,7 +4,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTICLE } from '../../src/emulator/index.ts';
-import { SANDBOX_DOCUMENT, SANDBOX_VARIABLES, sandboxHeaders, sandboxSettingsFromEnv } from '../../src/graphql/sandbox.ts';
+import {
+  SANDBOX_DOCUMENT,
+  SANDBOX_VARIABLES,
+  sandboxHeaders,
+  sandboxSettingsFromEnv,
+} from '../../src/graphql/sandbox.ts';
 import { startStack, type Stack } from '../support/gateway.ts';
 
 /** What a browser gets at /graphql. */
@@ -25,15 +30,26 @@ describe('sandboxSettingsFromEnv: on in development, off in production unless co
     [{}, { landingPage: true, introspection: true }],
     [{ NODE_ENV: 'development' }, { landingPage: true, introspection: true }],
     [{ NODE_ENV: 'production' }, { landingPage: false, introspection: false }],
-    [{ NODE_ENV: 'production', GATEWAY_LANDING_PAGE: 'true', GATEWAY_INTROSPECTION: 'true' }, { landingPage: true, introspection: true }],
-    [{ NODE_ENV: 'production', GATEWAY_INTROSPECTION: '1' }, { landingPage: false, introspection: true }],
-    [{ GATEWAY_LANDING_PAGE: 'false', GATEWAY_INTROSPECTION: 'off' }, { landingPage: false, introspection: false }],
+    [
+      { NODE_ENV: 'production', GATEWAY_LANDING_PAGE: 'true', GATEWAY_INTROSPECTION: 'true' },
+      { landingPage: true, introspection: true },
+    ],
+    [
+      { NODE_ENV: 'production', GATEWAY_INTROSPECTION: '1' },
+      { landingPage: false, introspection: true },
+    ],
+    [
+      { GATEWAY_LANDING_PAGE: 'false', GATEWAY_INTROSPECTION: 'off' },
+      { landingPage: false, introspection: false },
+    ],
   ])('%j gives %j', (env, expected) => {
     expect(sandboxSettingsFromEnv(env)).toEqual(expected);
   });
 
   it('refuses a value that is not a boolean, naming the variable', () => {
-    expect(() => sandboxSettingsFromEnv({ GATEWAY_LANDING_PAGE: 'maybe' })).toThrow('GATEWAY_LANDING_PAGE must be true or false (got "maybe").');
+    expect(() => sandboxSettingsFromEnv({ GATEWAY_LANDING_PAGE: 'maybe' })).toThrow(
+      'GATEWAY_LANDING_PAGE must be true or false (got "maybe").',
+    );
   });
 });
 
@@ -41,9 +57,19 @@ describe('the headers Sandbox starts with: what the caller must send, as placeho
   it.each([
     ['open development mode', undefined, 'service', {}],
     ['API keys', { apiKeys: ['k'], jwt: null }, 'service', { 'x-api-key': '<one of GATEWAY_API_KEYS>' }],
-    ['JWTs', { apiKeys: [], jwt: { secret: 's', jwksUrl: null, issuer: null, audience: null } }, 'service', { authorization: 'Bearer <a JWT your identity provider issued>' }],
+    [
+      'JWTs',
+      { apiKeys: [], jwt: { secret: 's', jwksUrl: null, issuer: null, audience: null } },
+      'service',
+      { authorization: 'Bearer <a JWT your identity provider issued>' },
+    ],
     ['pass-through', undefined, 'passthrough', { authorization: 'Zoho-oauthtoken <your Zoho access token>' }],
-    ['pass-through with API keys', { apiKeys: ['k'], jwt: null }, 'passthrough', { authorization: 'Zoho-oauthtoken <your Zoho access token>', 'x-api-key': '<one of GATEWAY_API_KEYS>' }],
+    [
+      'pass-through with API keys',
+      { apiKeys: ['k'], jwt: null },
+      'passthrough',
+      { authorization: 'Zoho-oauthtoken <your Zoho access token>', 'x-api-key': '<one of GATEWAY_API_KEYS>' },
+    ],
   ] as const)('%s', (_, auth, mode, expected) => {
     expect(sandboxHeaders(auth as never, mode)).toEqual(expected);
   });
@@ -59,12 +85,20 @@ describe('development (the default)', () => {
   it('serves Apollo Sandbox at /graphql with the example operations, their variables and no cookies', async () => {
     const { status, html } = await landingPage(stack);
     expect(status).toBe(200);
-    expect(html).toContain('https://embeddable-sandbox.cdn.apollographql.com/v2/embeddable-sandbox.umd.production.min.js');
+    expect(html).toContain(
+      'https://embeddable-sandbox.cdn.apollographql.com/v2/embeddable-sandbox.umd.production.min.js',
+    );
     const config = embedConfig(html);
     expect(config).toMatchObject({
       endpointIsEditable: false,
       runTelemetry: false,
-      initialState: { document: SANDBOX_DOCUMENT, variables: SANDBOX_VARIABLES, includeCookies: false, sharedHeaders: {}, pollForSchemaUpdates: true },
+      initialState: {
+        document: SANDBOX_DOCUMENT,
+        variables: SANDBOX_VARIABLES,
+        includeCookies: false,
+        sharedHeaders: {},
+        pollForSchemaUpdates: true,
+      },
     });
   });
 
@@ -94,12 +128,19 @@ describe('development (the default)', () => {
     const link = await run('LinkEmails');
     expect(link.errors).toBeUndefined();
     expect(link.data.linkEmailsToDeal.results).toEqual([
-      expect.objectContaining({ messageId: ARTICLE.emailOfFirstContact, status: 'SUCCEEDED', email: { linkedDeal: { id: SANDBOX_VARIABLES.dealId, name: 'Travel Insurance' } } }),
+      expect.objectContaining({
+        messageId: ARTICLE.emailOfFirstContact,
+        status: 'SUCCEEDED',
+        email: { linkedDeal: { id: SANDBOX_VARIABLES.dealId, name: 'Travel Insurance' } },
+      }),
     ]);
 
     const unlink = await run('UnlinkEmails');
     expect(unlink.errors).toBeUndefined();
-    expect(unlink.data.unlinkEmailsFromDeal.results[0]).toMatchObject({ status: 'SUCCEEDED', email: { linkedDeal: null } });
+    expect(unlink.data.unlinkEmailsFromDeal.results[0]).toMatchObject({
+      status: 'SUCCEEDED',
+      email: { linkedDeal: null },
+    });
 
     const move = await run('MoveEmails');
     expect(move.errors).toBeUndefined();
@@ -118,7 +159,15 @@ describe('production (NODE_ENV=production)', () => {
   beforeAll(async () => {
     [closed, opened] = await Promise.all([
       startStack({ gateway: { sandbox: sandboxSettingsFromEnv({ NODE_ENV: 'production' }) } }),
-      startStack({ gateway: { sandbox: sandboxSettingsFromEnv({ NODE_ENV: 'production', GATEWAY_LANDING_PAGE: 'true', GATEWAY_INTROSPECTION: 'true' }) } }),
+      startStack({
+        gateway: {
+          sandbox: sandboxSettingsFromEnv({
+            NODE_ENV: 'production',
+            GATEWAY_LANDING_PAGE: 'true',
+            GATEWAY_INTROSPECTION: 'true',
+          }),
+        },
+      }),
     ]);
   });
   afterAll(async () => {
@@ -151,7 +200,12 @@ describe('production (NODE_ENV=production)', () => {
 describe('behind caller authentication', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ gateway: { auth: { apiKeys: ['sandbox-test-key-0123456789'], jwt: null }, sandbox: { landingPage: true, introspection: true } } });
+    stack = await startStack({
+      gateway: {
+        auth: { apiKeys: ['sandbox-test-key-0123456789'], jwt: null },
+        sandbox: { landingPage: true, introspection: true },
+      },
+    });
   });
   afterAll(() => stack.close());
 

@@ -7,7 +7,12 @@
  *   const res = await emu.api('GET', '/crm/v8/Contacts/5843104000005878180/Emails');
  *   res.status, res.body (parsed JSON, or undefined for an empty body), res.text, res.headers
  */
-import { DEMO_CREDENTIALS, startEmulator, type RunningEmulator, type StartEmulatorOptions } from '../../src/emulator/index.ts';
+import {
+  DEMO_CREDENTIALS,
+  startEmulator,
+  type RunningEmulator,
+  type StartEmulatorOptions,
+} from '../../src/emulator/index.ts';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -66,7 +71,11 @@ export async function startTestEmulator(opts: StartEmulatorOptions = {}): Promis
   };
 
   const mintToken = async (refreshToken?: string): Promise<string> => {
-    const res = await admin<{ access_token: string }>('POST', '/__emulator/tokens', refreshToken ? { refreshToken } : undefined);
+    const res = await admin<{ access_token: string }>(
+      'POST',
+      '/__emulator/tokens',
+      refreshToken ? { refreshToken } : undefined,
+    );
     if (res.status !== 200) throw new Error(`minting a token failed: ${res.status} ${res.text}`);
     return res.body.access_token;
   };

@@ -9,7 +9,10 @@ export type EmailFixture = { messageId: string; ownerId: string; linkedDealId: s
 /** A contact with the emails its default list shows (synced and sent from CRM), newest first. */
 export type ContactFixture = { contactId: string; relatedDealIds: string[]; emails: EmailFixture[] };
 
-export function contactsWithEmails(emu: RunningEmulator, opts: { minEmails: number; count: number; orgId?: string }): ContactFixture[] {
+export function contactsWithEmails(
+  emu: RunningEmulator,
+  opts: { minEmails: number; count: number; orgId?: string },
+): ContactFixture[] {
   const db = emu.store.db;
   const rows = db
     .prepare(
@@ -19,7 +22,9 @@ export function contactsWithEmails(emu: RunningEmulator, opts: { minEmails: numb
         GROUP BY r.record_id HAVING n >= @min
         ORDER BY r.record_id LIMIT @count`,
     )
-    .all({ min: opts.minEmails, count: opts.count * 3, ...(opts.orgId ? { orgId: opts.orgId } : {}) }) as Array<{ contactId: string }>;
+    .all({ min: opts.minEmails, count: opts.count * 3, ...(opts.orgId ? { orgId: opts.orgId } : {}) }) as Array<{
+    contactId: string;
+  }>;
   const out: ContactFixture[] = [];
   for (const { contactId } of rows) {
     const deals = db
@@ -40,7 +45,8 @@ export function contactsWithEmails(emu: RunningEmulator, opts: { minEmails: numb
     out.push({ contactId, relatedDealIds: deals.map((d) => d.id), emails });
     if (out.length === opts.count) break;
   }
-  if (out.length < opts.count) throw new Error(`the demo org has only ${out.length} contacts with ${opts.minEmails}+ emails and a deal`);
+  if (out.length < opts.count)
+    throw new Error(`the demo org has only ${out.length} contacts with ${opts.minEmails}+ emails and a deal`);
   return out;
 }
 
@@ -61,7 +67,6 @@ export function unrelatedDeal(emu: RunningEmulator, contactId: string): string {
 /** Where an email is linked now, straight from the store. */
 export function linkedDealOf(emu: RunningEmulator, messageId: string): string | null {
   const row = emu.store.db.prepare('SELECT linked_deal_id AS d FROM emails WHERE message_id = ?').get(messageId) as
-    | { d: string | null }
-    | undefined;
+    { d: string | null } | undefined;
   return row?.d ?? null;
 }

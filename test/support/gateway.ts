@@ -9,7 +9,12 @@
  *   stack.calls('POST /crm/v8/Contacts/{id}/Emails/actions/link_record')
  */
 import { DEMO_CREDENTIALS, type EmulatorConfig } from '../../src/emulator/index.ts';
-import { createZohoClient, type ZohoClient, type ZohoClientOptions, type ZohoConfigInput } from '../../src/zoho/index.ts';
+import {
+  createZohoClient,
+  type ZohoClient,
+  type ZohoClientOptions,
+  type ZohoConfigInput,
+} from '../../src/zoho/index.ts';
 import { startGateway, type StartedGateway, type GatewayOptions } from '../../src/graphql/server.ts';
 import { startTestEmulator, type TestEmulator } from './emulator.ts';
 
@@ -23,7 +28,11 @@ export interface Stack {
   emulator: TestEmulator;
   zoho: ZohoClient;
   gateway: StartedGateway;
-  gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResult<T>>;
+  gql<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GqlResult<T>>;
   /** How many times the emulator received `"METHOD /crm/v8/templated/path"` since the last reset. */
   calls(route: string): number;
   /** Every /crm call since the last reset, by route. */
@@ -43,19 +52,22 @@ export async function startStack(
   } = {},
 ): Promise<Stack> {
   const emulator = await startTestEmulator(opts.emulator ? { config: opts.emulator } : {});
-  const zoho = createZohoClient({
-    authMode: 'service',
-    apiBaseUrl: emulator.url,
-    accountsUrl: emulator.url,
-    clientId: DEMO_CREDENTIALS.clientId,
-    clientSecret: DEMO_CREDENTIALS.clientSecret,
-    refreshToken: DEMO_CREDENTIALS.refreshToken,
-    retry: { initialDelayMs: 5, maxDelayMs: 50, maxTotalMs: 2_000 },
-    ...opts.zoho,
-  }, opts.client);
+  const zoho = createZohoClient(
+    {
+      authMode: 'service',
+      apiBaseUrl: emulator.url,
+      accountsUrl: emulator.url,
+      clientId: DEMO_CREDENTIALS.clientId,
+      clientSecret: DEMO_CREDENTIALS.clientSecret,
+      refreshToken: DEMO_CREDENTIALS.refreshToken,
+      retry: { initialDelayMs: 5, maxDelayMs: 50, maxTotalMs: 2_000 },
+      ...opts.zoho,
+    },
+    opts.client,
+  );
   const gateway = await startGateway({ zoho, ...opts.gateway, port: 0, host: '127.0.0.1' });
 
-  const gql = async <T,>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
+  const gql = async <T>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
     const res = await fetch(gateway.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },

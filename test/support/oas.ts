@@ -67,7 +67,9 @@ function applyOverlay(docs: Map<string, Json>): void {
   };
   s.wrapper_detail = {
     type: 'object',
-    properties: { Emails: { type: 'array', minItems: 1, maxItems: 1, items: { $ref: '#/components/schemas/email_detail' } } },
+    properties: {
+      Emails: { type: 'array', minItems: 1, maxItems: 1, items: { $ref: '#/components/schemas/email_detail' } },
+    },
     required: ['Emails'],
   };
   emails.paths['/crm/v8/{module_name}/{record_id}/Emails/{message_id}'].get.responses['200'] = {
@@ -95,7 +97,8 @@ function applyOverlay(docs: Map<string, Json>): void {
         r400.schema.anyOf = variants;
         delete r400.schema.oneOf;
       }
-      if (r400) r400.schema = { anyOf: [r400.schema, { $ref: `${BASE}${OVERLAY_FILE}#/components/schemas/ErrorEnvelope` }] };
+      if (r400)
+        r400.schema = { anyOf: [r400.schema, { $ref: `${BASE}${OVERLAY_FILE}#/components/schemas/ErrorEnvelope` }] };
     }
   // 7. Get Records and Related Records declare their 200 as oneOf [Response_Wrapper, API_Exception],
   //    but neither schema requires anything, so every body matches both and oneOf always fails.
@@ -108,7 +111,9 @@ function applyOverlay(docs: Map<string, Json>): void {
     docs.get(file).paths[path].get.responses['200'] = {
       content: {
         'application/json': {
-          schema: { allOf: [{ $ref: '#/components/schemas/Response_Wrapper' }, { type: 'object', required: ['data'] }] },
+          schema: {
+            allOf: [{ $ref: '#/components/schemas/Response_Wrapper' }, { type: 'object', required: ['data'] }],
+          },
         },
       },
     };
@@ -117,7 +122,15 @@ function applyOverlay(docs: Map<string, Json>): void {
   //    object (layouts, custom views, related lists, 80 field properties…) on the lists as on the
   //    single GETs; Zoho's lists carry a summary. Only the keys clients read stay required.
   const modules = docs.get('modules.json').components.schemas.modules;
-  modules.required = ['api_name', 'id', 'module_name', 'singular_label', 'plural_label', 'api_supported', 'generated_type'];
+  modules.required = [
+    'api_name',
+    'id',
+    'module_name',
+    'singular_label',
+    'plural_label',
+    'api_supported',
+    'generated_type',
+  ];
   const fields = docs.get('fields.json').components.schemas.fields;
   fields.required = ['api_name', 'id', 'data_type', 'field_label', 'display_label', 'json_type'];
   // 10. Associate Email's two Zoho OAS files disagree on its 400 (associate_email.json allows only
@@ -128,19 +141,46 @@ function applyOverlay(docs: Map<string, Json>): void {
   const assocJson = docs.get('associate_email.json');
   const yaml400 = `${BASE}associate_email.yaml${ptr('paths', '/{module}/{recordId}/actions/associate_email', 'post', 'responses', '400', 'content', 'application/json', 'schema')}`;
   const envelope = `${BASE}${OVERLAY_FILE}#/components/schemas/ErrorEnvelope`;
-  const flatEmails = { type: 'object', additionalProperties: false, required: ['Emails'], properties: { Emails: { type: 'array', minItems: 1, maxItems: 1, items: { $ref: envelope } } } };
+  const flatEmails = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['Emails'],
+    properties: { Emails: { type: 'array', minItems: 1, maxItems: 1, items: { $ref: envelope } } },
+  };
   assocJson.paths['/crm/v8/{module}/{recordId}/actions/associate_email'].post.responses['400'] = {
-    content: { 'application/json': { schema: { anyOf: [{ $ref: '#/components/responses/ErrorResponse/content/application~1json/schema' }, { $ref: yaml400 }, { $ref: envelope }, flatEmails] } } },
+    content: {
+      'application/json': {
+        schema: {
+          anyOf: [
+            { $ref: '#/components/responses/ErrorResponse/content/application~1json/schema' },
+            { $ref: yaml400 },
+            { $ref: envelope },
+            flatEmails,
+          ],
+        },
+      },
+    },
   };
   // 11. email_available: an original message id that names no email answers `{"available":false}`
   //     (the OAS requires `record`, which then has nothing to say); a missing parameter is
   //     REQUIRED_PARAM_MISSING with `param_name`, as on Zoho's other GETs (the OAS says `param`).
   const available = assocJson.paths['/crm/v8/actions/email_available'].get.responses;
   available['200'] = {
-    content: { 'application/json': { schema: { anyOf: [
-      { $ref: '#/components/schemas/available' },
-      { type: 'object', additionalProperties: false, required: ['available'], properties: { available: { const: false } } },
-    ] } } },
+    content: {
+      'application/json': {
+        schema: {
+          anyOf: [
+            { $ref: '#/components/schemas/available' },
+            {
+              type: 'object',
+              additionalProperties: false,
+              required: ['available'],
+              properties: { available: { const: false } },
+            },
+          ],
+        },
+      },
+    },
   };
   available['400'] = { content: { 'application/json': { schema: { $ref: envelope } } } };
   // 12. relinkMode "reject" answers a per-item ALREADY_USED (CONTRACT.md: a code Zoho uses
@@ -203,7 +243,11 @@ function applyOverlay(docs: Map<string, Json>): void {
             { $ref: `${BASE}common.json#/components/schemas/API_Exception` },
             {
               type: 'object',
-              properties: { status: { const: 'error' }, code: { type: 'string', pattern: '^[A-Z_]+$' }, details: { type: 'object' } },
+              properties: {
+                status: { const: 'error' },
+                code: { type: 'string', pattern: '^[A-Z_]+$' },
+                details: { type: 'object' },
+              },
               additionalProperties: false,
               required: ['code', 'details', 'message', 'status'],
               patternProperties: { '^(code|details|message|status)$': {} },
@@ -215,7 +259,12 @@ function applyOverlay(docs: Map<string, Json>): void {
   });
 }
 
-interface Operation { file: string; template: string; method: string; op: Json }
+interface Operation {
+  file: string;
+  template: string;
+  method: string;
+  op: Json;
+}
 
 let loaded: { ajv: Ajv; docs: Map<string, Json>; ops: Operation[]; cache: Map<string, ValidateFunction> } | undefined;
 
@@ -229,7 +278,8 @@ function load() {
   applyOverlay(docs);
   const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, allowUnionTypes: true });
   // ajv-formats is CommonJS: its default export arrives as the module object under NodeNext.
-  const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (a: Ajv) => void;
+  const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
+    addFormatsModule) as unknown as (a: Ajv) => void;
   addFormats(ajv);
   const ops: Operation[] = [];
   for (const [file, doc] of docs) {
@@ -237,7 +287,13 @@ function load() {
     const prefix = file.endsWith('.yaml') ? '/crm/v8' : '';
     for (const [template, item] of Object.entries<Json>(doc.paths ?? {}))
       for (const [method, op] of Object.entries<Json>(item))
-        if (op && typeof op === 'object' && op.responses) ops.push({ file, template: prefix + template, method: method.toUpperCase(), op: { ...op, oasPath: template } });
+        if (op && typeof op === 'object' && op.responses)
+          ops.push({
+            file,
+            template: prefix + template,
+            method: method.toUpperCase(),
+            op: { ...op, oasPath: template },
+          });
   }
   loaded = { ajv, docs, ops, cache: new Map() };
   return loaded;
@@ -290,7 +346,10 @@ function responseSchemaRef(o: Operation, status: string): string | undefined {
   if (!response) return undefined;
   if (typeof response.$ref === 'string' && response.$ref.startsWith('#/')) {
     base = response.$ref;
-    response = response.$ref.slice(2).split('/').reduce((n: Json, k: string) => n?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
+    response = response.$ref
+      .slice(2)
+      .split('/')
+      .reduce((n: Json, k: string) => n?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
   }
   if (!response?.content?.['application/json']?.schema) return undefined;
   return `${BASE}${o.file}${base}/content/application~1json/schema`;
@@ -304,17 +363,25 @@ function multiStatusSchema(o: Operation): Json {
   const r200 = o.op.responses['200'].content['application/json'].schema;
   const r400 = o.op.responses['400'].content['application/json'].schema.anyOf[0];
   const variantsKey = r400.oneOf ? 'oneOf' : 'anyOf';
-  const items: Json[] = [{ $ref: `${BASE}${o.file}${ptr(...opPtr, '200', 'content', 'application/json', 'schema', 'properties', 'Emails', 'items')}` }];
+  const items: Json[] = [
+    {
+      $ref: `${BASE}${o.file}${ptr(...opPtr, '200', 'content', 'application/json', 'schema', 'properties', 'Emails', 'items')}`,
+    },
+  ];
   (r400[variantsKey] as Json[]).forEach((variant, i) => {
     if (variant.properties?.Emails)
-      items.push({ $ref: `${BASE}${o.file}${ptr(...opPtr, '400', 'content', 'application/json', 'schema', 'anyOf', '0', variantsKey, String(i), 'properties', 'Emails', 'items')}` });
+      items.push({
+        $ref: `${BASE}${o.file}${ptr(...opPtr, '400', 'content', 'application/json', 'schema', 'anyOf', '0', variantsKey, String(i), 'properties', 'Emails', 'items')}`,
+      });
   });
   void doc;
   return {
     type: 'object',
     required: ['Emails'],
     additionalProperties: false,
-    properties: { Emails: { type: 'array', minItems: 2, maxItems: r200.properties.Emails.maxItems ?? 20, items: { anyOf: items } } },
+    properties: {
+      Emails: { type: 'array', minItems: 2, maxItems: r200.properties.Emails.maxItems ?? 20, items: { anyOf: items } },
+    },
   };
 }
 
@@ -328,14 +395,20 @@ export function oasProblems(method: string, path: string, status: number, body: 
   let validate: ValidateFunction;
   const ref = responseSchemaRef(o, key);
   if (ref) validate = validatorFor(ref);
-  else if (status === 207 && o.file === 'deal_link_emails.yaml') validate = validatorFor(`207:${o.template}:${o.method}`, () => multiStatusSchema(o));
+  else if (status === 207 && o.file === 'deal_link_emails.yaml')
+    validate = validatorFor(`207:${o.template}:${o.method}`, () => multiStatusSchema(o));
   else if (status >= 400) validate = validatorFor(`${BASE}${OVERLAY_FILE}#/components/schemas/ErrorEnvelope`);
   else return [`${where}: status not defined by the OAS`];
   if (validate(body)) return [];
-  return (validate.errors ?? []).slice(0, 12).map((e) => `${where}: ${e.instancePath || '(root)'} ${e.message} ${JSON.stringify(e.params)}`);
+  return (validate.errors ?? [])
+    .slice(0, 12)
+    .map((e) => `${where}: ${e.instancePath || '(root)'} ${e.message} ${JSON.stringify(e.params)}`);
 }
 
 export function expectMatchesOas(method: string, path: string, status: number, body: unknown): void {
   const problems = oasProblems(method, path, status, body);
-  if (problems.length > 0) throw new Error(`response does not match Zoho's OAS:\n${problems.join('\n')}\n${JSON.stringify(body).slice(0, 800)}`);
+  if (problems.length > 0)
+    throw new Error(
+      `response does not match Zoho's OAS:\n${problems.join('\n')}\n${JSON.stringify(body).slice(0, 800)}`,
+    );
 }

@@ -6,8 +6,27 @@ export const UNLINK_ROUTE = 'DELETE /crm/v8/Contacts/{id}/Emails/actions/link_re
 export const LINK_MUTATION = /* GraphQL */ `
   mutation Link($input: LinkEmailsToDealInput!) {
     linkEmailsToDeal(input: $input) {
-      totalCount succeededCount failedCount
-      results { contactId messageId status error { code message vendorCode field } email { id linkedDeal { id name } } }
+      totalCount
+      succeededCount
+      failedCount
+      results {
+        contactId
+        messageId
+        status
+        error {
+          code
+          message
+          vendorCode
+          field
+        }
+        email {
+          id
+          linkedDeal {
+            id
+            name
+          }
+        }
+      }
     }
   }
 `;
@@ -15,8 +34,25 @@ export const LINK_MUTATION = /* GraphQL */ `
 export const UNLINK_MUTATION = /* GraphQL */ `
   mutation Unlink($input: UnlinkEmailsFromDealInput!) {
     unlinkEmailsFromDeal(input: $input) {
-      totalCount succeededCount failedCount
-      results { contactId messageId status error { code message vendorCode field } email { linkedDeal { id } } }
+      totalCount
+      succeededCount
+      failedCount
+      results {
+        contactId
+        messageId
+        status
+        error {
+          code
+          message
+          vendorCode
+          field
+        }
+        email {
+          linkedDeal {
+            id
+          }
+        }
+      }
     }
   }
 `;

@@ -58,7 +58,11 @@ function linkItem(e: ZohoEmail, deal: ZohoDeal): ZohoLinkItem {
   return {
     message_id: e.message_id!,
     owner: { id: e.owner.id!, name: e.owner.name ?? '' },
-    linked_record: { id: deal.id, name: deal.Deal_Name ?? '', module: { api_name: 'Deals', id: ARTICLE.dealsModuleId } },
+    linked_record: {
+      id: deal.id,
+      name: deal.Deal_Name ?? '',
+      module: { api_name: 'Deals', id: ARTICLE.dealsModuleId },
+    },
   };
 }
 
@@ -71,21 +75,38 @@ describe('reading', () => {
     expect(modules.find((m) => m.api_name === 'Deals')?.id).toBe(ARTICLE.dealsModuleId);
     const fields = await getFields(zoho, 'Deals');
     const stage = fields.find((f) => f.api_name === 'Stage');
-    const forecastTypes = new Set((stage?.pick_list_values ?? []).map((v) => (v as { forecast_type?: string }).forecast_type));
+    const forecastTypes = new Set(
+      (stage?.pick_list_values ?? []).map((v) => (v as { forecast_type?: string }).forecast_type),
+    );
     expect([...forecastTypes].sort()).toEqual(['Closed Lost', 'Closed Won', 'Open']);
   });
 
   it('reads deals by ids, one deal, and a contact’s deals', async () => {
     const deals = await getContactDeals<ZohoDeal>(zoho, contact, ['Deal_Name', 'Stage']);
     expect(deals.length).toBeGreaterThanOrEqual(2);
-    const byIds = await getRecords<ZohoDeal>(zoho, 'Deals', deals.map((d) => d.id), ['Deal_Name', 'Stage']);
+    const byIds = await getRecords<ZohoDeal>(
+      zoho,
+      'Deals',
+      deals.map((d) => d.id),
+      ['Deal_Name', 'Stage'],
+    );
     expect(byIds.map((d) => d.id).sort()).toEqual(deals.map((d) => d.id).sort());
     const one = await getRecord<ZohoDeal>(zoho, 'Deals', ARTICLE.dealTravelInsurance);
     expect(one?.Deal_Name).toBe('Travel Insurance');
   });
 
   it('survives a metrics hook that throws', async () => {
-    const noisy = serviceClient(t.url, {}, { hooks: { onCall: () => { throw new Error('metrics down'); } } });
+    const noisy = serviceClient(
+      t.url,
+      {},
+      {
+        hooks: {
+          onCall: () => {
+            throw new Error('metrics down');
+          },
+        },
+      },
+    );
     expect((await getOrg(noisy)).id).toBe(DEMO_CREDENTIALS.orgId);
     noisy.close();
   });
@@ -106,7 +127,12 @@ describe('reading', () => {
   });
 
   it('reads one email with its content', async () => {
-    const e = await getEmail(zoho, { module: 'Contacts', recordId: contact, messageId: ARTICLE.emailOfFirstContact, ownerId: ARTICLE.userPatriciaBoyle });
+    const e = await getEmail(zoho, {
+      module: 'Contacts',
+      recordId: contact,
+      messageId: ARTICLE.emailOfFirstContact,
+      ownerId: ARTICLE.userPatriciaBoyle,
+    });
     expect(e?.message_id).toBe(ARTICLE.emailOfFirstContact);
     expect(typeof e?.content).toBe('string');
     expect(e?.sent_time).toBeTruthy();
@@ -119,7 +145,8 @@ describe('linking and unlinking', () => {
     const [deal] = await getContactDeals<ZohoDeal>(zoho, contact, ['Deal_Name']);
     await t.admin.resetStats();
     const outcomes = [];
-    for (const chunk of chunkLinkItems(emails.map((e) => linkItem(e, deal!)))) outcomes.push(...(await linkEmails(zoho, contact, chunk)));
+    for (const chunk of chunkLinkItems(emails.map((e) => linkItem(e, deal!))))
+      outcomes.push(...(await linkEmails(zoho, contact, chunk)));
     expect(outcomes).toHaveLength(45);
     expect(outcomes.every((o) => o.ok)).toBe(true);
     expect(outcomes.map((o) => o.messageId)).toEqual(emails.map((e) => e.message_id));
@@ -134,7 +161,11 @@ describe('linking and unlinking', () => {
     items[1] = { ...items[1]!, message_id: 'ffffffffffffffffffffffffffffffff' };
     const out = await linkEmails(zoho, contact, items);
     expect(out.map((o) => o.ok)).toEqual([true, false, true]);
-    expect(out[1]).toMatchObject({ ok: false, messageId: 'ffffffffffffffffffffffffffffffff', error: { kind: 'item', code: 'INVALID_DATA', status: 207, details: { api_name: 'message_id' } } });
+    expect(out[1]).toMatchObject({
+      ok: false,
+      messageId: 'ffffffffffffffffffffffffffffffff',
+      error: { kind: 'item', code: 'INVALID_DATA', status: 207, details: { api_name: 'message_id' } },
+    });
   });
 
   it('reports an all-bad batch (400, array of arrays) by json_path', async () => {
@@ -142,11 +173,20 @@ describe('linking and unlinking', () => {
     const [deal] = await getContactDeals<ZohoDeal>(zoho, contact, ['Deal_Name']);
     const good = linkItem(e!, deal!);
     const items = [
-      { ...good, owner: { id: ARTICLE.userPatriciaBoyle === e!.owner.id ? '5843104000000424688' : ARTICLE.userPatriciaBoyle, name: 'x' } },
+      {
+        ...good,
+        owner: {
+          id: ARTICLE.userPatriciaBoyle === e!.owner.id ? '5843104000000424688' : ARTICLE.userPatriciaBoyle,
+          name: 'x',
+        },
+      },
       { ...good, message_id: 'abc0', linked_record: { ...good.linked_record, id: '5843104999999999999' } },
     ];
     const out = await linkEmails(zoho, contact, items);
-    expect(out[0]).toMatchObject({ ok: false, error: { code: 'INVALID_DATA', status: 400, details: { api_name: 'owner.id' } } });
+    expect(out[0]).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_DATA', status: 400, details: { api_name: 'owner.id' } },
+    });
     expect(out[1]).toMatchObject({ ok: false, error: { code: 'INVALID_DATA', status: 400 } });
   });
 
@@ -159,7 +199,8 @@ describe('linking and unlinking', () => {
     const out = await linkEmails(zoho, contact, items);
     expect(out[2]).toMatchObject({ ok: false, error: { code: 'INVALID_DATA' } });
     // Zoho's answer lists only the bad item; the good ones were not applied and are not reported.
-    for (const o of out.slice(0, 2)) expect(o).toMatchObject({ ok: false, error: { code: 'UNKNOWN_RESULT', retryable: true } });
+    for (const o of out.slice(0, 2))
+      expect(o).toMatchObject({ ok: false, error: { code: 'UNKNOWN_RESULT', retryable: true } });
   });
 
   it('unlinks, and unlinking again still succeeds', async () => {
@@ -182,10 +223,20 @@ describe('linking and unlinking', () => {
     const items = Array.from({ length: 21 }, (_, i) => ({
       message_id: `m${i}`,
       owner: { id: ARTICLE.userPatriciaBoyle },
-      linked_record: { id: ARTICLE.dealTravelInsurance, module: { api_name: 'Deals' as const, id: ARTICLE.dealsModuleId } },
+      linked_record: {
+        id: ARTICLE.dealTravelInsurance,
+        module: { api_name: 'Deals' as const, id: ARTICLE.dealsModuleId },
+      },
     }));
     await expect(linkEmails(zoho, contact, items)).rejects.toThrow(RangeError);
-    await expect(getRecords(zoho, 'Deals', Array.from({ length: 101 }, (_, i) => String(1000 + i)), ['Deal_Name'])).rejects.toThrow(RangeError);
+    await expect(
+      getRecords(
+        zoho,
+        'Deals',
+        Array.from({ length: 101 }, (_, i) => String(1000 + i)),
+        ['Deal_Name'],
+      ),
+    ).rejects.toThrow(RangeError);
   });
 });
 
@@ -193,11 +244,20 @@ describe('every error shape, from the real emulator', () => {
   it('the single envelope: REQUIRED_PARAM_MISSING without fields', async () => {
     const e = await zoho.request({ method: 'GET', route: '/Deals' }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ZohoError);
-    expect(e).toMatchObject({ kind: 'http', status: 400, code: 'REQUIRED_PARAM_MISSING', details: { param_name: 'fields' }, call: { method: 'GET', route: '/crm/v8/Deals' }, fromZoho: true });
+    expect(e).toMatchObject({
+      kind: 'http',
+      status: 400,
+      code: 'REQUIRED_PARAM_MISSING',
+      details: { param_name: 'fields' },
+      call: { method: 'GET', route: '/crm/v8/Deals' },
+      fromZoho: true,
+    });
   });
 
   it('404 INVALID_URL_PATTERN for a malformed path', async () => {
-    const e = await zoho.request({ method: 'GET', route: '/Contacts/{id}/Nope/{x}', params: { id: contact, x: 'y' } }).catch((x: unknown) => x);
+    const e = await zoho
+      .request({ method: 'GET', route: '/Contacts/{id}/Nope/{x}', params: { id: contact, x: 'y' } })
+      .catch((x: unknown) => x);
     expect(e).toMatchObject({ status: 404, code: 'INVALID_URL_PATTERN', retryable: false });
   });
 
@@ -208,7 +268,12 @@ describe('every error shape, from the real emulator', () => {
 
   it('a top-level error of a link call applies to every item', async () => {
     const e = await zoho
-      .request({ method: 'POST', route: '/Contacts/{id}/Emails/actions/link_record', params: { id: contact }, body: { Emails: [] } })
+      .request({
+        method: 'POST',
+        route: '/Contacts/{id}/Emails/actions/link_record',
+        params: { id: contact },
+        body: { Emails: [] },
+      })
       .catch((x: unknown) => x);
     expect(e).toMatchObject({ status: 400, code: 'MANDATORY_NOT_FOUND' });
   });
@@ -225,7 +290,12 @@ describe('every error shape, from the real emulator', () => {
   it('403 NO_PERMISSION when a user reads mail that is not theirs', async () => {
     const { access_token } = await t.admin.token({ user: DEMO_SECOND_USER_ID });
     const other = createZohoClient({ apiBaseUrl: t.url, accessToken: access_token, ...FAST });
-    const e = await getEmail(other, { module: 'Contacts', recordId: contact, messageId: ARTICLE.emailOfFirstContact, ownerId: ARTICLE.userPatriciaBoyle }).catch((x: unknown) => x);
+    const e = await getEmail(other, {
+      module: 'Contacts',
+      recordId: contact,
+      messageId: ARTICLE.emailOfFirstContact,
+      ownerId: ARTICLE.userPatriciaBoyle,
+    }).catch((x: unknown) => x);
     expect(e).toMatchObject({ kind: 'http', status: 403, code: 'NO_PERMISSION', retryable: false });
     other.close();
   });
@@ -242,7 +312,13 @@ describe('every error shape, from the real emulator', () => {
       // (Resetting the emulator's stats would also refill its credits: count from here instead.)
       const before = (await t.admin.stats()).requests['GET /crm/v8/org']!;
       const e = await getOrg(c).catch((x: unknown) => x);
-      expect(e).toMatchObject({ kind: 'rate_limited', status: 429, code: 'TOO_MANY_REQUESTS', retryable: false, attempts: 1 });
+      expect(e).toMatchObject({
+        kind: 'rate_limited',
+        status: 429,
+        code: 'TOO_MANY_REQUESTS',
+        retryable: false,
+        attempts: 1,
+      });
       expect((await t.admin.stats()).requests['GET /crm/v8/org']).toBe(before + 1);
       c.close();
     } finally {
@@ -255,9 +331,20 @@ describe('every error shape, from the real emulator', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as { port: number }).port;
     await new Promise((r) => server.close(r));
-    const down = createZohoClient({ apiBaseUrl: `http://127.0.0.1:${port}`, accessToken: 'x', ...FAST, retry: { maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 2, maxTotalMs: 1000 } });
+    const down = createZohoClient({
+      apiBaseUrl: `http://127.0.0.1:${port}`,
+      accessToken: 'x',
+      ...FAST,
+      retry: { maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 2, maxTotalMs: 1000 },
+    });
     const e = await getOrg(down).catch((x: unknown) => x);
-    expect(e).toMatchObject({ kind: 'network', code: 'NETWORK_ERROR', status: null, details: { cause: 'ECONNREFUSED' }, attempts: 2 });
+    expect(e).toMatchObject({
+      kind: 'network',
+      code: 'NETWORK_ERROR',
+      status: null,
+      details: { cause: 'ECONNREFUSED' },
+      attempts: 2,
+    });
     down.close();
   });
 
@@ -267,9 +354,21 @@ describe('every error shape, from the real emulator', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as { port: number }).port;
-    const proxied = createZohoClient({ apiBaseUrl: `http://127.0.0.1:${port}`, accessToken: 'x', ...FAST, retry: { maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 2, maxTotalMs: 1000 } });
+    const proxied = createZohoClient({
+      apiBaseUrl: `http://127.0.0.1:${port}`,
+      accessToken: 'x',
+      ...FAST,
+      retry: { maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 2, maxTotalMs: 1000 },
+    });
     const e = await getOrg(proxied).catch((x: unknown) => x);
-    expect(e).toMatchObject({ kind: 'http', status: 502, code: 'HTTP_502', retryable: true, attempts: 2, fromZoho: false });
+    expect(e).toMatchObject({
+      kind: 'http',
+      status: 502,
+      code: 'HTTP_502',
+      retryable: true,
+      attempts: 2,
+      fromZoho: false,
+    });
     expect((e as ZohoError).details.bodySnippet).toContain('Bad Gateway');
     proxied.close();
     await new Promise((r) => server.close(r));

@@ -17,12 +17,15 @@ afterAll(async () => {
   await Promise.all([a.close(), b.close()]);
 });
 beforeEach(async () => {
-  await a.admin.config({ accessTokenTtlSeconds: 3600, tokenMintLimit: 10_000 }).catch(() => a.admin.config({ accessTokenTtlSeconds: 3600 }));
+  await a.admin
+    .config({ accessTokenTtlSeconds: 3600, tokenMintLimit: 10_000 })
+    .catch(() => a.admin.config({ accessTokenTtlSeconds: 3600 }));
   await a.admin.clearFaults().catch(() => undefined);
   await a.admin.resetStats();
 });
 
-const emailsOf = (c: Parameters<typeof listEmails>[0]) => listEmails(c, { module: 'Contacts', recordId: ARTICLE.contactWithManyEmails });
+const emailsOf = (c: Parameters<typeof listEmails>[0]) =>
+  listEmails(c, { module: 'Contacts', recordId: ARTICLE.contactWithManyEmails });
 
 describe('service credentials', () => {
   it('mints a token on first use and reuses it', async () => {
@@ -111,7 +114,12 @@ describe('service credentials', () => {
       const zoho = serviceClient(accounts.url, { apiBaseUrl: b.url });
       await getOrg(zoho).catch(() => undefined); // two grants: the first token, and one after the 401
       const refused = await getOrg(zoho).catch((x: unknown) => x);
-      expect(refused).toMatchObject({ kind: 'token_mint', code: 'OAUTH_MINT_LIMIT', status: 400, details: { refusedBy: 'accounts' } });
+      expect(refused).toMatchObject({
+        kind: 'token_mint',
+        code: 'OAUTH_MINT_LIMIT',
+        status: 400,
+        details: { refusedBy: 'accounts' },
+      });
       const again = await getOrg(zoho).catch((x: unknown) => x);
       expect(again).toMatchObject({ code: 'OAUTH_MINT_LIMIT', details: { refusedBy: 'client' } });
       expect((await accounts.admin.stats()).tokenGrants).toBe(2);

@@ -33,7 +33,11 @@ describe('settings', () => {
   });
 
   it('never prints its secrets', () => {
-    const c = loadZohoConfig({ ZOHO_CLIENT_ID: 'id', ZOHO_CLIENT_SECRET: 'topsecret', ZOHO_REFRESH_TOKEN: '1000.refresh' });
+    const c = loadZohoConfig({
+      ZOHO_CLIENT_ID: 'id',
+      ZOHO_CLIENT_SECRET: 'topsecret',
+      ZOHO_REFRESH_TOKEN: '1000.refresh',
+    });
     const shown = `${JSON.stringify(c)} ${inspect(c, { depth: 5 })} ${String(c.clientSecret)}`;
     expect(shown).not.toContain('topsecret');
     expect(shown).not.toContain('1000.refresh');
@@ -41,7 +45,11 @@ describe('settings', () => {
   });
 
   it('re-resolving resolved settings changes nothing', () => {
-    const c = loadZohoConfig({ ZOHO_CLIENT_ID: 'id', ZOHO_CLIENT_SECRET: 'topsecret', ZOHO_REFRESH_TOKEN: '1000.refresh' });
+    const c = loadZohoConfig({
+      ZOHO_CLIENT_ID: 'id',
+      ZOHO_CLIENT_SECRET: 'topsecret',
+      ZOHO_REFRESH_TOKEN: '1000.refresh',
+    });
     const again = resolveZohoConfig({ ...c, concurrency: 3 });
     expect(again.clientSecret?.reveal()).toBe('topsecret');
     expect(again).toMatchObject({ authMode: 'service', concurrency: 3, retry: c.retry });
@@ -61,7 +69,11 @@ describe('host precedence', () => {
   });
 
   it('prefers the variables over everything', () => {
-    const c = loadZohoConfig({ ZOHO_DC: 'eu', ZOHO_API_BASE_URL: 'http://127.0.0.1:4010/', ZOHO_ACCOUNTS_URL: 'http://127.0.0.1:4010' });
+    const c = loadZohoConfig({
+      ZOHO_DC: 'eu',
+      ZOHO_API_BASE_URL: 'http://127.0.0.1:4010/',
+      ZOHO_ACCOUNTS_URL: 'http://127.0.0.1:4010',
+    });
     expect(resolveApiBaseUrl(c, 'https://www.zohoapis.in')).toBe('http://127.0.0.1:4010');
     expect(resolveAccountsUrl(c)).toBe('http://127.0.0.1:4010');
   });

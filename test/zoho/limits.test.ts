@@ -13,7 +13,11 @@ import type { ZohoLinkItem } from '../../src/wire/index.ts';
 const item = (i: number, owner = '5843104000000424672'): ZohoLinkItem => ({
   message_id: `m${i}`,
   owner: { id: owner, name: 'Patricia Boyle' },
-  linked_record: { id: '5843104000004382122', name: 'Travel Insurance', module: { api_name: 'Deals', id: '5843104000000003735' } },
+  linked_record: {
+    id: '5843104000004382122',
+    name: 'Travel Insurance',
+    module: { api_name: 'Deals', id: '5843104000000003735' },
+  },
 });
 const hex = (i: number, len = 96) => i.toString(16).padStart(len, 'a');
 
@@ -57,8 +61,18 @@ describe('request limits', () => {
 
   it('refuses unlink calls over the limits, and ids that would break the comma list', () => {
     const owner = '5843104000000424672';
-    expect(() => assertUnlinkIds(owner, Array.from({ length: 21 }, (_, i) => `m${i}`))).toThrow(RangeError);
-    expect(() => assertUnlinkIds(owner, Array.from({ length: 14 }, (_, i) => hex(i, 150)))).toThrow(/2000/);
+    expect(() =>
+      assertUnlinkIds(
+        owner,
+        Array.from({ length: 21 }, (_, i) => `m${i}`),
+      ),
+    ).toThrow(RangeError);
+    expect(() =>
+      assertUnlinkIds(
+        owner,
+        Array.from({ length: 14 }, (_, i) => hex(i, 150)),
+      ),
+    ).toThrow(/2000/);
     expect(() => assertUnlinkIds(owner, ['a,b'])).toThrow(RangeError);
     expect(() => assertUnlinkIds('not-an-id', ['abc'])).toThrow(RangeError);
   });

@@ -66,8 +66,12 @@ describe('pass-through', () => {
     expect(myOrg).toBe(DEMO_CREDENTIALS.orgId);
     expect(theirOrg).not.toBe(myOrg);
     // My contact's emails are mine; the other org cannot see that contact at all.
-    expect((await listEmails(me, { module: 'Contacts', recordId: ARTICLE.contactWithManyEmails })).emails.length).toBe(10);
-    const e = await listEmails(them, { module: 'Contacts', recordId: ARTICLE.contactWithManyEmails }).catch((x: unknown) => x);
+    expect((await listEmails(me, { module: 'Contacts', recordId: ARTICLE.contactWithManyEmails })).emails.length).toBe(
+      10,
+    );
+    const e = await listEmails(them, { module: 'Contacts', recordId: ARTICLE.contactWithManyEmails }).catch(
+      (x: unknown) => x,
+    );
     expect(e).toBeInstanceOf(ZohoError);
   });
 });

@@ -52,7 +52,9 @@ describe('the concurrency budget', () => {
     const client = serviceClient(t.url, { concurrency: 4 });
     await getOrg(client);
     await t.admin.resetStats();
-    const pages = await Promise.all(Array.from({ length: 40 }, () => listEmails(client, { module: 'Contacts', recordId: contact })));
+    const pages = await Promise.all(
+      Array.from({ length: 40 }, () => listEmails(client, { module: 'Contacts', recordId: contact })),
+    );
     expect(pages).toHaveLength(40);
     const stats = await t.admin.stats();
     expect(stats.maxInFlight).toBeLessThanOrEqual(4);
@@ -72,7 +74,9 @@ describe('the concurrency budget', () => {
     );
     await getOrg(client);
     await t.admin.resetStats();
-    const pages = await Promise.all(Array.from({ length: 30 }, () => listEmails(client, { module: 'Contacts', recordId: contact })));
+    const pages = await Promise.all(
+      Array.from({ length: 30 }, () => listEmails(client, { module: 'Contacts', recordId: contact })),
+    );
     expect(pages.every((p) => p.emails.length === 10)).toBe(true);
     const stats = await t.admin.stats();
     expect(stats.rejected['429']).toBeGreaterThan(0);
@@ -86,7 +90,11 @@ describe('retries', () => {
   it('retries a GET after 500s, and gives up after the bounded attempts', async () => {
     await t.admin.fault({ route: EMAILS_ROUTE, status: 500, count: 2 });
     expect((await page()).emails).toHaveLength(10);
-    expect(events.map((e) => [e.status, e.attempt])).toEqual([[500, 1], [500, 2], [200, 3]]);
+    expect(events.map((e) => [e.status, e.attempt])).toEqual([
+      [500, 1],
+      [500, 2],
+      [200, 3],
+    ]);
 
     await t.admin.fault({ route: EMAILS_ROUTE, status: 503, count: 10 });
     const e = await page().catch((x: unknown) => x);
@@ -110,9 +118,18 @@ describe('retries', () => {
     const items = emails.map((e) => ({
       message_id: e.message_id!,
       owner: { id: e.owner.id!, name: e.owner.name ?? '' },
-      linked_record: { id: deal!.id, name: deal!.Deal_Name ?? '', module: { api_name: 'Deals' as const, id: ARTICLE.dealsModuleId } },
+      linked_record: {
+        id: deal!.id,
+        name: deal!.Deal_Name ?? '',
+        module: { api_name: 'Deals' as const, id: ARTICLE.dealsModuleId },
+      },
     }));
-    for (const fault of [{ status: 500 }, { mode: 'timeout' as const }, { mode: 'reset' as const }, { status: 500, phase: 'after' as const }]) {
+    for (const fault of [
+      { status: 500 },
+      { mode: 'timeout' as const },
+      { mode: 'reset' as const },
+      { status: 500, phase: 'after' as const },
+    ]) {
       await t.admin.fault({ route: LINK_ROUTE, count: 1, ...fault });
       const out = await linkEmails(zoho, contact, items);
       expect(out.every((o) => o.ok)).toBe(true);
@@ -133,7 +150,12 @@ describe('retries', () => {
   it('never retries a POST it cannot prove idempotent', async () => {
     await t.admin.fault({ route: ASSOCIATE_ROUTE, status: 500, count: 1 });
     const e = await zoho
-      .request({ method: 'POST', route: '/Contacts/{id}/actions/associate_email', params: { id: contact }, body: { Emails: [newEmail('no-retry')] } })
+      .request({
+        method: 'POST',
+        route: '/Contacts/{id}/actions/associate_email',
+        params: { id: contact },
+        body: { Emails: [newEmail('no-retry')] },
+      })
       .catch((x: unknown) => x);
     expect(e).toMatchObject({ status: 500, attempts: 1 });
     expect((await t.admin.stats()).requests[ASSOCIATE_ROUTE]).toBe(1);
@@ -207,6 +229,10 @@ describe('associate is never blindly retried', () => {
   it("reports associate's flat per-item error", async () => {
     const { from: _from, ...noFrom } = newEmail('bad');
     const e = await associateEmail(zoho, 'Contacts', contact, noFrom as ZohoAssociateEmail).catch((x: unknown) => x);
-    expect(e).toMatchObject({ status: 400, code: 'MANDATORY_NOT_FOUND', details: { api_name: 'from', json_path: '$.Emails[0].from' } });
+    expect(e).toMatchObject({
+      status: 400,
+      code: 'MANDATORY_NOT_FOUND',
+      details: { api_name: 'from', json_path: '$.Emails[0].from' },
+    });
   });
 });

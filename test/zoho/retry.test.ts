@@ -69,7 +69,11 @@ describe('token mint limit', () => {
     } catch (e) {
       refused = e;
     }
-    expect(refused).toMatchObject({ kind: 'token_mint', code: 'OAUTH_MINT_LIMIT', details: { refusedBy: 'client', retryAfterMs: 590_000 } });
+    expect(refused).toMatchObject({
+      kind: 'token_mint',
+      code: 'OAUTH_MINT_LIMIT',
+      details: { refusedBy: 'client', retryAfterMs: 590_000 },
+    });
     now += 590_001;
     expect(() => m.take(call)).not.toThrow();
   });

@@ -5,7 +5,15 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createZohoClient, getOrg, listEmails } from '../../src/zoho/index.ts';
-import { ARTICLE, DEMO_CREDENTIALS, FAST, captureLogger, serviceClient, startTestEmulator, type TestEmulator } from './support.ts';
+import {
+  ARTICLE,
+  DEMO_CREDENTIALS,
+  FAST,
+  captureLogger,
+  serviceClient,
+  startTestEmulator,
+  type TestEmulator,
+} from './support.ts';
 
 let a: TestEmulator;
 let b: TestEmulator;
@@ -34,20 +42,30 @@ describe('secrets', () => {
     const crossed = serviceClient(a.url, { apiBaseUrl: b.url }, { logger: capture.logger });
     await keep(getOrg(crossed));
     // A refused grant (wrong secret), and a mint refused locally.
-    const wrong = serviceClient(a.url, { clientSecret: `${DEMO_CREDENTIALS.clientSecret}x` }, { logger: capture.logger });
+    const wrong = serviceClient(
+      a.url,
+      { clientSecret: `${DEMO_CREDENTIALS.clientSecret}x` },
+      { logger: capture.logger },
+    );
     await keep(getOrg(wrong));
     const capped = serviceClient(a.url, { apiBaseUrl: b.url, token: { mintLimit: 1 } }, { logger: capture.logger });
     await keep(getOrg(capped));
     await keep(getOrg(capped));
     // A fixed token Zoho rejects, and pass-through callers.
     const { access_token } = await a.admin.token();
-    const fixed = createZohoClient({ apiBaseUrl: b.url, accessToken: access_token, ...FAST }, { logger: capture.logger });
+    const fixed = createZohoClient(
+      { apiBaseUrl: b.url, accessToken: access_token, ...FAST },
+      { logger: capture.logger },
+    );
     await keep(getOrg(fixed));
     const pass = createZohoClient({ apiBaseUrl: a.url, authMode: 'passthrough', ...FAST }, { logger: capture.logger });
     await getOrg(pass.forCaller(`Zoho-oauthtoken ${access_token}`));
     await keep(getOrg(pass.forCaller('Zoho-oauthtoken 1000.0123456789abcdef0123.0123456789abcdef0123')));
     // A network failure.
-    const down = createZohoClient({ apiBaseUrl: 'http://127.0.0.1:9', accessToken: access_token, ...FAST, retry: { maxAttempts: 1 } }, { logger: capture.logger });
+    const down = createZohoClient(
+      { apiBaseUrl: 'http://127.0.0.1:9', accessToken: access_token, ...FAST, retry: { maxAttempts: 1 } },
+      { logger: capture.logger },
+    );
     await keep(getOrg(down));
 
     const logs = capture.text();

@@ -4,8 +4,18 @@
  */
 import { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
-import { DEMO_CREDENTIALS, startEmulator, type EmulatorConfig, type RunningEmulator } from '../../src/emulator/index.ts';
-import { createZohoClient, type ZohoClient, type ZohoClientOptions, type ZohoConfigInput } from '../../src/zoho/index.ts';
+import {
+  DEMO_CREDENTIALS,
+  startEmulator,
+  type EmulatorConfig,
+  type RunningEmulator,
+} from '../../src/emulator/index.ts';
+import {
+  createZohoClient,
+  type ZohoClient,
+  type ZohoClientOptions,
+  type ZohoConfigInput,
+} from '../../src/zoho/index.ts';
 
 export { ARTICLE, DEMO_CREDENTIALS } from '../../src/emulator/index.ts';
 
@@ -56,9 +66,18 @@ export class Admin {
     return this.#call('POST', '/reset');
   }
   /** A fresh token for the demo user, or for another user or org (`{org: 'second'}`, `{user: id}`). */
-  async token(
-    who?: { org?: string; user?: string; refreshToken?: string },
-  ): Promise<{ access_token: string; refresh_token: string; client_id: string; client_secret: string; org_id?: string; user_id?: string }> {
+  async token(who?: {
+    org?: string;
+    user?: string;
+    refreshToken?: string;
+  }): Promise<{
+    access_token: string;
+    refresh_token: string;
+    client_id: string;
+    client_secret: string;
+    org_id?: string;
+    user_id?: string;
+  }> {
     return (await this.#call('POST', '/tokens', who)) as never;
   }
 }
@@ -82,7 +101,11 @@ export const FAST: ZohoConfigInput = {
 };
 
 /** A service-mode client on the emulator's demo credentials. */
-export function serviceClient(url: string, overrides: ZohoConfigInput = {}, options: ZohoClientOptions = {}): ZohoClient {
+export function serviceClient(
+  url: string,
+  overrides: ZohoConfigInput = {},
+  options: ZohoClientOptions = {},
+): ZohoClient {
   return createZohoClient(
     {
       apiBaseUrl: url,

@@ -53,7 +53,12 @@ const EMAIL = /^[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+$/;
 const DIGITS = /^\d{1,30}$/;
 
 export function mandatoryNotFound(apiName: string, jsonPath: string): ZohoErrorBody {
-  return { code: 'MANDATORY_NOT_FOUND', details: { api_name: apiName, json_path: jsonPath }, message: 'required field not found', status: 'error' };
+  return {
+    code: 'MANDATORY_NOT_FOUND',
+    details: { api_name: apiName, json_path: jsonPath },
+    message: 'required field not found',
+    status: 'error',
+  };
 }
 
 export function invalidData(apiName: string, jsonPath: string, message = 'invalid data'): ZohoErrorBody {
@@ -150,7 +155,11 @@ export function validateAssociateBody(body: unknown): AssociateValidation {
     }
     mailFormat = item.mail_format;
   }
-  if (typeof item.date_time !== 'string' || !ISO_DATE_TIME.test(item.date_time) || Number.isNaN(Date.parse(item.date_time))) {
+  if (
+    typeof item.date_time !== 'string' ||
+    !ISO_DATE_TIME.test(item.date_time) ||
+    Number.isNaN(Date.parse(item.date_time))
+  ) {
     return top(invalidData('date_time', `${base}.date_time`));
   }
   if (typeof item.sent !== 'boolean') return top(invalidData('sent', `${base}.sent`));
@@ -170,7 +179,8 @@ export function validateAssociateBody(body: unknown): AssociateValidation {
 
   let owner: { id: string } | null = null;
   if (item.owner !== undefined && item.owner !== null) {
-    if (!isObject(item.owner) || item.owner.id === undefined) return perEmail(mandatoryNotFound('id', `${base}.owner.id`));
+    if (!isObject(item.owner) || item.owner.id === undefined)
+      return perEmail(mandatoryNotFound('id', `${base}.owner.id`));
     const id = typeof item.owner.id === 'number' ? String(item.owner.id) : item.owner.id;
     if (typeof id !== 'string' || !DIGITS.test(id)) {
       return top(invalidData('id', `${base}.owner.id`, 'Provide a Proper owner id'));

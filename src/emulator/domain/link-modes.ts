@@ -27,7 +27,11 @@ export function applyRelinkMode(plans: readonly ItemPlan[], mode: RelinkMode, si
   if (mode === 'replace') return [...plans];
   return plans.map((p, i) => {
     if (!p.ok || p.dealId === null || p.previousDealId === null || p.previousDealId === p.dealId) return p;
-    return { ok: false, messageId: p.messageId, errors: [alreadyUsed(single ? 'message_id' : `Emails[${i}].message_id`)] };
+    return {
+      ok: false,
+      messageId: p.messageId,
+      errors: [alreadyUsed(single ? 'message_id' : `Emails[${i}].message_id`)],
+    };
   });
 }
 

@@ -28,12 +28,22 @@ export type ItemPlan =
   | { ok: false; messageId: string | null; errors: ZohoItemError[] };
 
 export function mandatoryNotFound(apiName: string, jsonPath: string): ZohoItemError {
-  return { status: 'error', code: 'MANDATORY_NOT_FOUND', message: `${apiName} is mandatory`, details: { api_name: apiName, json_path: jsonPath } };
+  return {
+    status: 'error',
+    code: 'MANDATORY_NOT_FOUND',
+    message: `${apiName} is mandatory`,
+    details: { api_name: apiName, json_path: jsonPath },
+  };
 }
 
 /** The link OAS fixes INVALID_DATA's message to "invalid data". */
 export function invalidData(apiName: string, jsonPath: string): ZohoItemError {
-  return { status: 'error', code: 'INVALID_DATA', message: 'invalid data', details: { api_name: apiName, json_path: jsonPath } };
+  return {
+    status: 'error',
+    code: 'INVALID_DATA',
+    message: 'invalid data',
+    details: { api_name: apiName, json_path: jsonPath },
+  };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -64,7 +74,8 @@ export function planLinks(items: readonly unknown[], lookup: LinkLookup, pathMes
 
     const missing: ZohoItemError[] = [];
     const messageId = pathMessageId ?? item.message_id;
-    if (pathMessageId === undefined && isBlank(item.message_id)) missing.push(mandatoryNotFound('message_id', at('message_id')));
+    if (pathMessageId === undefined && isBlank(item.message_id))
+      missing.push(mandatoryNotFound('message_id', at('message_id')));
     const owner = item.owner;
     if (!isObject(owner)) missing.push(mandatoryNotFound('owner', at('owner')));
     else if (isBlank(owner.id)) missing.push(mandatoryNotFound('owner.id', at('owner.id')));
@@ -73,7 +84,8 @@ export function planLinks(items: readonly unknown[], lookup: LinkLookup, pathMes
     else {
       if (isBlank(linked.id)) missing.push(mandatoryNotFound('linked_record.id', at('linked_record.id')));
       if (!isObject(linked.module)) missing.push(mandatoryNotFound('linked_record.module', at('linked_record.module')));
-      else if (isBlank(linked.module.id)) missing.push(mandatoryNotFound('linked_record.module.id', at('linked_record.module.id')));
+      else if (isBlank(linked.module.id))
+        missing.push(mandatoryNotFound('linked_record.module.id', at('linked_record.module.id')));
     }
     const idForResult = typeof messageId === 'string' ? messageId : null;
     if (missing.length > 0) return { ok: false, messageId: idForResult, errors: missing };
@@ -93,7 +105,8 @@ export function planLinks(items: readonly unknown[], lookup: LinkLookup, pathMes
       invalid.push(invalidData('owner.id', at('owner.id')));
     if (moduleObj.api_name !== undefined && moduleObj.api_name !== 'Deals')
       invalid.push(invalidData('linked_record.module.api_name', at('linked_record.module.api_name')));
-    if (moduleObj.id !== lookup.dealsModuleId) invalid.push(invalidData('linked_record.module.id', at('linked_record.module.id')));
+    if (moduleObj.id !== lookup.dealsModuleId)
+      invalid.push(invalidData('linked_record.module.id', at('linked_record.module.id')));
     const dealId = linkedObj.id;
     if (typeof dealId !== 'string' || !DIGITS.test(dealId) || !lookup.dealRelatedToContact(dealId))
       invalid.push(invalidData('linked_record.id', at('linked_record.id')));
@@ -113,11 +126,17 @@ export function planLinks(items: readonly unknown[], lookup: LinkLookup, pathMes
  * - An `owner_id` that is not the email's owner is INVALID_DATA with api_name and json_path
  *   `owner_id`, reported on each email it concerns.
  */
-export function planUnlinks(ownerId: string, messageIds: readonly string[], lookup: LinkLookup, single = false): ItemPlan[] {
+export function planUnlinks(
+  ownerId: string,
+  messageIds: readonly string[],
+  lookup: LinkLookup,
+  single = false,
+): ItemPlan[] {
   return messageIds.map((messageId, i) => {
     const path = single ? 'message_id' : `message_ids[${i}]`;
     if (messageId === '') return { ok: false, messageId: null, errors: [mandatoryNotFound('message_id', path)] };
-    const email = MESSAGE_ID_PATTERN.test(messageId) && messageId.length <= 500 ? lookup.emailUnderContact(messageId) : undefined;
+    const email =
+      MESSAGE_ID_PATTERN.test(messageId) && messageId.length <= 500 ? lookup.emailUnderContact(messageId) : undefined;
     if (!email) return { ok: false, messageId, errors: [invalidData('message_id', path)] };
     if (email.ownerId !== ownerId) return { ok: false, messageId, errors: [invalidData('owner_id', 'owner_id')] };
     return { ok: true, messageId, dealId: null, previousDealId: email.linkedDealId };
@@ -132,7 +151,10 @@ export function success(messageId: string, message: string): ZohoItemSuccess {
  * Zoho's answer to a batch: 200 when every item succeeded, 400 (array of error arrays) when every
  * item failed, 207 when mixed, each index holding a success object or that item's error array.
  */
-export function batchAnswer(plans: readonly ItemPlan[], successMessage: string): { status: 200 | 207 | 400; body: { Emails: ZohoLinkItemResult[] } } {
+export function batchAnswer(
+  plans: readonly ItemPlan[],
+  successMessage: string,
+): { status: 200 | 207 | 400; body: { Emails: ZohoLinkItemResult[] } } {
   const results: ZohoLinkItemResult[] = plans.map((p) => (p.ok ? success(p.messageId, successMessage) : p.errors));
   const good = plans.filter((p) => p.ok).length;
   const status = good === plans.length ? 200 : good === 0 ? 400 : 207;

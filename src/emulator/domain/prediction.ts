@@ -34,10 +34,7 @@ export interface PredictionInput<D extends PredictionDeal = PredictionDeal> {
 }
 
 export type PredictionReason =
-  | 'single_open_deal'
-  | 'most_recently_modified'
-  | 'tie_broken_by_larger_id'
-  | 'no_open_deal';
+  'single_open_deal' | 'most_recently_modified' | 'tie_broken_by_larger_id' | 'no_open_deal';
 
 export type Prediction<D extends PredictionDeal = PredictionDeal> =
   | { deal: D; reason: Exclude<PredictionReason, 'no_open_deal'>; candidates: D[] }

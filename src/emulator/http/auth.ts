@@ -43,7 +43,12 @@ export function mintAccessToken(
  * scheme (Zoho rejects `Bearer` even though its token response says "Bearer"), an unknown token
  * or an expired one all get 401 INVALID_TOKEN.
  */
-export function authenticate(req: FastifyRequest, store: Store, ttlSeconds: number, nowMs: number = Date.now()): CrmCaller {
+export function authenticate(
+  req: FastifyRequest,
+  store: Store,
+  ttlSeconds: number,
+  nowMs: number = Date.now(),
+): CrmCaller {
   const header = req.headers.authorization;
   const match = typeof header === 'string' ? /^Zoho-oauthtoken\s+(\S+)\s*$/i.exec(header) : null;
   if (!match?.[1]) throw errors.invalidToken();

@@ -22,4 +22,3 @@ export class Behaviours {
     this.faults.clear();
   }
 }
-

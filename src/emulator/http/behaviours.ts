@@ -15,9 +15,7 @@ import type { EmulatorContext } from '../context.ts';
 import { ZohoHttpError } from './errors.ts';
 import { isAdministrator, mayTouchMailOf, noPermission } from './permissions.ts';
 import { TOKEN_ROUTE, faultBody, parseFaultSpec, tokenFaultBody, type Fault } from './faults.ts';
-import {
-  CREDITS_REMAINING_HEADER, latencyDelayMs, sleep, tooManyRequestsBody,
-} from './limits.ts';
+import { CREDITS_REMAINING_HEADER, latencyDelayMs, sleep, tooManyRequestsBody } from './limits.ts';
 
 /** Faults drawn in phase 'after', waiting for the response they spoil. */
 const pendingAfter = new WeakMap<FastifyRequest, { fault: Fault; token: boolean }>();
@@ -59,7 +57,13 @@ export function registerFaultStage(app: FastifyInstance, ctx: EmulatorContext): 
   app.addHook('preClose', async () => ctx.behaviours.held.destroyAll());
 }
 
-function failBefore(req: FastifyRequest, reply: FastifyReply, fault: Fault, token: boolean, ctx: EmulatorContext): FastifyReply {
+function failBefore(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  fault: Fault,
+  token: boolean,
+  ctx: EmulatorContext,
+): FastifyReply {
   switch (fault.mode) {
     case 'status':
       return reply.code(fault.status).send(jsonBodyOf(fault, token));
@@ -83,7 +87,10 @@ export function registerLimitStage(app: FastifyInstance, ctx: EmulatorContext): 
     const config = ctx.config.current;
     const b = ctx.behaviours;
     // Zoho counts concurrency per user and OAuth app (zoho-api.md §7.2).
-    const release = b.gate.tryEnter(`${caller.orgId}:${caller.userId}:${caller.clientId ?? ''}`, config.concurrencyLimit);
+    const release = b.gate.tryEnter(
+      `${caller.orgId}:${caller.userId}:${caller.clientId ?? ''}`,
+      config.concurrencyLimit,
+    );
     if (!release) throw new ZohoHttpError(429, tooManyRequestsBody());
     reply.raw.once('close', release);
     // Credits are the org's (zoho-api.md §7.1); a call refused for concurrency spends none.
@@ -117,7 +124,8 @@ export function registerMailPermissionStage(app: FastifyInstance, ctx: EmulatorC
       ids.push(params.messageId);
     } else if (key === 'POST /crm/v8/Contacts/{id}/Emails/actions/link_record') {
       const emails = (req.body as { Emails?: unknown } | undefined)?.Emails;
-      if (Array.isArray(emails)) for (const item of emails) ids.push((item as { message_id?: unknown } | null)?.message_id);
+      if (Array.isArray(emails))
+        for (const item of emails) ids.push((item as { message_id?: unknown } | null)?.message_id);
     } else if (key === 'DELETE /crm/v8/Contacts/{id}/Emails/actions/link_record') {
       ids.push(...(queryValue(req, 'message_ids') ?? '').split(',').map((id) => id.trim()));
     } else if (key.endsWith('/Emails') && req.method === 'GET') {

@@ -10,7 +10,11 @@ export class ZohoHttpError extends Error {
   readonly statusCode: number;
   readonly body: unknown;
   constructor(statusCode: number, body: unknown) {
-    super(typeof body === 'object' && body !== null && 'code' in body ? String((body as { code: unknown }).code) : 'ZOHO_ERROR');
+    super(
+      typeof body === 'object' && body !== null && 'code' in body
+        ? String((body as { code: unknown }).code)
+        : 'ZOHO_ERROR',
+    );
     this.statusCode = statusCode;
     this.body = body;
   }
@@ -26,7 +30,8 @@ function fail(statusCode: number, code: string, message: string, details: Record
 
 // Bodies as Zoho documents them (zoho-api.md §5, §6; the OAS files' examples).
 export const errors = {
-  invalidUrlPattern: () => fail(404, 'INVALID_URL_PATTERN', 'Please check if the URL trying to access is a correct one'),
+  invalidUrlPattern: () =>
+    fail(404, 'INVALID_URL_PATTERN', 'Please check if the URL trying to access is a correct one'),
   invalidToken: () => fail(401, 'INVALID_TOKEN', 'invalid oauth token'),
   invalidModule: () =>
     fail(400, 'INVALID_MODULE', 'the module name given seems to be invalid', { resource_path_index: 0 }),
@@ -41,7 +46,9 @@ export const errors = {
   limitExceeded: (limit: number, paramName: string) =>
     fail(400, 'LIMIT_EXCEEDED', 'limit exceeded', { limit, param_name: paramName }),
   discretePaginationLimit: () =>
-    fail(400, 'DISCRETE_PAGINATION_LIMIT_EXCEEDED', 'you cannot access more than 2000 records without page_token', { limit: 2000 }),
+    fail(400, 'DISCRETE_PAGINATION_LIMIT_EXCEEDED', 'you cannot access more than 2000 records without page_token', {
+      limit: 2000,
+    }),
   /** The link/unlink "general" 400: a missing top-level input (deal_link_emails.yaml). */
   mandatoryNotFound: (apiName: string, jsonPath: string = apiName) =>
     fail(400, 'MANDATORY_NOT_FOUND', `${apiName} is mandatory`, { api_name: apiName, json_path: jsonPath }),
@@ -53,7 +60,9 @@ export const errors = {
     fail(400, 'INVALID_DATA', 'invalid data', { maximum_length: maximum, api_name: apiName, json_path: jsonPath }),
   invalidJson: () => fail(400, 'INVALID_DATA', 'body is not a valid JSON', {}),
   unsupportedMediaType: () =>
-    fail(415, 'INVALID_DATA', 'the content type of the request is not supported', { expected_content_type: 'application/json' }),
+    fail(415, 'INVALID_DATA', 'the content type of the request is not supported', {
+      expected_content_type: 'application/json',
+    }),
   bodyTooLarge: (limit: number) => fail(413, 'LIMIT_EXCEEDED', 'the request body is too large', { limit }),
   internal: () => fail(500, 'INTERNAL_ERROR', 'Internal Server Error'),
 };

@@ -131,7 +131,11 @@ const STATUS_BODIES: Record<number, Omit<ZohoErrorBody, 'status'>> = {
   400: { code: 'INVALID_DATA', message: 'invalid data', details: {} },
   401: { code: 'INVALID_TOKEN', message: 'Invalid OAuth token', details: {} },
   403: { code: 'NO_PERMISSION', message: 'Permission denied', details: {} },
-  404: { code: 'INVALID_URL_PATTERN', message: 'Please check if the URL trying to access is a correct one', details: {} },
+  404: {
+    code: 'INVALID_URL_PATTERN',
+    message: 'Please check if the URL trying to access is a correct one',
+    details: {},
+  },
   429: { code: 'TOO_MANY_REQUESTS', message: 'too many requests', details: {} },
   500: { code: 'INTERNAL_ERROR', message: 'Internal Server Error', details: {} },
 };

@@ -81,8 +81,7 @@ const BUCKET_MS = 60 * 1000;
 
 export type CreditDecision =
   /** `remaining` is set once half the budget is spent: the value of X-API-CREDITS-REMAINING. */
-  | { allowed: true; remaining: number | null }
-  | { allowed: false; remaining: 0 };
+  { allowed: true; remaining: number | null } | { allowed: false; remaining: 0 };
 
 /**
  * Credits spent per org over Zoho's rolling 24-hour window (each call is checked against the

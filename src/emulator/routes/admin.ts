@@ -54,7 +54,12 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: EmulatorContext):
     const refresh = ctx.store.findRefreshToken(refreshToken);
     if (!refresh) return reply.code(400).send({ error: 'unknown refresh token' });
     const client = ctx.store.findClient(refresh.client_id);
-    const token = mintAccessToken(ctx.store, { userId: refresh.user_id, orgId: refresh.org_id, clientId: refresh.client_id, refreshToken: null });
+    const token = mintAccessToken(ctx.store, {
+      userId: refresh.user_id,
+      orgId: refresh.org_id,
+      clientId: refresh.client_id,
+      refreshToken: null,
+    });
     ctx.stats.countTokenGrant();
     return {
       access_token: token,

@@ -31,7 +31,11 @@ export const ASSOCIATE_SUCCESS_MESSAGE = 'Your mail has been added successfully'
 // ---------------------------------------------------------------- shared with the mailbox route
 
 /** Deal prediction over the store's view of a contact's deals. */
-export function predictForContact(store: Store, orgId: string, contactId: string): Prediction<PredictionDeal & { name: string }> {
+export function predictForContact(
+  store: Store,
+  orgId: string,
+  contactId: string,
+): Prediction<PredictionDeal & { name: string }> {
   const deals = store.dealsOfContact(orgId, contactId).map((d) => ({
     id: d.id,
     name: d.deal_name,
@@ -49,7 +53,11 @@ export function predictForContact(store: Store, orgId: string, contactId: string
 export function dealLinkOf(store: Store, orgId: string, dealId: string | null): ZohoLinkedRecord | null {
   if (dealId === null) return null;
   const deal = store.getDealRow(orgId, dealId);
-  return { id: dealId, name: deal?.deal_name ?? null, module: { api_name: 'Deals', id: store.getModule(orgId, 'Deals')?.id ?? null } };
+  return {
+    id: dealId,
+    name: deal?.deal_name ?? null,
+    module: { api_name: 'Deals', id: store.getModule(orgId, 'Deals')?.id ?? null },
+  };
 }
 
 /** Zoho's message ids are 64 hex characters. */
@@ -158,55 +166,67 @@ function placement(
 export function registerAssociateRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   const { store } = ctx;
 
-  app.post<{ Params: { module: string; id: string } }>('/crm/v8/:module/:id/actions/associate_email', async (req, reply) => {
-    const caller = callerOf(req);
-    const module = recordModule(req.params.module);
-    const recordId = requireDigits(req.params.id);
-    if (!store.recordExists(caller.orgId, module, recordId)) throw errors.invalidPathId(1);
-    const checked = validateAssociateBody(req.body);
-    if (!checked.ok) throw fail(checked.error.body, checked.error.status);
-    const email = checked.email;
+  app.post<{ Params: { module: string; id: string } }>(
+    '/crm/v8/:module/:id/actions/associate_email',
+    async (req, reply) => {
+      const caller = callerOf(req);
+      const module = recordModule(req.params.module);
+      const recordId = requireDigits(req.params.id);
+      if (!store.recordExists(caller.orgId, module, recordId)) throw errors.invalidPathId(1);
+      const checked = validateAssociateBody(req.body);
+      if (!checked.ok) throw fail(checked.error.body, checked.error.status);
+      const email = checked.email;
 
-    // Only an administrator may associate another user's mail (zoho-api.md §4.2, §4.4).
-    const ownerId = email.owner?.id ?? caller.userId;
-    if (!store.getUser(caller.orgId, ownerId)) {
-      throw fail(invalidData('id', '$.Emails[0].owner.id', 'Provide a Proper owner id'));
-    }
-    if (!mayTouchMailOf(store, caller, ownerId)) throw noPermission(ADMIN_ONLY_MESSAGE);
-
-    const messageId = store.tx(() => {
-      if (emailIdByOriginal(store, caller.orgId, email.original_message_id) !== undefined) {
-        throw fail({
-          Emails: [{
-            code: 'DUPLICATE_DATA',
-            details: { api_name: 'original_message_id', json_path: '$.Emails[0].original_message_id' },
-            message: 'duplicate data',
-            status: 'error',
-          }],
-        });
+      // Only an administrator may associate another user's mail (zoho-api.md §4.2, §4.4).
+      const ownerId = email.owner?.id ?? caller.userId;
+      if (!store.getUser(caller.orgId, ownerId)) {
+        throw fail(invalidData('id', '$.Emails[0].owner.id', 'Provide a Proper owner id'));
       }
-      const { filedUnder, dealId } = placement(store, caller.orgId, module, recordId, email);
-      return insertNewEmail(store, {
-        orgId: caller.orgId,
-        ownerId,
-        sent: email.sent,
-        timeMs: Date.parse(email.date_time),
-        subject: email.subject,
-        content: email.content,
-        mailFormat: email.mail_format,
-        from: email.from,
-        to: email.to,
-        cc: email.cc,
-        originalMessageId: email.original_message_id,
-        linkedDealId: dealId,
-        filedUnder,
+      if (!mayTouchMailOf(store, caller, ownerId)) throw noPermission(ADMIN_ONLY_MESSAGE);
+
+      const messageId = store.tx(() => {
+        if (emailIdByOriginal(store, caller.orgId, email.original_message_id) !== undefined) {
+          throw fail({
+            Emails: [
+              {
+                code: 'DUPLICATE_DATA',
+                details: { api_name: 'original_message_id', json_path: '$.Emails[0].original_message_id' },
+                message: 'duplicate data',
+                status: 'error',
+              },
+            ],
+          });
+        }
+        const { filedUnder, dealId } = placement(store, caller.orgId, module, recordId, email);
+        return insertNewEmail(store, {
+          orgId: caller.orgId,
+          ownerId,
+          sent: email.sent,
+          timeMs: Date.parse(email.date_time),
+          subject: email.subject,
+          content: email.content,
+          mailFormat: email.mail_format,
+          from: email.from,
+          to: email.to,
+          cc: email.cc,
+          originalMessageId: email.original_message_id,
+          linkedDealId: dealId,
+          filedUnder,
+        });
       });
-    });
-    const body: ZohoAssociateResponse = {
-      Emails: [{ code: 'SUCCESS', details: { message_id: messageId }, message: ASSOCIATE_SUCCESS_MESSAGE, status: 'success' }],
-    };
-    return reply.code(201).send(body);
-  });
+      const body: ZohoAssociateResponse = {
+        Emails: [
+          {
+            code: 'SUCCESS',
+            details: { message_id: messageId },
+            message: ASSOCIATE_SUCCESS_MESSAGE,
+            status: 'success',
+          },
+        ],
+      };
+      return reply.code(201).send(body);
+    },
+  );
 
   app.get('/crm/v8/actions/email_available', async (req) => {
     const { orgId } = callerOf(req);
@@ -222,7 +242,12 @@ export function registerAssociateRoutes(app: FastifyInstance, ctx: EmulatorConte
     return {
       available: true,
       record: where
-        ? { module: { api_name: where.module, id: module?.id ?? null }, id: where.record_id, message_id: messageId, linked_record: link }
+        ? {
+            module: { api_name: where.module, id: module?.id ?? null },
+            id: where.record_id,
+            message_id: messageId,
+            linked_record: link,
+          }
         : null,
       linked_record: link,
     };

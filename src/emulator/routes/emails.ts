@@ -96,7 +96,9 @@ export function registerEmailRoutes(app: FastifyInstance, ctx: EmulatorContext):
       userParam(queryParam(req, 'owner_id'), 'owner_id');
       userParam(queryParam(req, 'user_id'), 'user_id');
       if (!store.recordExists(caller.orgId, module, id)) throw errors.invalidPathId(1);
-      const row = store.isEmailUnder(caller.orgId, messageId, module, id) ? store.getEmail(caller.orgId, messageId) : undefined;
+      const row = store.isEmailUnder(caller.orgId, messageId, module, id)
+        ? store.getEmail(caller.orgId, messageId)
+        : undefined;
       // An email that is not under this record: the OAS lists 204 for this operation.
       if (!row) return reply.code(204).send();
       return { Emails: [toWireEmailDetail(store, row)] };

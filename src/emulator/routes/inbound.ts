@@ -23,8 +23,14 @@ const inboundSchema = z
     to: z.array(address).optional(),
     subject: z.string().max(500).optional(),
     content: z.string().max(32000).optional(),
-    ownerId: z.string().regex(/^\d{1,30}$/).optional(),
-    time: z.string().refine((t) => !Number.isNaN(Date.parse(t)), 'not a date-time').optional(),
+    ownerId: z
+      .string()
+      .regex(/^\d{1,30}$/)
+      .optional(),
+    time: z
+      .string()
+      .refine((t) => !Number.isNaN(Date.parse(t)), 'not a date-time')
+      .optional(),
     original_message_id: z.string().min(1).max(255).optional(),
   })
   .strict();
@@ -36,10 +42,13 @@ export function registerInboundRoutes(app: FastifyInstance, ctx: EmulatorContext
     const parsed = inboundSchema.safeParse(req.body ?? {});
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return reply.code(400).send({ error: `invalid inbound email: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim() });
+      return reply
+        .code(400)
+        .send({ error: `invalid inbound email: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim() });
     }
     const body = parsed.data;
-    const contact = store.db.prepare('SELECT * FROM contacts WHERE id = ?').get(body.contactId) as ContactRow | undefined;
+    const contact = store.db.prepare('SELECT * FROM contacts WHERE id = ?').get(body.contactId) as
+      ContactRow | undefined;
     if (!contact) return reply.code(404).send({ error: `no contact ${body.contactId}` });
     const orgId = contact.org_id;
     const ownerId = body.ownerId ?? contact.owner_id;
@@ -69,15 +78,23 @@ export function registerInboundRoutes(app: FastifyInstance, ctx: EmulatorContext
         from,
         to: body.to ?? [{ user_name: owner.full_name, email: owner.email ?? 'owner@example.com' }],
         cc: null,
-        originalMessageId: body.original_message_id ?? `<${Date.now().toString(36)}.${Math.random().toString(36).slice(2)}@inbound.emulator>`,
+        originalMessageId:
+          body.original_message_id ??
+          `<${Date.now().toString(36)}.${Math.random().toString(36).slice(2)}@inbound.emulator>`,
         linkedDealId: prediction.deal?.id ?? null,
         filedUnder: [{ module: 'Contacts', id: contact.id }],
       });
       return { messageId, dealId: prediction.deal?.id ?? null, reason: prediction.reason } as const;
     });
     if ('duplicate' in result) {
-      return reply.code(409).send({ error: 'an email with this original_message_id exists', message_id: result.duplicate });
+      return reply
+        .code(409)
+        .send({ error: 'an email with this original_message_id exists', message_id: result.duplicate });
     }
-    return { message_id: result.messageId, linked_record: dealLinkOf(store, orgId, result.dealId), reason: result.reason };
+    return {
+      message_id: result.messageId,
+      linked_record: dealLinkOf(store, orgId, result.dealId),
+      reason: result.reason,
+    };
   });
 }

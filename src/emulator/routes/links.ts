@@ -7,7 +7,13 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
-  LINK_SUCCESS_MESSAGE, UNLINK_SUCCESS_MESSAGE, batchAnswer, planLinks, planUnlinks, type ItemPlan, type LinkLookup,
+  LINK_SUCCESS_MESSAGE,
+  UNLINK_SUCCESS_MESSAGE,
+  batchAnswer,
+  planLinks,
+  planUnlinks,
+  type ItemPlan,
+  type LinkLookup,
 } from '../domain/links.ts';
 import { applyRelinkMode, batchModeAnswer } from '../domain/link-modes.ts';
 import { errors } from '../http/errors.ts';
@@ -45,7 +51,10 @@ function contactOf(store: Store, orgId: string, rawId: string): string {
 
 /** The `Emails` array of a link body; a missing or empty one is the OAS's top-level MANDATORY_NOT_FOUND. */
 function emailsOfBody(body: unknown, max: number): unknown[] {
-  const emails = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as { Emails?: unknown }).Emails : undefined;
+  const emails =
+    typeof body === 'object' && body !== null && !Array.isArray(body)
+      ? (body as { Emails?: unknown }).Emails
+      : undefined;
   if (emails === undefined || emails === null || (Array.isArray(emails) && emails.length === 0))
     throw errors.mandatoryNotFound('Emails');
   if (!Array.isArray(emails)) throw errors.maximumLength(max, 'Emails');
@@ -77,7 +86,10 @@ export function registerLinkRoutes(app: FastifyInstance, ctx: EmulatorContext): 
     const contactId = contactOf(store, orgId, contactRaw);
     const items = emailsOfBody(body, pathMessageId === undefined ? MAX_LINK_ITEMS : 1);
     return store.tx(() => {
-      const plans = singleError(planLinks(items, linkLookup(store, orgId, contactId), pathMessageId), pathMessageId !== undefined);
+      const plans = singleError(
+        planLinks(items, linkLookup(store, orgId, contactId), pathMessageId),
+        pathMessageId !== undefined,
+      );
       // Issue 3: relinkMode and batchMode decide before anything is written (domain/link-modes.ts).
       const moded = applyRelinkMode(plans, ctx.config.current.relinkMode, pathMessageId !== undefined);
       const answer = batchModeAnswer(moded, ctx.config.current.batchMode, LINK_SUCCESS_MESSAGE);
@@ -86,7 +98,13 @@ export function registerLinkRoutes(app: FastifyInstance, ctx: EmulatorContext): 
     });
   };
 
-  const unlink = (contactRaw: string, ownerRaw: string | undefined, messageIds: string[], orgId: string, single: boolean) => {
+  const unlink = (
+    contactRaw: string,
+    ownerRaw: string | undefined,
+    messageIds: string[],
+    orgId: string,
+    single: boolean,
+  ) => {
     const contactId = contactOf(store, orgId, contactRaw);
     const ownerId = ownerIdParam(ownerRaw);
     return store.tx(() => {

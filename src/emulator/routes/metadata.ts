@@ -5,7 +5,12 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type {
-  ZohoFieldSummary, ZohoFieldsListResponse, ZohoModuleSummary, ZohoModulesListResponse, ZohoPickListValue, ZohoUser,
+  ZohoFieldSummary,
+  ZohoFieldsListResponse,
+  ZohoModuleSummary,
+  ZohoModulesListResponse,
+  ZohoPickListValue,
+  ZohoUser,
 } from '../../wire/index.ts';
 import { ZohoHttpError, envelope, errors } from '../http/errors.ts';
 import type { ModuleRow, StageRow, Store } from '../store/index.ts';
@@ -62,13 +67,24 @@ function stageValue(s: StageRow): ZohoPickListValue {
     forecast_type: s.forecast_type,
     forecast_category: { name: s.forecast_category, id: FORECAST_CATEGORY_IDS[s.forecast_category] ?? '0' },
     probability: s.probability,
-    deal_category: s.forecast_type === 'Open' ? 'Open' : s.forecast_type === 'Closed Won' ? 'Closed Won' : 'Closed Lost',
+    deal_category:
+      s.forecast_type === 'Open' ? 'Open' : s.forecast_type === 'Closed Won' ? 'Closed Won' : 'Closed Lost',
   };
 }
 
-type FieldSpec = [apiName: string, label: string, dataType: string, jsonType: string, extra?: Partial<ZohoFieldSummary>];
+type FieldSpec = [
+  apiName: string,
+  label: string,
+  dataType: string,
+  jsonType: string,
+  extra?: Partial<ZohoFieldSummary>,
+];
 
-function field(moduleId: string, index: number, [apiName, label, dataType, jsonType, extra]: FieldSpec): ZohoFieldSummary {
+function field(
+  moduleId: string,
+  index: number,
+  [apiName, label, dataType, jsonType, extra]: FieldSpec,
+): ZohoFieldSummary {
   return {
     api_name: apiName,
     // Field ids are the module id plus a per-field offset: stable across runs, unique per org.
@@ -134,14 +150,27 @@ function fieldsOf(store: Store, orgId: string, module: ModuleRow): ZohoFieldSumm
   return specs.map((spec, i) => field(module.id, i, spec));
 }
 
-const USER_TYPES = ['AllUsers', 'ActiveUsers', 'DeactiveUsers', 'ConfirmedUsers', 'NotConfirmedUsers', 'DeletedUsers', 'ActiveConfirmedUsers', 'AdminUsers', 'ActiveConfirmedAdmins', 'CurrentUser'];
+const USER_TYPES = [
+  'AllUsers',
+  'ActiveUsers',
+  'DeactiveUsers',
+  'ConfirmedUsers',
+  'NotConfirmedUsers',
+  'DeletedUsers',
+  'ActiveConfirmedUsers',
+  'AdminUsers',
+  'ActiveConfirmedAdmins',
+  'CurrentUser',
+];
 
 export function registerMetadataRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   const { store } = ctx;
 
   app.get('/crm/v8/settings/modules', async (req) => {
     const { orgId } = callerOf(req);
-    return { modules: store.listModules(orgId).map((m, i) => moduleSummary(m, i + 1)) } satisfies ZohoModulesListResponse;
+    return {
+      modules: store.listModules(orgId).map((m, i) => moduleSummary(m, i + 1)),
+    } satisfies ZohoModulesListResponse;
   });
 
   app.get('/crm/v8/settings/fields', async (req) => {
@@ -149,7 +178,11 @@ export function registerMetadataRoutes(app: FastifyInstance, ctx: EmulatorContex
     const name = queryParam(req, 'module');
     if (name === undefined || name === '') throw errors.requiredParamMissing('module');
     const module = store.getModule(orgId, name);
-    if (!module) throw new ZohoHttpError(400, envelope('INVALID_MODULE', 'the module name given seems to be invalid', { api_name: 'module' }));
+    if (!module)
+      throw new ZohoHttpError(
+        400,
+        envelope('INVALID_MODULE', 'the module name given seems to be invalid', { api_name: 'module' }),
+      );
     return { fields: fieldsOf(store, orgId, module) } satisfies ZohoFieldsListResponse;
   });
 
@@ -157,8 +190,13 @@ export function registerMetadataRoutes(app: FastifyInstance, ctx: EmulatorContex
     const caller = callerOf(req);
     const type = queryParam(req, 'type') ?? 'AllUsers';
     if (!USER_TYPES.includes(type)) throw errors.invalidParam('type');
-    const rows = store.db.prepare('SELECT id, data FROM users WHERE org_id = ? ORDER BY id').all(caller.orgId) as { id: string; data: string }[];
-    const all = rows.map((r) => JSON.parse(r.data) as ZohoUser & { status?: string; confirm?: boolean; profile?: { name?: string } });
+    const rows = store.db.prepare('SELECT id, data FROM users WHERE org_id = ? ORDER BY id').all(caller.orgId) as {
+      id: string;
+      data: string;
+    }[];
+    const all = rows.map(
+      (r) => JSON.parse(r.data) as ZohoUser & { status?: string; confirm?: boolean; profile?: { name?: string } },
+    );
     let users: ZohoUser[];
     switch (type) {
       case 'CurrentUser':

@@ -43,7 +43,10 @@ export async function registerOAuthRoutes(app: FastifyInstance, ctx: EmulatorCon
   // Encapsulated: the multipart parser exists for the token endpoint only. (Url-encoded forms
   // are parsed app-wide, because /crm reads JSON sent under that type: see app.ts.)
   await app.register(async (scope) => {
-    await scope.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: 64 * 1024, files: 0, fields: 20 } });
+    await scope.register(multipart, {
+      attachFieldsToBody: 'keyValues',
+      limits: { fileSize: 64 * 1024, files: 0, fields: 20 },
+    });
 
     scope.post('/oauth/v2/token', async (req, reply) => {
       const p = grantParams(req);

@@ -19,7 +19,14 @@ function fieldsParam(req: FastifyRequest, required: boolean, missingMessage?: st
     if (required) throw errors.requiredParamMissing('fields', missingMessage);
     return undefined;
   }
-  const names = [...new Set(raw.split(',').map((s) => s.trim()).filter((s) => s !== ''))];
+  const names = [
+    ...new Set(
+      raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    ),
+  ];
   if (names.length > MAX_FIELDS) throw errors.limitExceeded(MAX_FIELDS, 'fields');
   return names;
 }
@@ -41,7 +48,16 @@ function paging(req: FastifyRequest): { page: number; perPage: number; offset: n
 }
 
 function listInfo(page: number, perPage: number, count: number, more: boolean) {
-  return { call: false, per_page: perPage, count, page, sort_by: 'id', sort_order: 'desc', email: false, more_records: more };
+  return {
+    call: false,
+    per_page: perPage,
+    count,
+    page,
+    sort_by: 'id',
+    sort_order: 'desc',
+    email: false,
+    more_records: more,
+  };
 }
 
 function noContent(reply: FastifyReply): FastifyReply {
@@ -58,7 +74,10 @@ export function registerRecordRoutes(app: FastifyInstance, ctx: EmulatorContext)
     let ids: string[] | undefined;
     const rawIds = queryParam(req, 'ids');
     if (rawIds !== undefined) {
-      ids = rawIds.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      ids = rawIds
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
       if (ids.length > MAX_IDS) throw errors.limitExceeded(MAX_IDS, 'ids');
       if (ids.some((id) => !/^\d{1,30}$/.test(id))) throw errors.invalidParam('ids');
     }
@@ -81,22 +100,25 @@ export function registerRecordRoutes(app: FastifyInstance, ctx: EmulatorContext)
 
   // Related lists. Only Contacts → Deals exists here; it holds the deals where the contact is
   // Contact_Name or holds a contact role (as Zoho's UI offers them for linking).
-  app.get<{ Params: { module: string; id: string; related: string } }>('/crm/v8/:module/:id/:related', async (req, reply) => {
-    const { orgId } = callerOf(req);
-    const module = recordModule(req.params.module);
-    const id = requireDigits(req.params.id);
-    if (module !== 'Contacts' || req.params.related !== 'Deals')
-      throw errors.invalidParam('related_list', 'the related list given seems to be invalid');
-    // Related Records' own wording for a missing `fields` (zoho-api.md §5.3).
-    const fields = fieldsParam(req, true, 'One of the expected parameter is missing');
-    const { page, perPage, offset } = paging(req);
-    if (!store.recordExists(orgId, 'Contacts', id)) throw errors.invalidPathId(1);
-    const all = store.dealsOfContact(orgId, id);
-    const slice = all.slice(offset, offset + perPage);
-    if (slice.length === 0) return noContent(reply);
-    return {
-      data: slice.map((row) => project(JSON.parse(row.data) as Record<string, unknown>, fields)),
-      info: listInfo(page, perPage, slice.length, offset + perPage < all.length),
-    };
-  });
+  app.get<{ Params: { module: string; id: string; related: string } }>(
+    '/crm/v8/:module/:id/:related',
+    async (req, reply) => {
+      const { orgId } = callerOf(req);
+      const module = recordModule(req.params.module);
+      const id = requireDigits(req.params.id);
+      if (module !== 'Contacts' || req.params.related !== 'Deals')
+        throw errors.invalidParam('related_list', 'the related list given seems to be invalid');
+      // Related Records' own wording for a missing `fields` (zoho-api.md §5.3).
+      const fields = fieldsParam(req, true, 'One of the expected parameter is missing');
+      const { page, perPage, offset } = paging(req);
+      if (!store.recordExists(orgId, 'Contacts', id)) throw errors.invalidPathId(1);
+      const all = store.dealsOfContact(orgId, id);
+      const slice = all.slice(offset, offset + perPage);
+      if (slice.length === 0) return noContent(reply);
+      return {
+        data: slice.map((row) => project(JSON.parse(row.data) as Record<string, unknown>, fields)),
+        info: listInfo(page, perPage, slice.length, offset + perPage < all.length),
+      };
+    },
+  );
 }

@@ -7,8 +7,17 @@ import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { Prng } from './prng.ts';
 import {
-  CITIES, COMPANIES, CONTACT_ROLES, CONTACT_TITLES, DEAL_PRODUCTS, DEAL_TYPES, FIRST_NAMES, INBOUND, LAST_NAMES,
-  LEAD_SOURCES, OUTBOUND,
+  CITIES,
+  COMPANIES,
+  CONTACT_ROLES,
+  CONTACT_TITLES,
+  DEAL_PRODUCTS,
+  DEAL_TYPES,
+  FIRST_NAMES,
+  INBOUND,
+  LAST_NAMES,
+  LEAD_SOURCES,
+  OUTBOUND,
 } from './words.ts';
 import type { EmailKind, EmailRow } from '../store/rows.ts';
 
@@ -71,9 +80,28 @@ export const STAGES: ReadonlyArray<{
 ];
 const STAGE_BY_NAME = new Map(STAGES.map((s) => [s.name, s]));
 
-interface Person { id: string; name: string; email: string }
-interface Contact { id: string; first: string; last: string; email: string; ownerId: string; company: readonly [string, string] }
-interface Deal { id: string; name: string; stage: string; contactId: string; ownerId: string; modifiedMs: number; product: string }
+interface Person {
+  id: string;
+  name: string;
+  email: string;
+}
+interface Contact {
+  id: string;
+  first: string;
+  last: string;
+  email: string;
+  ownerId: string;
+  company: readonly [string, string];
+}
+interface Deal {
+  id: string;
+  name: string;
+  stage: string;
+  contactId: string;
+  ownerId: string;
+  modifiedMs: number;
+  product: string;
+}
 
 function messageIdOf(n: number): string {
   return createHash('sha256').update(`${DEMO_ORG_ID}:email:${n}`).digest('hex');
@@ -127,7 +155,11 @@ function userJson(id: string, first: string, last: string, email: string, role: 
 /** Seeds the demo org into an empty set of data tables (orgs/users/OAuth rows are upserted). */
 export function seedDemoOrg(db: Database.Database): void {
   const rnd = new Prng(229);
-  const patricia: Person = { id: ARTICLE.userPatriciaBoyle, name: 'Patricia Boyle', email: 'patricia.boyle@zylkertravel.com' };
+  const patricia: Person = {
+    id: ARTICLE.userPatriciaBoyle,
+    name: 'Patricia Boyle',
+    email: 'patricia.boyle@zylkertravel.com',
+  };
   const daniel: Person = { id: DEMO_SECOND_USER_ID, name: 'Daniel Okafor', email: 'daniel.okafor@zylkertravel.com' };
   const users = [patricia, daniel];
   const userById = new Map(users.map((u) => [u.id, u]));
@@ -151,32 +183,81 @@ export function seedDemoOrg(db: Database.Database): void {
     mc_status: false,
     gapps_enabled: false,
     privacy_settings: false,
-    license_details: { paid: true, paid_type: 'enterprise', users_license_purchased: 10, trial_type: null, paid_expiry: null },
+    license_details: {
+      paid: true,
+      paid_type: 'enterprise',
+      users_license_purchased: 10,
+      trial_type: null,
+      paid_expiry: null,
+    },
   };
   db.prepare('INSERT OR REPLACE INTO orgs(id, data) VALUES (?, ?)').run(DEMO_ORG_ID, JSON.stringify(org));
-  const insertUser = db.prepare('INSERT OR REPLACE INTO users(id, org_id, full_name, email, data) VALUES (?, ?, ?, ?, ?)');
-  insertUser.run(patricia.id, DEMO_ORG_ID, patricia.name, patricia.email,
-    JSON.stringify(userJson(patricia.id, 'Patricia', 'Boyle', patricia.email, 'CEO', 'Administrator')));
-  insertUser.run(daniel.id, DEMO_ORG_ID, daniel.name, daniel.email,
-    JSON.stringify(userJson(daniel.id, 'Daniel', 'Okafor', daniel.email, 'Sales Rep', 'Standard')));
+  const insertUser = db.prepare(
+    'INSERT OR REPLACE INTO users(id, org_id, full_name, email, data) VALUES (?, ?, ?, ?, ?)',
+  );
+  insertUser.run(
+    patricia.id,
+    DEMO_ORG_ID,
+    patricia.name,
+    patricia.email,
+    JSON.stringify(userJson(patricia.id, 'Patricia', 'Boyle', patricia.email, 'CEO', 'Administrator')),
+  );
+  insertUser.run(
+    daniel.id,
+    DEMO_ORG_ID,
+    daniel.name,
+    daniel.email,
+    JSON.stringify(userJson(daniel.id, 'Daniel', 'Okafor', daniel.email, 'Sales Rep', 'Standard')),
+  );
   db.prepare('INSERT OR REPLACE INTO oauth_clients(client_id, client_secret, org_id) VALUES (?, ?, ?)').run(
-    DEMO_CREDENTIALS.clientId, DEMO_CREDENTIALS.clientSecret, DEMO_ORG_ID);
-  db.prepare('INSERT OR REPLACE INTO refresh_tokens(token, client_id, user_id, org_id, scope) VALUES (?, ?, ?, ?, ?)').run(
-    DEMO_CREDENTIALS.refreshToken, DEMO_CREDENTIALS.clientId, patricia.id, DEMO_ORG_ID, DEMO_CREDENTIALS.scope);
+    DEMO_CREDENTIALS.clientId,
+    DEMO_CREDENTIALS.clientSecret,
+    DEMO_ORG_ID,
+  );
+  db.prepare(
+    'INSERT OR REPLACE INTO refresh_tokens(token, client_id, user_id, org_id, scope) VALUES (?, ?, ?, ?, ?)',
+  ).run(DEMO_CREDENTIALS.refreshToken, DEMO_CREDENTIALS.clientId, patricia.id, DEMO_ORG_ID, DEMO_CREDENTIALS.scope);
 
   // ------------------------------------------------------------ modules and the Stage picklist
-  const insertModule = db.prepare('INSERT INTO modules(org_id, api_name, id, singular_label, plural_label) VALUES (?, ?, ?, ?, ?)');
+  const insertModule = db.prepare(
+    'INSERT INTO modules(org_id, api_name, id, singular_label, plural_label) VALUES (?, ?, ?, ?, ?)',
+  );
   insertModule.run(DEMO_ORG_ID, 'Contacts', CONTACTS_MODULE_ID, 'Contact', 'Contacts');
   insertModule.run(DEMO_ORG_ID, 'Deals', ARTICLE.dealsModuleId, 'Deal', 'Deals');
   const insertStage = db.prepare(
-    'INSERT INTO stages(org_id, id, actual_value, display_value, sequence_number, forecast_type, forecast_category, probability) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    'INSERT INTO stages(org_id, id, actual_value, display_value, sequence_number, forecast_type, forecast_category, probability) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
   STAGES.forEach((s, i) =>
-    insertStage.run(DEMO_ORG_ID, String(5843104000000006801n + BigInt(i * 2)), s.name, s.name, i + 1, s.forecast_type, s.category, s.probability));
+    insertStage.run(
+      DEMO_ORG_ID,
+      String(5843104000000006801n + BigInt(i * 2)),
+      s.name,
+      s.name,
+      i + 1,
+      s.forecast_type,
+      s.category,
+      s.probability,
+    ),
+  );
 
   // ------------------------------------------------------------ contacts
   const contacts: Contact[] = [];
-  const firstContact: Contact = { id: ARTICLE.contactWithManyEmails, first: 'Rebecca', last: 'Lindqvist', email: 'rebecca.lindqvist@northwindtraders.com', ownerId: patricia.id, company: COMPANIES[0] };
-  const secondContact: Contact = { id: ARTICLE.contactOfMultiLink, first: 'Marcus', last: 'Hale', email: 'marcus.hale@northwindtraders.com', ownerId: patricia.id, company: COMPANIES[0] };
+  const firstContact: Contact = {
+    id: ARTICLE.contactWithManyEmails,
+    first: 'Rebecca',
+    last: 'Lindqvist',
+    email: 'rebecca.lindqvist@northwindtraders.com',
+    ownerId: patricia.id,
+    company: COMPANIES[0],
+  };
+  const secondContact: Contact = {
+    id: ARTICLE.contactOfMultiLink,
+    first: 'Marcus',
+    last: 'Hale',
+    email: 'marcus.hale@northwindtraders.com',
+    ownerId: patricia.id,
+    company: COMPANIES[0],
+  };
   contacts.push(firstContact, secondContact);
   for (let i = 0; i < 298; i++) {
     const first = rnd.pick(FIRST_NAMES);
@@ -194,7 +275,9 @@ export function seedDemoOrg(db: Database.Database): void {
   const accountIdOf = (company: readonly [string, string]) =>
     String(5843104000000700000n + BigInt(COMPANIES.findIndex((c) => c[0] === company[0]) * 211));
 
-  const insertContact = db.prepare('INSERT INTO contacts(org_id, id, full_name, email, owner_id, data) VALUES (?, ?, ?, ?, ?, ?)');
+  const insertContact = db.prepare(
+    'INSERT INTO contacts(org_id, id, full_name, email, owner_id, data) VALUES (?, ?, ?, ?, ?, ?)',
+  );
   for (const c of contacts) {
     const owner = userById.get(c.ownerId)!;
     const created = NOW_MS - rnd.int(120, 800) * DAY_MS - rnd.int(0, DAY_MS);
@@ -228,17 +311,54 @@ export function seedDemoOrg(db: Database.Database): void {
   const deals: Deal[] = [];
   const roles: Array<{ dealId: string; contactId: string; role: string }> = [];
   // The article's deal: primary contact is the first contact, the second holds a contact role.
-  deals.push({ id: ARTICLE.dealTravelInsurance, name: 'Travel Insurance', stage: 'Negotiation/Review', contactId: firstContact.id, ownerId: patricia.id, modifiedMs: NOW_MS - 3 * DAY_MS, product: 'Travel Insurance' });
+  deals.push({
+    id: ARTICLE.dealTravelInsurance,
+    name: 'Travel Insurance',
+    stage: 'Negotiation/Review',
+    contactId: firstContact.id,
+    ownerId: patricia.id,
+    modifiedMs: NOW_MS - 3 * DAY_MS,
+    product: 'Travel Insurance',
+  });
   roles.push({ dealId: ARTICLE.dealTravelInsurance, contactId: secondContact.id, role: 'Decision Maker' });
   // A second open deal for the first contact (≥2 open deals), and a lost one.
-  deals.push({ id: '5843104000004382290', name: 'Northwind Group Travel Package', stage: 'Proposal/Price Quote', contactId: firstContact.id, ownerId: patricia.id, modifiedMs: NOW_MS - 9 * DAY_MS, product: 'Group Travel Package' });
-  deals.push({ id: '5843104000003911021', name: 'Northwind Ski Retreat', stage: 'Closed Lost to Competition', contactId: firstContact.id, ownerId: patricia.id, modifiedMs: NOW_MS - 140 * DAY_MS, product: 'Ski Retreat' });
-  deals.push({ id: '5843104000004102233', name: 'Northwind Conference Travel', stage: 'Closed Won', contactId: secondContact.id, ownerId: patricia.id, modifiedMs: NOW_MS - 60 * DAY_MS, product: 'Conference Travel' });
+  deals.push({
+    id: '5843104000004382290',
+    name: 'Northwind Group Travel Package',
+    stage: 'Proposal/Price Quote',
+    contactId: firstContact.id,
+    ownerId: patricia.id,
+    modifiedMs: NOW_MS - 9 * DAY_MS,
+    product: 'Group Travel Package',
+  });
+  deals.push({
+    id: '5843104000003911021',
+    name: 'Northwind Ski Retreat',
+    stage: 'Closed Lost to Competition',
+    contactId: firstContact.id,
+    ownerId: patricia.id,
+    modifiedMs: NOW_MS - 140 * DAY_MS,
+    product: 'Ski Retreat',
+  });
+  deals.push({
+    id: '5843104000004102233',
+    name: 'Northwind Conference Travel',
+    stage: 'Closed Won',
+    contactId: secondContact.id,
+    ownerId: patricia.id,
+    modifiedMs: NOW_MS - 60 * DAY_MS,
+    product: 'Conference Travel',
+  });
 
   const openStages = STAGES.filter((s) => s.forecast_type === 'Open').map((s) => s.name);
   let dealSeq = 0;
   for (const c of contacts.slice(2)) {
-    const n = rnd.weighted([[0, 30], [1, 40], [2, 20], [3, 10]] as const);
+    const n = rnd.weighted([
+      [0, 30],
+      [1, 40],
+      [2, 20],
+      [3, 10],
+    ] as const);
     for (let k = 0; k < n; k++) {
       const product = rnd.pick(DEAL_PRODUCTS);
       const stage = rnd.weighted([
@@ -248,7 +368,15 @@ export function seedDemoOrg(db: Database.Database): void {
         ['Closed Lost to Competition', 5] as const,
       ]);
       const id = String(5843104000003000000n + BigInt(dealSeq++ * 977));
-      deals.push({ id, name: `${c.company[0].split(' ')[0]} ${product}`, stage, contactId: c.id, ownerId: c.ownerId, modifiedMs: NOW_MS - rnd.int(1, 200) * DAY_MS - rnd.int(0, DAY_MS), product });
+      deals.push({
+        id,
+        name: `${c.company[0].split(' ')[0]} ${product}`,
+        stage,
+        contactId: c.id,
+        ownerId: c.ownerId,
+        modifiedMs: NOW_MS - rnd.int(1, 200) * DAY_MS - rnd.int(0, DAY_MS),
+        product,
+      });
       if (rnd.chance(0.15)) {
         const other = rnd.pick(contacts.slice(2));
         if (other.id !== c.id) roles.push({ dealId: id, contactId: other.id, role: rnd.pick(CONTACT_ROLES) });
@@ -256,7 +384,9 @@ export function seedDemoOrg(db: Database.Database): void {
     }
   }
   const contactById = new Map(contacts.map((c) => [c.id, c]));
-  const insertDeal = db.prepare('INSERT INTO deals(org_id, id, deal_name, stage, contact_id, modified_time, data) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const insertDeal = db.prepare(
+    'INSERT INTO deals(org_id, id, deal_name, stage, contact_id, modified_time, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
   for (const d of deals) {
     const c = contactById.get(d.contactId)!;
     const owner = userById.get(d.ownerId)!;
@@ -288,7 +418,9 @@ export function seedDemoOrg(db: Database.Database): void {
     };
     insertDeal.run(DEMO_ORG_ID, d.id, d.name, d.stage, d.contactId, data.Modified_Time, JSON.stringify(data));
   }
-  const insertRole = db.prepare('INSERT OR IGNORE INTO deal_contact_roles(org_id, deal_id, contact_id, role) VALUES (?, ?, ?, ?)');
+  const insertRole = db.prepare(
+    'INSERT OR IGNORE INTO deal_contact_roles(org_id, deal_id, contact_id, role) VALUES (?, ?, ?, ?)',
+  );
   for (const r of roles) insertRole.run(DEMO_ORG_ID, r.dealId, r.contactId, r.role);
 
   // ------------------------------------------------------------ emails
@@ -304,12 +436,18 @@ export function seedDemoOrg(db: Database.Database): void {
       has_thread_attachment, attachments, content, mail_format, original_message_id, linked_deal_id)
      VALUES (@org_id, @message_id, @owner_id, @kind, @sent, @time, @time_ms, @subject, @from_addr, @to_addrs, @cc_addrs,
       @reply_to, @status, @read, @source, @summary, @intent, @sentiment_info, @emotion, @thread_id, @has_attachment,
-      @has_thread_attachment, @attachments, @content, @mail_format, @original_message_id, @linked_deal_id)`);
-  const insertFiling = db.prepare('INSERT OR IGNORE INTO email_records(org_id, message_id, module, record_id) VALUES (?, ?, ?, ?)');
+      @has_thread_attachment, @attachments, @content, @mail_format, @original_message_id, @linked_deal_id)`,
+  );
+  const insertFiling = db.prepare(
+    'INSERT OR IGNORE INTO email_records(org_id, message_id, module, record_id) VALUES (?, ?, ?, ?)',
+  );
 
   let emailSeq = 0;
   const statusNone = { bounced_time: null, bounced_reason: null };
-  const makeEmail = (c: Contact, opts: { messageId?: string; ownerId?: string; sent?: boolean; timeMs?: number; link?: 'predict' | 'none' }) => {
+  const makeEmail = (
+    c: Contact,
+    opts: { messageId?: string; ownerId?: string; sent?: boolean; timeMs?: number; link?: 'predict' | 'none' },
+  ) => {
     const n = emailSeq++;
     const messageId = opts.messageId ?? messageIdOf(n);
     // One email in ten sits in the other user's mailbox (a colleague on the thread).
@@ -321,7 +459,12 @@ export function seedDemoOrg(db: Database.Database): void {
     const open = candidates.filter((d) => STAGE_BY_NAME.get(d.stage)!.forecast_type === 'Open');
     const topic = (open[0] ?? candidates[0])?.product ?? rnd.pick(DEAL_PRODUCTS);
     const kind: EmailKind = sent
-      ? rnd.weighted([['synced', 55], ['crm_sent', 35], ['scheduled', 5], ['draft', 5]] as const)
+      ? rnd.weighted([
+          ['synced', 55],
+          ['crm_sent', 35],
+          ['scheduled', 5],
+          ['draft', 5],
+        ] as const)
       : 'synced';
     const contactAddr = { user_name: `${c.first} ${c.last}`, email: c.email };
     const ownerAddr = { user_name: owner.name, email: owner.email };
@@ -347,10 +490,26 @@ export function seedDemoOrg(db: Database.Database): void {
     else if (kind === 'scheduled') status = [{ type: 'scheduled', ...statusNone }];
     else if (!sent) status = [{ type: 'received', ...statusNone }];
     else if (rnd.chance(0.04))
-      status = [{ type: 'bounced', bounced_time: zohoTime(timeMs + 60_000), bounced_reason: 'Mailbox unavailable', category: 'hard', sub_category: 'mailbox_unavailable' }];
+      status = [
+        {
+          type: 'bounced',
+          bounced_time: zohoTime(timeMs + 60_000),
+          bounced_reason: 'Mailbox unavailable',
+          category: 'hard',
+          sub_category: 'mailbox_unavailable',
+        },
+      ];
     else if (rnd.chance(0.65)) {
       const first = timeMs + rnd.int(5, 600) * 60_000;
-      status = [{ type: 'opened', first_open: zohoTime(first), last_open: zohoTime(first + rnd.int(0, 72) * 3_600_000), count: String(rnd.int(1, 6)), ...statusNone }];
+      status = [
+        {
+          type: 'opened',
+          first_open: zohoTime(first),
+          last_open: zohoTime(first + rnd.int(0, 72) * 3_600_000),
+          count: String(rnd.int(1, 6)),
+          ...statusNone,
+        },
+      ];
     } else status = [{ type: 'sent', ...statusNone }];
     const hasAttachment = rnd.chance(0.12);
     let linked: string | null = null;
@@ -375,7 +534,9 @@ export function seedDemoOrg(db: Database.Database): void {
       subject,
       from_addr: JSON.stringify(sent ? ownerAddr : contactAddr),
       to_addrs: JSON.stringify([sent ? contactAddr : ownerAddr]),
-      cc_addrs: rnd.chance(0.2) ? JSON.stringify([{ user_name: 'Zylker Travel Desk', email: 'desk@zylkertravel.com' }]) : null,
+      cc_addrs: rnd.chance(0.2)
+        ? JSON.stringify([{ user_name: 'Zylker Travel Desk', email: 'desk@zylkertravel.com' }])
+        : null,
       reply_to: JSON.stringify(sent ? ownerAddr : contactAddr),
       status: JSON.stringify(status),
       read: sent || rnd.chance(0.8) ? 1 : 0,
@@ -387,7 +548,17 @@ export function seedDemoOrg(db: Database.Database): void {
       thread_id: String(1700000000000000000n + BigInt(n * 7919)),
       has_attachment: hasAttachment ? 1 : 0,
       has_thread_attachment: hasAttachment || rnd.chance(0.05) ? 1 : 0,
-      attachments: JSON.stringify(hasAttachment ? [{ id: String(5843104000009000000n + BigInt(n)), name: `${topic.replaceAll(' ', '_')}.pdf`, size: String(rnd.int(20_000, 900_000)) }] : []),
+      attachments: JSON.stringify(
+        hasAttachment
+          ? [
+              {
+                id: String(5843104000009000000n + BigInt(n)),
+                name: `${topic.replaceAll(' ', '_')}.pdf`,
+                size: String(rnd.int(20_000, 900_000)),
+              },
+            ]
+          : [],
+      ),
       content: `<div>${greeting}<br><br>${summary ?? subject}<br><br>Best regards,<br>${signature}</div>`,
       mail_format: 'html',
       original_message_id: `<${messageId.slice(0, 24)}@${sent ? 'zylkertravel.com' : c.company[1]}>`,
@@ -400,10 +571,26 @@ export function seedDemoOrg(db: Database.Database): void {
 
   // The article's emails, all Patricia's. b9c24f3b… starts linked to the contact's other open
   // deal, as a wrong prediction that the article's link request then corrects.
-  makeEmail(firstContact, { messageId: ARTICLE.emailOfFirstContact, ownerId: patricia.id, sent: false, timeMs: NOW_MS - 2 * DAY_MS, link: 'none' });
-  db.prepare('UPDATE emails SET linked_deal_id = ? WHERE org_id = ? AND message_id = ?').run('5843104000004382290', DEMO_ORG_ID, ARTICLE.emailOfFirstContact);
+  makeEmail(firstContact, {
+    messageId: ARTICLE.emailOfFirstContact,
+    ownerId: patricia.id,
+    sent: false,
+    timeMs: NOW_MS - 2 * DAY_MS,
+    link: 'none',
+  });
+  db.prepare('UPDATE emails SET linked_deal_id = ? WHERE org_id = ? AND message_id = ?').run(
+    '5843104000004382290',
+    DEMO_ORG_ID,
+    ARTICLE.emailOfFirstContact,
+  );
   for (const [i, id] of ARTICLE.emailsOfSecondContact.entries())
-    makeEmail(secondContact, { messageId: id, ownerId: patricia.id, sent: i === 1, timeMs: NOW_MS - (5 + i) * DAY_MS, link: 'none' });
+    makeEmail(secondContact, {
+      messageId: id,
+      ownerId: patricia.id,
+      sent: i === 1,
+      timeMs: NOW_MS - (5 + i) * DAY_MS,
+      link: 'none',
+    });
   for (let i = 0; i < 64; i++) makeEmail(firstContact, {});
   for (let i = 0; i < 9; i++) makeEmail(secondContact, {});
   for (const c of contacts.slice(2)) {

@@ -6,7 +6,15 @@ import type { Store } from '../store/index.ts';
 import { seedDemoOrg } from './demo.ts';
 import { seedSecondOrg } from './second-org.ts';
 
-export { ARTICLE, CONTACTS_MODULE_ID, DEMO_CREDENTIALS, DEMO_ORG_ID, DEMO_SECOND_USER_ID, STAGES, zohoTime } from './demo.ts';
+export {
+  ARTICLE,
+  CONTACTS_MODULE_ID,
+  DEMO_CREDENTIALS,
+  DEMO_ORG_ID,
+  DEMO_SECOND_USER_ID,
+  STAGES,
+  zohoTime,
+} from './demo.ts';
 
 export { DEMO_SECOND_USER_REFRESH_TOKEN, SECOND_ORG, refreshTokenFor } from './second-org.ts';
 

@@ -43,9 +43,9 @@ export function refreshTokenFor(store: Store, selector: { org?: unknown; user?: 
     return undefined;
   }
   if (typeof selector.user !== 'string') return undefined;
-  const row = store.db.prepare('SELECT token FROM refresh_tokens WHERE user_id = ? ORDER BY token LIMIT 1').get(selector.user) as
-    | { token: string }
-    | undefined;
+  const row = store.db
+    .prepare('SELECT token FROM refresh_tokens WHERE user_id = ? ORDER BY token LIMIT 1')
+    .get(selector.user) as { token: string } | undefined;
   return row?.token;
 }
 
@@ -66,8 +66,15 @@ export function seedSecondOrg(store: Store): void {
   const db = store.db;
   const o = SECOND_ORG;
   // The demo org's second user gets credentials of their own (same OAuth client as the demo).
-  db.prepare('INSERT OR REPLACE INTO refresh_tokens(token, client_id, user_id, org_id, scope) VALUES (?, ?, ?, ?, ?)').run(
-    DEMO_SECOND_USER_REFRESH_TOKEN, DEMO_CREDENTIALS.clientId, DEMO_SECOND_USER_ID, DEMO_ORG_ID, DEMO_CREDENTIALS.scope);
+  db.prepare(
+    'INSERT OR REPLACE INTO refresh_tokens(token, client_id, user_id, org_id, scope) VALUES (?, ?, ?, ?, ?)',
+  ).run(
+    DEMO_SECOND_USER_REFRESH_TOKEN,
+    DEMO_CREDENTIALS.clientId,
+    DEMO_SECOND_USER_ID,
+    DEMO_ORG_ID,
+    DEMO_CREDENTIALS.scope,
+  );
 
   const org = {
     id: o.orgId,
@@ -87,30 +94,60 @@ export function seedSecondOrg(store: Store): void {
     mc_status: false,
     gapps_enabled: false,
     privacy_settings: false,
-    license_details: { paid: true, paid_type: 'professional', users_license_purchased: 3, trial_type: null, paid_expiry: null },
+    license_details: {
+      paid: true,
+      paid_type: 'professional',
+      users_license_purchased: 3,
+      trial_type: null,
+      paid_expiry: null,
+    },
   };
   db.prepare('INSERT OR REPLACE INTO orgs(id, data) VALUES (?, ?)').run(o.orgId, JSON.stringify(org));
   db.prepare('INSERT OR REPLACE INTO users(id, org_id, full_name, email, data) VALUES (?, ?, ?, ?, ?)').run(
-    o.userId, o.orgId, o.userName, o.userEmail, JSON.stringify(userJson(o.userId, 'Hana', 'Sato', o.userEmail)));
+    o.userId,
+    o.orgId,
+    o.userName,
+    o.userEmail,
+    JSON.stringify(userJson(o.userId, 'Hana', 'Sato', o.userEmail)),
+  );
   db.prepare('INSERT OR REPLACE INTO oauth_clients(client_id, client_secret, org_id) VALUES (?, ?, ?)').run(
-    o.clientId, o.clientSecret, o.orgId);
-  db.prepare('INSERT OR REPLACE INTO refresh_tokens(token, client_id, user_id, org_id, scope) VALUES (?, ?, ?, ?, ?)').run(
-    o.refreshToken, o.clientId, o.userId, o.orgId, o.scope);
+    o.clientId,
+    o.clientSecret,
+    o.orgId,
+  );
+  db.prepare(
+    'INSERT OR REPLACE INTO refresh_tokens(token, client_id, user_id, org_id, scope) VALUES (?, ?, ?, ?, ?)',
+  ).run(o.refreshToken, o.clientId, o.userId, o.orgId, o.scope);
 
-  const insertModule = db.prepare('INSERT INTO modules(org_id, api_name, id, singular_label, plural_label) VALUES (?, ?, ?, ?, ?)');
+  const insertModule = db.prepare(
+    'INSERT INTO modules(org_id, api_name, id, singular_label, plural_label) VALUES (?, ?, ?, ?, ?)',
+  );
   insertModule.run(o.orgId, 'Contacts', o.contactsModuleId, 'Contact', 'Contacts');
   insertModule.run(o.orgId, 'Deals', o.dealsModuleId, 'Deal', 'Deals');
   const insertStage = db.prepare(
-    'INSERT INTO stages(org_id, id, actual_value, display_value, sequence_number, forecast_type, forecast_category, probability) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    'INSERT INTO stages(org_id, id, actual_value, display_value, sequence_number, forecast_type, forecast_category, probability) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
   STAGES.forEach((s, i) =>
-    insertStage.run(o.orgId, String(7100200000000006801n + BigInt(i * 2)), s.name, s.name, i + 1, s.forecast_type, s.category, s.probability));
+    insertStage.run(
+      o.orgId,
+      String(7100200000000006801n + BigInt(i * 2)),
+      s.name,
+      s.name,
+      i + 1,
+      s.forecast_type,
+      s.category,
+      s.probability,
+    ),
+  );
 
   const owner = { name: o.userName, id: o.userId, email: o.userEmail };
   const contacts = [
     { id: o.contactId, first: 'Kenji', last: 'Mori', email: 'kenji.mori@initech.example' },
     { id: o.otherContactId, first: 'Aiko', last: 'Tanaka', email: 'aiko.tanaka@initech.example' },
   ];
-  const insertContact = db.prepare('INSERT INTO contacts(org_id, id, full_name, email, owner_id, data) VALUES (?, ?, ?, ?, ?, ?)');
+  const insertContact = db.prepare(
+    'INSERT INTO contacts(org_id, id, full_name, email, owner_id, data) VALUES (?, ?, ?, ?, ?, ?)',
+  );
   for (const [i, c] of contacts.entries()) {
     const data = {
       id: c.id,
@@ -135,7 +172,9 @@ export function seedSecondOrg(store: Store): void {
     { id: o.openDealId, name: 'Initech Freight Contract', stage: 'Value Proposition', modifiedMs: NOW_MS - 4 * DAY_MS },
     { id: o.closedDealId, name: 'Initech Customs Audit', stage: 'Closed Won', modifiedMs: NOW_MS - 90 * DAY_MS },
   ];
-  const insertDeal = db.prepare('INSERT INTO deals(org_id, id, deal_name, stage, contact_id, modified_time, data) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const insertDeal = db.prepare(
+    'INSERT INTO deals(org_id, id, deal_name, stage, contact_id, modified_time, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
   for (const d of deals) {
     const stage = STAGES.find((s) => s.name === d.stage)!;
     const data = {

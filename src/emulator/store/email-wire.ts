@@ -3,7 +3,6 @@ import type { ZohoEmail, ZohoEmailDetail, ZohoLinkedRecord } from '../../wire/in
 import type { Store } from './index.ts';
 import type { EmailRow } from './rows.ts';
 
-
 function linkedRecordOf(store: Store, row: EmailRow): ZohoLinkedRecord | null {
   if (!row.linked_deal_id) return null;
   const deal = store.getDealRow(row.org_id, row.linked_deal_id);

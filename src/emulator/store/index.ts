@@ -15,7 +15,13 @@ export type { EmailRow, EmailKind } from './rows.ts';
 export type RecordModule = 'Contacts' | 'Deals';
 export const RECORD_MODULES: readonly RecordModule[] = ['Contacts', 'Deals'];
 
-export interface ModuleRow { org_id: string; api_name: string; id: string; singular_label: string; plural_label: string }
+export interface ModuleRow {
+  org_id: string;
+  api_name: string;
+  id: string;
+  singular_label: string;
+  plural_label: string;
+}
 export interface StageRow {
   org_id: string;
   id: string;
@@ -26,8 +32,18 @@ export interface StageRow {
   forecast_category: string;
   probability: number;
 }
-export interface OAuthClientRow { client_id: string; client_secret: string; org_id: string }
-export interface RefreshTokenRow { token: string; client_id: string; user_id: string; org_id: string; scope: string }
+export interface OAuthClientRow {
+  client_id: string;
+  client_secret: string;
+  org_id: string;
+}
+export interface RefreshTokenRow {
+  token: string;
+  client_id: string;
+  user_id: string;
+  org_id: string;
+  scope: string;
+}
 export interface AccessTokenRow {
   token: string;
   user_id: string;
@@ -45,7 +61,14 @@ export interface DealRow {
   modified_time: string;
   data: string;
 }
-export interface ContactRow { org_id: string; id: string; full_name: string; email: string | null; owner_id: string; data: string }
+export interface ContactRow {
+  org_id: string;
+  id: string;
+  full_name: string;
+  email: string | null;
+  owner_id: string;
+  data: string;
+}
 
 /** Which emails a list shows, from Get Emails' `type` parameter (zoho-api.md §3.1). */
 export interface EmailFilter {
@@ -65,7 +88,9 @@ export class Store {
     if (path !== ':memory:') this.db.pragma('journal_mode = WAL');
     this.db.pragma('foreign_keys = ON');
     this.db.exec(SCHEMA_SQL);
-    this.db.prepare('INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
+    this.db
+      .prepare('INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)')
+      .run('schema_version', String(SCHEMA_VERSION));
   }
 
   close(): void {
@@ -97,23 +122,20 @@ export class Store {
 
   getUser(orgId: string, userId: string): ZohoUser | undefined {
     const row = this.db.prepare('SELECT data FROM users WHERE org_id = ? AND id = ?').get(orgId, userId) as
-      | { data: string }
-      | undefined;
+      { data: string } | undefined;
     return row ? (JSON.parse(row.data) as ZohoUser) : undefined;
   }
 
   /** `{name, id}` of a user, as Zoho shows an owner. */
   userRef(orgId: string, userId: string): { name: string; id: string } | undefined {
     const row = this.db.prepare('SELECT id, full_name FROM users WHERE org_id = ? AND id = ?').get(orgId, userId) as
-      | { id: string; full_name: string }
-      | undefined;
+      { id: string; full_name: string } | undefined;
     return row ? { name: row.full_name, id: row.id } : undefined;
   }
 
   getModule(orgId: string, apiName: string): ModuleRow | undefined {
     return this.db.prepare('SELECT * FROM modules WHERE org_id = ? AND api_name = ?').get(orgId, apiName) as
-      | ModuleRow
-      | undefined;
+      ModuleRow | undefined;
   }
 
   listModules(orgId: string): ModuleRow[] {
@@ -128,7 +150,8 @@ export class Store {
   // ---------------------------------------------------------------- OAuth
 
   findClient(clientId: string): OAuthClientRow | undefined {
-    return this.db.prepare('SELECT * FROM oauth_clients WHERE client_id = ?').get(clientId) as OAuthClientRow | undefined;
+    return this.db.prepare('SELECT * FROM oauth_clients WHERE client_id = ?').get(clientId) as
+      OAuthClientRow | undefined;
   }
 
   findRefreshToken(token: string): RefreshTokenRow | undefined {
@@ -159,15 +182,13 @@ export class Store {
 
   getContact(orgId: string, id: string): ZohoContact | undefined {
     const row = this.db.prepare('SELECT data FROM contacts WHERE org_id = ? AND id = ?').get(orgId, id) as
-      | { data: string }
-      | undefined;
+      { data: string } | undefined;
     return row ? (JSON.parse(row.data) as ZohoContact) : undefined;
   }
 
   getDeal(orgId: string, id: string): ZohoDeal | undefined {
     const row = this.db.prepare('SELECT data FROM deals WHERE org_id = ? AND id = ?').get(orgId, id) as
-      | { data: string }
-      | undefined;
+      { data: string } | undefined;
     return row ? (JSON.parse(row.data) as ZohoDeal) : undefined;
   }
 
@@ -236,8 +257,7 @@ export class Store {
 
   getEmail(orgId: string, messageId: string): EmailRow | undefined {
     return this.db.prepare('SELECT * FROM emails WHERE org_id = ? AND message_id = ?').get(orgId, messageId) as
-      | EmailRow
-      | undefined;
+      EmailRow | undefined;
   }
 
   /**
@@ -291,7 +311,9 @@ export class Store {
     const before = this.db
       .prepare('SELECT linked_deal_id FROM emails WHERE org_id = ? AND message_id = ?')
       .get(orgId, messageId) as { linked_deal_id: string | null } | undefined;
-    this.db.prepare('UPDATE emails SET linked_deal_id = ? WHERE org_id = ? AND message_id = ?').run(dealId, orgId, messageId);
+    this.db
+      .prepare('UPDATE emails SET linked_deal_id = ? WHERE org_id = ? AND message_id = ?')
+      .run(dealId, orgId, messageId);
     return before?.linked_deal_id ?? null;
   }
 
@@ -318,7 +340,9 @@ export class Store {
   /** The records an email is listed under. */
   recordsOfEmail(orgId: string, messageId: string): { module: string; record_id: string }[] {
     return this.db
-      .prepare('SELECT module, record_id FROM email_records WHERE org_id = ? AND message_id = ? ORDER BY module, record_id')
+      .prepare(
+        'SELECT module, record_id FROM email_records WHERE org_id = ? AND message_id = ? ORDER BY module, record_id',
+      )
       .all(orgId, messageId) as { module: string; record_id: string }[];
   }
 }

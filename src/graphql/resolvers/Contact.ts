@@ -40,7 +40,8 @@ export const Contact: ContactResolvers = {
       filter: args.filter ?? null,
     }),
   email: async (c, { messageId }, { loaders }) => {
-    if (!isZohoMessageId(messageId)) throw badInput('messageId is not a Zoho message id (letters and digits).', { field: 'messageId' });
+    if (!isZohoMessageId(messageId))
+      throw badInput('messageId is not a Zoho message id (letters and digits).', { field: 'messageId' });
     const wire = await loaders.emailDetails.load({ module: 'Contacts', recordId: c.id, messageId });
     return wire ? { parent: { module: 'Contacts', recordId: c.id }, contactId: c.id, messageId, wire } : null;
   },

@@ -14,7 +14,8 @@ export const Deal: DealResolvers = {
   __resolveReference: (ref) => ({ id: ref.id }),
   id: (d) => d.id,
   // An email's link carries the deal's name, so `linkedDeal { name }` costs nothing.
-  name: async (d, _, ctx) => (d.name !== undefined && d.name !== null ? d.name : ((await record(d, ctx))?.Deal_Name ?? null)),
+  name: async (d, _, ctx) =>
+    d.name !== undefined && d.name !== null ? d.name : ((await record(d, ctx))?.Deal_Name ?? null),
   stage: async (d, _, ctx) => (await record(d, ctx))?.Stage ?? null,
   stageCategory: async (d, _, ctx) => {
     const stage = (await record(d, ctx))?.Stage;
@@ -34,6 +35,9 @@ export const Deal: DealResolvers = {
   },
   emails: async (d, args, ctx) => {
     const contactId = (await record(d, ctx))?.Contact_Name?.id ?? null;
-    return emailConnection(ctx.loaders, { module: 'Deals', recordId: d.id }, contactId, { first: args.first, after: args.after });
+    return emailConnection(ctx.loaders, { module: 'Deals', recordId: d.id }, contactId, {
+      first: args.first,
+      after: args.after,
+    });
   },
 };

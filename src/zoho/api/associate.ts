@@ -55,7 +55,11 @@ function messageIdOf(a: ZohoEmailAvailable | null): string | null {
 
 /** A failure after which we cannot tell whether the email was filed. */
 const outcomeUnknown = (e: ZohoError): boolean =>
-  e.kind === 'timeout' || e.kind === 'network' || (e.status !== null && e.status >= 500) || e.kind === 'empty' || e.kind === 'invalid_response';
+  e.kind === 'timeout' ||
+  e.kind === 'network' ||
+  (e.status !== null && e.status >= 500) ||
+  e.kind === 'empty' ||
+  e.kind === 'invalid_response';
 
 export async function associateEmail(
   c: ZohoRequester,
@@ -65,7 +69,8 @@ export async function associateEmail(
 ): Promise<AssociateResult> {
   assertModule(module);
   assertZohoId('record id', recordId);
-  if (!email.original_message_id) throw new RangeError('associate needs original_message_id (Zoho de-duplicates on it)');
+  if (!email.original_message_id)
+    throw new RangeError('associate needs original_message_id (Zoho de-duplicates on it)');
 
   const post = async (): Promise<string> => {
     const res = await c.request<ZohoAssociateResponse>({
@@ -76,7 +81,8 @@ export async function associateEmail(
       idempotent: false,
     });
     const item = res.data?.Emails?.[0];
-    if (item && item.status === 'success' && typeof item.details?.message_id === 'string') return item.details.message_id;
+    if (item && item.status === 'success' && typeof item.details?.message_id === 'string')
+      return item.details.message_id;
     if (item && item.status === 'error') {
       throw new ZohoError({
         kind: 'http',
@@ -104,7 +110,12 @@ export async function associateEmail(
       return { messageId: null, alreadyExisted, resolvedBy: 'duplicate', available: null };
     }
     if (!available) throw cause;
-    return { messageId: messageIdOf(available), alreadyExisted, resolvedBy: cause.code === 'DUPLICATE_DATA' ? 'duplicate' : 'email_available', available };
+    return {
+      messageId: messageIdOf(available),
+      alreadyExisted,
+      resolvedBy: cause.code === 'DUPLICATE_DATA' ? 'duplicate' : 'email_available',
+      available,
+    };
   };
 
   try {
@@ -120,7 +131,8 @@ export async function associateEmail(
     } catch {
       throw e;
     }
-    if (available) return { messageId: messageIdOf(available), alreadyExisted: false, resolvedBy: 'email_available', available };
+    if (available)
+      return { messageId: messageIdOf(available), alreadyExisted: false, resolvedBy: 'email_available', available };
     // Verified not applied: one more attempt is safe. A DUPLICATE_DATA now means the first landed late.
     try {
       return { messageId: await post(), alreadyExisted: false, resolvedBy: 'response' };

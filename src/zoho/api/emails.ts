@@ -3,7 +3,14 @@
  * `info.next_index` (trap 5); 204 with no body when there are none (trap 4). The single-email GET
  * still answers `{"Emails":[one]}`, with `sent_time` and `content` (trap 9).
  */
-import type { ZohoEmail, ZohoEmailDetail, ZohoEmailDetailResponse, ZohoEmailListType, ZohoEmailsInfo, ZohoEmailsResponse } from '../../wire/index.ts';
+import type {
+  ZohoEmail,
+  ZohoEmailDetail,
+  ZohoEmailDetailResponse,
+  ZohoEmailListType,
+  ZohoEmailsInfo,
+  ZohoEmailsResponse,
+} from '../../wire/index.ts';
 import { assertZohoId, isMessageId } from '../limits.ts';
 import type { ZohoRequester } from '../types.ts';
 

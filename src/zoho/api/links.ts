@@ -34,7 +34,11 @@ async function outcomes(
  * `POST /Contacts/{id}/Emails/actions/link_record` with at most 20 items (chunkLinkItems), each
  * with its own `message_id`, `owner.id` and `linked_record`.
  */
-export async function linkEmails(c: ZohoRequester, contactId: string, items: readonly ZohoLinkItem[]): Promise<LinkOutcome[]> {
+export async function linkEmails(
+  c: ZohoRequester,
+  contactId: string,
+  items: readonly ZohoLinkItem[],
+): Promise<LinkOutcome[]> {
   assertZohoId('contact id', contactId);
   assertLinkItems(items);
   const messageIds = items.map((i) => i.message_id!);

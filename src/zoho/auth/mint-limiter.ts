@@ -30,9 +30,14 @@ export class MintLimiter {
   take(call: ZohoCall): void {
     const now = this.#now();
     this.#prune();
-    if (now < this.#refusedUntil) throw this.#error(call, this.#refusedUntil - now, 'cooldown after Zoho refused a mint');
+    if (now < this.#refusedUntil)
+      throw this.#error(call, this.#refusedUntil - now, 'cooldown after Zoho refused a mint');
     if (this.#mints.length >= this.#limit) {
-      throw this.#error(call, this.#mints[0]! + this.#windowMs - now, `${this.#limit} tokens minted in the last ${Math.round(this.#windowMs / 1000)} s`);
+      throw this.#error(
+        call,
+        this.#mints[0]! + this.#windowMs - now,
+        `${this.#limit} tokens minted in the last ${Math.round(this.#windowMs / 1000)} s`,
+      );
     }
     this.#mints.push(now);
   }

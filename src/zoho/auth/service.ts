@@ -137,8 +137,16 @@ export class ServiceCredentialProvider implements CredentialProvider {
       return token;
     } catch (e) {
       const err = e instanceof ZohoError ? e : networkError(e, TOKEN_CALL);
-      this.#deps.hooks?.onTokenRefresh?.({ reason, ok: false, durationMs: performance.now() - started, errorCode: err.code });
-      this.#deps.logger?.warn({ reason, code: err.code, kind: err.kind, status: err.status }, 'zoho access token refresh failed');
+      this.#deps.hooks?.onTokenRefresh?.({
+        reason,
+        ok: false,
+        durationMs: performance.now() - started,
+        errorCode: err.code,
+      });
+      this.#deps.logger?.warn(
+        { reason, code: err.code, kind: err.kind, status: err.status },
+        'zoho access token refresh failed',
+      );
       throw err;
     }
   }
@@ -183,7 +191,7 @@ export class ServiceCredentialProvider implements CredentialProvider {
     }
     const text = typeof res.data === 'string' ? res.data : '';
     const { json } = parseJsonBody(text);
-    const body = json as Partial<ZohoTokenResponse> & { error?: string; expires_in_sec?: number } | undefined;
+    const body = json as (Partial<ZohoTokenResponse> & { error?: string; expires_in_sec?: number }) | undefined;
     if (res.status === 200 && body && typeof body.access_token === 'string' && body.access_token) {
       // Some Zoho services send expires_in in ms together with expires_in_sec (zoho-api.md §8.2).
       const seconds = typeof body.expires_in_sec === 'number' ? body.expires_in_sec : Number(body.expires_in ?? 3600);
