@@ -67,7 +67,7 @@ const intVar = (min: number, max: number, what: string) =>
   z.preprocess(
     blankToUndefined,
     z.coerce
-      .number({ invalid_type_error: `must be ${what}` })
+      .number({ error: `must be ${what}` })
       .refine((n) => Number.isInteger(n) && n >= min && n <= max, `must be ${what}`)
       .optional(),
   );
@@ -103,7 +103,7 @@ const env = z.object({
   EMULATOR_DB: opt(z.string()),
   LOG_LEVEL: opt(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
-      errorMap: () => ({ message: 'must be one of fatal, error, warn, info, debug, trace, silent' }),
+      error: 'must be one of fatal, error, warn, info, debug, trace, silent',
     }),
   ),
   GATEWAY_API_KEYS: opt(

@@ -1,8 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { buildSubgraphSchema } from '@apollo/subgraph';
+import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { resolvers } from './resolvers/index.ts';
 
 export const SCHEMA_DIR = resolve(import.meta.dirname, '../../schema');
@@ -16,8 +15,7 @@ export function loadTypeDefs(dir = SCHEMA_DIR): DocumentNode {
 }
 
 export function buildGatewaySchema(): GraphQLSchema {
-  return buildSubgraphSchema({
-    typeDefs: loadTypeDefs(),
-    resolvers: resolvers as unknown as GraphQLResolverMap<unknown>,
-  });
+  return buildSubgraphSchema([
+    { typeDefs: loadTypeDefs(), resolvers: resolvers as unknown as GraphQLResolverMap<unknown> },
+  ]);
 }

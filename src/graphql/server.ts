@@ -20,7 +20,7 @@ import { registerHealthRoutes } from '../http/health.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../http/request-id.ts';
 import { createLogger } from '../observability/logger.ts';
 import { createTelemetry, type Telemetry } from '../observability/telemetry.ts';
-import { upstreamTraceparent } from '../observability/tracing.ts';
+import { operationSpanPlugin, upstreamTraceparent } from '../observability/tracing.ts';
 import type { GatewayContext } from './context.ts';
 import { formatError, gatewayError } from './errors.ts';
 import { formatQueryLimitError, queryLimitRules, tokenLimitError } from './limits.ts';
@@ -198,6 +198,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       fastifyApolloDrainPlugin(app),
       logUnexpectedErrors(logger),
       metrics.apolloPlugin(),
+      operationSpanPlugin(),
       // Inline traces are for Apollo's usage reporting through a router; nothing here consumes them.
       ApolloServerPluginInlineTraceDisabled(),
     ],

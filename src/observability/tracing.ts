@@ -2,12 +2,15 @@
  * OpenTelemetry tracing, only when OTEL_EXPORTER_OTLP_ENDPOINT is set: the SDK and its exporter
  * are imported here, lazily, so a gateway without a collector never loads them.
  *
+ * Only the trace packages are used (a tracer provider, the OTLP/HTTP exporter, the HTTP
+ * instrumentation), not @opentelemetry/sdk-node, which pulls in every exporter and detector.
  * Spans come from the HTTP instrumentation: one server span per request to the gateway and one
- * client span per call to Zoho, joined by W3C `traceparent`. Versions are the 0.2xx line (SDK 2),
- * the last to support Node 20; 0.300+ needs Node 22.
+ * client span per call to Zoho, joined by W3C `traceparent`. The server span is then named after
+ * the GraphQL operation (`operationSpanPlugin`).
  */
 import { createRequire } from 'node:module';
 import { context, propagation, trace } from '@opentelemetry/api';
+import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from 'pino';
 
 export interface Tracing {
@@ -15,15 +18,36 @@ export interface Tracing {
 }
 
 export async function startTracing(opts: { endpoint: string; serviceName: string; logger: Logger }): Promise<Tracing> {
-  const [{ NodeSDK }, { OTLPTraceExporter }, { HttpInstrumentation }] = await Promise.all([
-    import('@opentelemetry/sdk-node'),
+  const [
+    { TracerProvider, BatchSpanProcessor },
+    { AsyncLocalStorageContextManager },
+    { W3CTraceContextPropagator },
+    { resourceFromAttributes },
+    { ATTR_SERVICE_NAME },
+    { registerInstrumentations },
+    { OTLPTraceExporter },
+    { HttpInstrumentation },
+  ] = await Promise.all([
+    import('@opentelemetry/sdk-trace'),
+    import('@opentelemetry/context-async-hooks'),
+    import('@opentelemetry/core'),
+    import('@opentelemetry/resources'),
+    import('@opentelemetry/semantic-conventions'),
+    import('@opentelemetry/instrumentation'),
     import('@opentelemetry/exporter-trace-otlp-http'),
     import('@opentelemetry/instrumentation-http'),
   ]);
   const base = opts.endpoint.replace(/\/+$/, '');
-  const sdk = new NodeSDK({
-    serviceName: opts.serviceName,
-    traceExporter: new OTLPTraceExporter({ url: base.endsWith('/v1/traces') ? base : `${base}/v1/traces` }),
+  const exporter = new OTLPTraceExporter({ url: base.endsWith('/v1/traces') ? base : `${base}/v1/traces` });
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: opts.serviceName }),
+    spanProcessors: [new BatchSpanProcessor({ exporter })],
+  });
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  trace.setGlobalTracerProvider(provider);
+  const unregister = registerInstrumentations({
+    tracerProvider: provider,
     instrumentations: [
       new HttpInstrumentation({
         // Probes and scrapes would drown the traces that matter.
@@ -31,7 +55,6 @@ export async function startTracing(opts: { endpoint: string; serviceName: string
       }),
     ],
   });
-  sdk.start();
   // The instrumentation patches modules as they are require()d; this code runs as ESM, so ask for
   // the core modules once through require to have them patched (axios reads http.request at call
   // time, and the server side is patched on the prototype).
@@ -39,7 +62,39 @@ export async function startTracing(opts: { endpoint: string; serviceName: string
   require('node:http');
   require('node:https');
   opts.logger.info({ endpoint: base, serviceName: opts.serviceName }, 'OpenTelemetry tracing on');
-  return { shutdown: () => sdk.shutdown() };
+  return {
+    shutdown: async () => {
+      unregister();
+      await provider.shutdown();
+    },
+  };
+}
+
+/**
+ * Names the request's server span after its GraphQL operation, as OpenTelemetry's GraphQL
+ * conventions do: `query ContactEmails`, `mutation` for an anonymous one. The name and the
+ * attributes hold the operation's type and name only, never the document or its variables,
+ * which carry record ids. A no-op when tracing is off (there is no active span).
+ */
+const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+export function operationSpanPlugin(): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, operationName }) {
+          const span = trace.getActiveSpan();
+          if (!span || !operation) return;
+          const type = operation.operation;
+          // A name is the client's own text: only a plain GraphQL name goes on the span.
+          const name = operationName && OPERATION_NAME.test(operationName) ? operationName : null;
+          span.updateName(name ? `${type} ${name}` : type);
+          span.setAttribute('graphql.operation.type', type);
+          if (name) span.setAttribute('graphql.operation.name', name);
+        },
+      };
+    },
+  };
 }
 
 /**

@@ -337,7 +337,7 @@ export function createZohoClient(config: ZohoConfig | ZohoConfigInput, options: 
   );
   const hooks = safeHooks(options.hooks ?? {}, logger);
   const policy = retry(
-    handleWhen((e) => RETRY_MARK.has(e)),
+    handleWhen((e) => typeof e === 'object' && e !== null && RETRY_MARK.has(e)),
     { maxAttempts: Math.max(0, cfg.retry.maxAttempts - 1), backoff: createBackoff(cfg.retry) },
   );
   const shared: Shared = { config: cfg, http: instance, hooks, logger, retry: policy };

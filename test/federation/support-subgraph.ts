@@ -113,7 +113,7 @@ export async function startSupportSubgraph(tickets: readonly TicketRow[]): Promi
   };
 
   const server = new ApolloServer({
-    schema: buildSubgraphSchema({ typeDefs: SUPPORT_TYPE_DEFS, resolvers }),
+    schema: buildSubgraphSchema([{ typeDefs: SUPPORT_TYPE_DEFS, resolvers }]),
     plugins: [ApolloServerPluginInlineTraceDisabled()],
   });
   const { url } = await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' } });

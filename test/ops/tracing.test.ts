@@ -52,7 +52,7 @@ it('exports a server span for the GraphQL request and a client span for each Zoh
   const res = await fetch(url!, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: '{ contact(id: "5843104000005878180") { fullName } }' }),
+    body: JSON.stringify({ query: 'query ContactName { contact(id: "5843104000005878180") { fullName } }' }),
   });
   expect(res.status).toBe(200);
   // Shutdown flushes the spans still batched.
@@ -71,4 +71,9 @@ it('exports a server span for the GraphQL request and a client span for each Zoh
   expect(client).toBeDefined();
   expect(client.traceId).toBe(server.traceId);
   expect(attr(client, 'http.method') ?? attr(client, 'http.request.method')).toBeDefined();
+  // The server span is named after the operation, never after its document or ids.
+  expect(server.name).toBe('query ContactName');
+  expect(attr(server, 'graphql.operation.name')?.stringValue).toBe('ContactName');
+  expect(attr(server, 'graphql.operation.type')?.stringValue).toBe('query');
+  for (const span of spans) expect(span.name).not.toMatch(/\d{10,}/);
 }, 60_000);

@@ -66,11 +66,7 @@ export class Admin {
     return this.#call('POST', '/reset');
   }
   /** A fresh token for the demo user, or for another user or org (`{org: 'second'}`, `{user: id}`). */
-  async token(who?: {
-    org?: string;
-    user?: string;
-    refreshToken?: string;
-  }): Promise<{
+  async token(who?: { org?: string; user?: string; refreshToken?: string }): Promise<{
     access_token: string;
     refresh_token: string;
     client_id: string;
