@@ -53,8 +53,16 @@ async function main(): Promise<void> {
   let emulator: { url: string; close(): Promise<void> } | null = null;
   let zohoConfig;
   if (config.zoho.kind === 'embedded') {
-    // Imported only here: a gateway talking to real Zoho never loads the emulator.
-    const { startEmulator, DEMO_CREDENTIALS } = await import('./emulator/index.ts');
+    // Imported only here: a gateway talking to real Zoho never loads the emulator, and the
+    // production image does not even carry it.
+    const { startEmulator, DEMO_CREDENTIALS } = await import('./emulator/index.ts').catch((e: unknown) => {
+      if ((e as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw e;
+      console.error(
+        'The gateway did not start: no Zoho settings are set, and this build has no embedded emulator ' +
+          "(the production image leaves it out). Set ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET and ZOHO_REFRESH_TOKEN (see docs/configuration.md), or use the image's demo target.",
+      );
+      process.exit(1);
+    });
     emulator = await startEmulator({
       port: config.zoho.emulatorPort,
       ...(config.zoho.emulatorDb ? { db: config.zoho.emulatorDb } : {}),

@@ -114,13 +114,22 @@ export interface GatewayProcess {
  * The gateway as an operator starts it, with exactly `env` (plus PATH and HOME): no ZOHO_* or
  * GATEWAY_* leaks in from the test runner's environment. `npx tsx src/main.ts` by default; tests
  * that send signals use `node --import tsx`, one process, so the signal reaches the gateway itself
- * and the exit code is its own. Either runs in its own process group, killed whole by stop().
+ * and the exit code is its own; `dist` runs the compiled build as production does
+ * (`node dist/main.js`, in `cwd`). Each runs in its own process group, killed whole by stop().
  */
-export function spawnGateway(env: Record<string, string>, via: 'npx' | 'node' = 'npx'): GatewayProcess {
+export function spawnGateway(
+  env: Record<string, string>,
+  via: 'npx' | 'node' | 'dist' = 'npx',
+  opts: { cwd?: string } = {},
+): GatewayProcess {
   const [cmd, args] =
-    via === 'npx' ? ['npx', ['tsx', 'src/main.ts']] : [process.execPath, ['--import', 'tsx', 'src/main.ts']];
+    via === 'npx'
+      ? ['npx', ['tsx', 'src/main.ts']]
+      : via === 'node'
+        ? [process.execPath, ['--import', 'tsx', 'src/main.ts']]
+        : [process.execPath, ['dist/main.js']];
   const child = spawn(cmd, args as string[], {
-    cwd: ROOT,
+    cwd: opts.cwd ?? ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
