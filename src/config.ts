@@ -155,6 +155,7 @@ const env = z.object({
   // Read by the client's loader, which falls back to its default on a non-number: checked here.
   ZOHO_CONCURRENCY: positive(),
   ZOHO_TIMEOUT_MS: positive(),
+  ZOHO_LATE_WRITE_WINDOW_MS: positive(),
   OTEL_EXPORTER_OTLP_ENDPOINT: opt(httpUrl),
   OTEL_SERVICE_NAME: opt(z.string().trim()),
 });

@@ -2,8 +2,12 @@
  * One error model from the REST client to the GraphQL payload: a ZohoError (or a problem the
  * gateway found itself) becomes an ItemError with a stable `code` clients switch on. Zoho's own
  * code survives as `vendorCode`.
+ *
+ * The code comes from the classifier (src/zoho/classify.ts); only Zoho's refusals of an item are
+ * refined here, with what the workflow knows (the deal exists, the path of the item), and only
+ * from what Zoho's answer says: a refusal without details is never guessed into NOT_FOUND.
  */
-import type { ZohoError } from '../zoho/index.ts';
+import { classify, type ZohoError } from '../zoho/index.ts';
 
 /** The GraphQL enum ItemErrorCode (the compiler checks the two agree, in the resolvers). */
 export type ItemErrorCode =
@@ -14,6 +18,7 @@ export type ItemErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'RATE_LIMITED'
+  | 'CREDITS_EXHAUSTED'
   | 'UPSTREAM_UNAVAILABLE'
   | 'UNKNOWN_RESULT'
   | 'UPSTREAM_ERROR';
@@ -37,11 +42,33 @@ export function itemError(
   return { code, message, field: field ?? null, vendorCode: vendorCode ?? null };
 }
 
+/** What each classified failure says to people. */
+function describe(e: ZohoError): string {
+  switch (classify(e).code) {
+    case 'UNAUTHENTICATED':
+      return e.kind === 'caller' ? e.message : 'Zoho did not accept the credentials, even after a token refresh.';
+    case 'FORBIDDEN':
+      return "Zoho's user may not change this email (for example, it is in another user's mailbox).";
+    case 'RATE_LIMITED':
+      return e.kind === 'token_mint'
+        ? 'Zoho refused to issue another access token for now (10 per 10 minutes); try again shortly.'
+        : "Zoho's concurrency limit refused the call, after retries.";
+    case 'CREDITS_EXHAUSTED':
+      return "Zoho's API credits for the day are used up; calls fail until they renew.";
+    case 'UPSTREAM_UNAVAILABLE':
+      return e.phase === 'not_sent' && e.call?.route === '/oauth/v2/token'
+        ? "Zoho's accounts server failed or did not answer, so no access token could be had."
+        : 'Zoho failed or did not answer in time, after retries.';
+    case 'UNKNOWN_RESULT':
+      return "Zoho's answer did not say what happened to this email.";
+    case 'UPSTREAM_ERROR':
+      return `Zoho refused the item (${e.code}).`;
+  }
+}
+
 /** Maps Zoho's answer for one item (or for the whole call it was in) to an ItemError. */
 export function fromZohoError(e: ZohoError, facts: ItemFacts): ItemErrorModel {
   const vendor = e.fromZoho ? e.code : null;
-  const apiName = typeof e.details.api_name === 'string' ? e.details.api_name : undefined;
-
   if (e.code === 'ALREADY_USED') {
     return itemError(
       'CONFLICT',
@@ -50,63 +77,13 @@ export function fromZohoError(e: ZohoError, facts: ItemFacts): ItemErrorModel {
       vendor,
     );
   }
-  switch (e.kind) {
-    case 'auth':
-      return itemError(
-        'UNAUTHENTICATED',
-        'Zoho did not accept the credentials, even after a token refresh.',
-        null,
-        vendor,
-      );
-    case 'token_mint':
-      return itemError(
-        'RATE_LIMITED',
-        'Zoho refused to issue another access token for now (10 per 10 minutes); try again shortly.',
-        null,
-        vendor,
-      );
-    case 'rate_limited':
-      return itemError(
-        'RATE_LIMITED',
-        "Zoho's concurrency or daily credit limit refused the call, after retries.",
-        null,
-        vendor,
-      );
-    case 'timeout':
-    case 'network':
-      return itemError('UPSTREAM_UNAVAILABLE', 'Zoho did not answer in time, after retries.', null, vendor);
-    case 'unknown_result':
-      return itemError(
-        'UNKNOWN_RESULT',
-        "Zoho's answer did not say what happened to this email, and reading it back did not settle it.",
-        null,
-        vendor,
-      );
-    case 'caller':
-      return itemError('UNAUTHENTICATED', e.message, null, vendor);
-    default:
-      break;
-  }
-  if (e.status === 401)
-    return itemError(
-      'UNAUTHENTICATED',
-      'Zoho did not accept the credentials, even after a token refresh.',
-      null,
-      vendor,
-    );
-  if (e.status === 403 || e.code === 'NO_PERMISSION') {
-    return itemError(
-      'FORBIDDEN',
-      "Zoho's user may not change this email (for example, it is in another user's mailbox).",
-      null,
-      vendor,
-    );
-  }
-  if (e.status === 429)
-    return itemError('RATE_LIMITED', "Zoho's limits refused the call, after retries.", null, vendor);
-  if (e.status !== null && e.status >= 500)
-    return itemError('UPSTREAM_UNAVAILABLE', 'Zoho failed, after retries.', null, vendor);
+  if (e.kind === 'rejected' || e.kind === 'item') return refusal(e, facts, vendor);
+  return itemError(classify(e).code, describe(e), null, vendor);
+}
 
+/** Zoho refused the item or its call with a 4xx: what its code and details say. */
+function refusal(e: ZohoError, facts: ItemFacts, vendor: string | null): ItemErrorModel {
+  const apiName = typeof e.details.api_name === 'string' ? e.details.api_name : undefined;
   if (e.code === 'INVALID_DATA') {
     switch (apiName) {
       case 'message_id':
@@ -134,20 +111,29 @@ export function fromZohoError(e: ZohoError, facts: ItemFacts): ItemErrorModel {
           `${facts.at}.ownerId`,
           vendor,
         );
-      case 'id':
-      case 'contact_id':
       case undefined:
-        // A whole-call INVALID_DATA on a valid-looking contact id: Zoho has no such contact.
-        if (e.kind !== 'item')
-          return itemError('NOT_FOUND', 'There is no contact with this id.', `${facts.at}.contactId`, vendor);
         break;
       default:
-        break;
+        return itemError('INVALID_INPUT', `Zoho refused the value of ${apiName}.`, null, vendor);
     }
-    return itemError('INVALID_INPUT', `Zoho refused the value of ${apiName ?? 'an input'}.`, null, vendor);
+    // Zoho points at the record id in the path (`resource_path_index`) when it has no such record.
+    if ('resource_path_index' in e.details) {
+      return itemError('NOT_FOUND', 'There is no contact with this id.', `${facts.at}.contactId`, vendor);
+    }
+    return itemError(
+      'UPSTREAM_ERROR',
+      'Zoho refused the item as invalid data, without saying which value.',
+      null,
+      vendor,
+    );
   }
   if (e.code === 'MANDATORY_NOT_FOUND' || e.code === 'REQUIRED_PARAM_MISSING' || e.code === 'LIMIT_EXCEEDED') {
     return itemError('INVALID_INPUT', `Zoho refused the request: ${e.message}`, null, vendor);
   }
-  return itemError('UPSTREAM_ERROR', `Zoho refused the item (${e.code}).`, null, vendor);
+  return itemError(
+    'UPSTREAM_ERROR',
+    `Zoho refused the item (${e.fromZoho ? e.code : `HTTP ${e.status ?? '?'}`}).`,
+    null,
+    vendor,
+  );
 }

@@ -1,6 +1,7 @@
 import type { ZohoRequester } from '../zoho/index.ts';
 import type { Loaders } from '../loaders/index.ts';
 import type { OrgCache } from '../loaders/org-cache.ts';
+import type { LateWrites } from '../services/settle.ts';
 
 /** What every resolver receives; built once per GraphQL request (src/graphql/server.ts). */
 export interface GatewayContext {
@@ -11,4 +12,6 @@ export interface GatewayContext {
   loaders: Loaders;
   /** Per-org metadata and users, shared across requests of the same org. */
   orgCache: OrgCache;
+  /** The clock and late-write window that decide whether a write with no answer may still land. */
+  late: LateWrites;
 }

@@ -4,13 +4,14 @@
  */
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { ZohoError } from '../zoho/index.ts';
+import { classify, ZohoError } from '../zoho/index.ts';
 
 export type GatewayErrorCode =
   | 'BAD_USER_INPUT'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'RATE_LIMITED'
+  | 'CREDITS_EXHAUSTED'
   | 'UPSTREAM_UNAVAILABLE'
   | 'UPSTREAM_ERROR'
   | 'INTERNAL_SERVER_ERROR';
@@ -32,6 +33,7 @@ const PUBLIC_CODES = new Set<string>([
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'RATE_LIMITED',
+  'CREDITS_EXHAUSTED',
   'UPSTREAM_UNAVAILABLE',
   'UPSTREAM_ERROR',
   'GRAPHQL_PARSE_FAILED',
@@ -71,18 +73,21 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   };
 }
 
-/** A read that Zoho refused or failed, as the top-level error of the field that needed it. */
+/** A read that Zoho refused or failed, as the top-level error of the field that needed it (classify.ts). */
 export function fromZohoQueryError(e: ZohoError): { code: GatewayErrorCode; message: string } {
-  if (e.kind === 'auth' || e.kind === 'caller' || e.status === 401) {
-    return { code: 'UNAUTHENTICATED', message: 'Zoho did not accept the credentials.' };
+  switch (classify(e).code) {
+    case 'UNAUTHENTICATED':
+      return { code: 'UNAUTHENTICATED', message: 'Zoho did not accept the credentials.' };
+    case 'FORBIDDEN':
+      return { code: 'FORBIDDEN', message: "Zoho's user may not read this." };
+    case 'RATE_LIMITED':
+      return { code: 'RATE_LIMITED', message: "Zoho's limits refused the call, after retries." };
+    case 'CREDITS_EXHAUSTED':
+      return { code: 'CREDITS_EXHAUSTED', message: "Zoho's API credits for the day are used up." };
+    case 'UPSTREAM_UNAVAILABLE':
+      return { code: 'UPSTREAM_UNAVAILABLE', message: 'Zoho failed or did not answer in time, after retries.' };
+    case 'UNKNOWN_RESULT':
+    case 'UPSTREAM_ERROR':
+      return { code: 'UPSTREAM_ERROR', message: `Zoho refused the call (${e.code}).` };
   }
-  if (e.status === 403 || e.code === 'NO_PERMISSION')
-    return { code: 'FORBIDDEN', message: "Zoho's user may not read this." };
-  if (e.kind === 'rate_limited' || e.kind === 'token_mint' || e.status === 429) {
-    return { code: 'RATE_LIMITED', message: "Zoho's rate or credit limits refused the call, after retries." };
-  }
-  if (e.kind === 'timeout' || e.kind === 'network' || (e.status !== null && e.status >= 500)) {
-    return { code: 'UPSTREAM_UNAVAILABLE', message: 'Zoho failed or did not answer in time, after retries.' };
-  }
-  return { code: 'UPSTREAM_ERROR', message: `Zoho refused the call (${e.code}).` };
 }

@@ -42,10 +42,12 @@ export type EmailConnectionModel = {
 
 export type { ItemErrorModel } from '../domain/item-errors.ts';
 import type { ItemErrorModel } from '../domain/item-errors.ts';
+/** The GraphQL enum ItemStatus. */
+export type ItemStatusModel = 'SUCCEEDED' | 'FAILED' | 'UNKNOWN';
 export type EmailLinkResultModel = {
   contactId: string;
   messageId: string;
-  status: 'SUCCEEDED' | 'FAILED';
+  status: ItemStatusModel;
   error: ItemErrorModel | null;
   email: EmailModel | null;
 };
@@ -60,7 +62,7 @@ export type EmailMoveResultModel = EmailLinkResultModel & {
 export type MoveEmailsToDealPayloadModel = { results: EmailMoveResultModel[] };
 
 export type AssociateEmailPayloadModel = {
-  status: 'SUCCEEDED' | 'FAILED';
+  status: ItemStatusModel;
   error: ItemErrorModel | null;
   alreadyExisted: boolean;
   email: EmailModel | null;

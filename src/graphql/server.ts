@@ -33,6 +33,8 @@ export interface GatewayOptions {
   zoho: ZohoClient;
   /** Shared across requests: per-org metadata and users. */
   orgCache?: OrgCache;
+  /** The clock (epoch ms) of the truth rules; tests set it. */
+  now?: () => number;
   /** Bench only: turns batching and write coalescing off (the `unbatched` variant). */
   batching?: boolean;
   logger?: Logger;
@@ -122,6 +124,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     bodyLimit: 1024 * 1024,
   });
   const orgCache = opts.orgCache ?? new OrgCache();
+  const late = { now: opts.now ?? Date.now, windowMs: opts.zoho.config.lateWriteWindowMs };
   const batch = opts.batching ?? true;
   const limits: QueryLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const telemetry = opts.telemetry ?? createTelemetry({ defaultMetrics: false });
@@ -224,6 +227,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
         zoho,
         loaders: createLoaders(zoho, { batch, onBatch: metrics.onLoaderBatch }),
         orgCache,
+        late,
       };
     },
   });

@@ -21,7 +21,8 @@ import {
   unlinkEmails,
   type EmailPage,
   type EmailParentModule,
-  type LinkOutcome,
+  ZohoError,
+  type LinkItemOutcome,
   type ZohoRequester,
 } from '../zoho/index.ts';
 import type { ZohoContact, ZohoDeal, ZohoEmailDetail, ZohoEmailListType, ZohoLinkItem } from '../wire/index.ts';
@@ -44,8 +45,8 @@ export interface Loaders {
   contactDeals: DataLoader<string, ZohoDeal[]>;
   emailPages: DataLoader<EmailPageKey, EmailPage, string>;
   emailDetails: DataLoader<EmailDetailKey, ZohoEmailDetail | null, string>;
-  links: DataLoader<LinkWrite, LinkOutcome, string>;
-  unlinks: DataLoader<UnlinkWrite, LinkOutcome, string>;
+  links: DataLoader<LinkWrite, LinkItemOutcome, string>;
+  unlinks: DataLoader<UnlinkWrite, LinkItemOutcome, string>;
 }
 
 export interface LoaderOptions {
@@ -135,10 +136,24 @@ export function createLoaders(zoho: ZohoRequester, options: LoaderOptions = { ba
   };
 }
 
-/** Link writes: grouped by contact, 20 items per call, every call concurrently. */
+/**
+ * The outcome of a write whose call failed in a way the client does not describe (a bug in the
+ * gateway, not an answer from Zoho): the write may have gone out, so it is unclear, never refused.
+ */
+function internalOutcome(messageId: string, e: unknown): LinkItemOutcome {
+  const error = new ZohoError({
+    kind: 'unknown_result',
+    code: 'INTERNAL',
+    message: `the gateway failed while writing this item (${e instanceof Error ? e.name : 'error'})`,
+    phase: 'no_answer',
+  });
+  return { kind: 'unclear', messageId, error, unansweredAt: null };
+}
+
+/** Link writes: grouped by contact, 20 items per call, every call concurrently. Never rejects. */
 function linkBatch(zoho: ZohoRequester) {
-  return async (writes: readonly LinkWrite[]): Promise<Array<LinkOutcome | Error>> => {
-    const results = new Map<LinkWrite, LinkOutcome | Error>();
+  return async (writes: readonly LinkWrite[]): Promise<LinkItemOutcome[]> => {
+    const results = new Map<LinkWrite, LinkItemOutcome>();
     const calls: Array<Promise<void>> = [];
     for (const [contactId, group] of groupBy(writes, (w) => w.contactId)) {
       for (const chunk of chunkLinkItems(group.map((w) => ({ ...w.item, write: w })))) {
@@ -148,22 +163,21 @@ function linkBatch(zoho: ZohoRequester) {
             contactId,
             chunk.map(({ write: _w, ...item }) => item),
           ).then(
-            (outcomes) =>
-              chunk.forEach((c, i) => results.set(c.write, outcomes[i] ?? missing(c.write.item.message_id))),
-            (e) => chunk.forEach((c) => results.set(c.write, toError(e))),
+            (outcomes) => chunk.forEach((c, i) => results.set(c.write, outcomes[i]!)),
+            (e: unknown) => chunk.forEach((c) => results.set(c.write, internalOutcome(c.write.item.message_id, e))),
           ),
         );
       }
     }
     await Promise.all(calls);
-    return writes.map((w) => results.get(w) ?? missing(w.item.message_id));
+    return writes.map((w) => results.get(w) ?? internalOutcome(w.item.message_id, null));
   };
 }
 
-/** Unlink writes: grouped by contact and owner, 20 ids and 2000 characters per call. */
+/** Unlink writes: grouped by contact and owner, 20 ids and 2000 characters per call. Never rejects. */
 function unlinkBatch(zoho: ZohoRequester) {
-  return async (writes: readonly UnlinkWrite[]): Promise<Array<LinkOutcome | Error>> => {
-    const results = new Map<string, LinkOutcome | Error>();
+  return async (writes: readonly UnlinkWrite[]): Promise<LinkItemOutcome[]> => {
+    const results = new Map<string, LinkItemOutcome>();
     const key = (contactId: string, ownerId: string, messageId: string) => `${contactId}/${ownerId}/${messageId}`;
     const calls: Array<Promise<void>> = [];
     for (const group of groupBy(writes, (w) => `${w.contactId}/${w.ownerId}`).values()) {
@@ -172,18 +186,15 @@ function unlinkBatch(zoho: ZohoRequester) {
       for (const chunk of chunkUnlinkIds(ids)) {
         calls.push(
           unlinkEmails(zoho, contactId, ownerId, chunk).then(
-            (outcomes) =>
-              chunk.forEach((id, i) => results.set(key(contactId, ownerId, id), outcomes[i] ?? missing(id))),
-            (e) => chunk.forEach((id) => results.set(key(contactId, ownerId, id), toError(e))),
+            (outcomes) => chunk.forEach((id, i) => results.set(key(contactId, ownerId, id), outcomes[i]!)),
+            (e: unknown) => chunk.forEach((id) => results.set(key(contactId, ownerId, id), internalOutcome(id, e))),
           ),
         );
       }
     }
     await Promise.all(calls);
-    return writes.map((w) => results.get(key(w.contactId, w.ownerId, w.messageId)) ?? missing(w.messageId));
+    return writes.map(
+      (w) => results.get(key(w.contactId, w.ownerId, w.messageId)) ?? internalOutcome(w.messageId, null),
+    );
   };
-}
-
-function missing(messageId: string): Error {
-  return new Error(`internal: no outcome for message ${messageId}`);
 }

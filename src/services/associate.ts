@@ -1,10 +1,11 @@
 /**
  * associateEmail: logs a new email through Zoho's Associate Email, idempotent on the original
  * Message-ID. The client (src/zoho/api/associate.ts) already turns DUPLICATE_DATA and a lost
- * answer into "it is there", through email_available; this layer checks the input first, says
- * where to file the email, and reports the email as the client can select it.
+ * answer into "it is there" or "it is not", through email_available; this layer checks the input
+ * first, says where to file the email, and reports the email as the client can select it, or
+ * UNKNOWN when Zoho's answers and the read-back do not tell.
  */
-import { associateEmail as associate, ZohoError, type AssociateResult, type ZohoRequester } from '../zoho/index.ts';
+import { associateEmail as associate, ZohoError, type FiledEmail, type ZohoRequester } from '../zoho/index.ts';
 import type { ZohoAssociateAddress, ZohoAssociateEmail } from '../wire/index.ts';
 import type { Loaders } from '../loaders/index.ts';
 import type { OrgCache } from '../loaders/org-cache.ts';
@@ -38,7 +39,7 @@ export async function associateEmail(
   if (problem) return failed(itemError('INVALID_INPUT', problem.message, problem.field));
   const where = placement(input);
 
-  let result: AssociateResult;
+  let outcome;
   try {
     const body: ZohoAssociateEmail = {
       from: address(input.from),
@@ -60,25 +61,42 @@ export async function associateEmail(
         : {}),
       ...(input.ownerId ? { owner: { id: input.ownerId } } : {}),
     };
-    result = await associate(ctx.zoho, where.module, where.recordId, body);
+    outcome = await associate(ctx.zoho, where.module, where.recordId, body);
   } catch (e) {
+    // Before anything was sent (the Deals module id could not be read): nothing was filed.
     return failed(await errorOf(ctx, e, input, where.module));
   }
-  if (result.messageId === null) {
+  if (outcome.kind === 'refused') return failed(await errorOf(ctx, outcome.error, input, where.module));
+  if (outcome.kind === 'unclear') {
+    const e = outcome.error;
+    return {
+      status: 'UNKNOWN',
+      error: itemError(
+        'UNKNOWN_RESULT',
+        `Zoho's answer was lost (${e.code}), and asking Zoho whether the email is there did not settle it. ` +
+          'Sending the same email again is safe: Zoho de-duplicates on originalMessageId.',
+        null,
+        e.fromZoho ? e.code : null,
+      ),
+      alreadyExisted: false,
+      email: null,
+    };
+  }
+  if (outcome.messageId === null) {
     // Zoho confirmed the duplicate but not where it is: a success without an email to show.
     return { status: 'SUCCEEDED', error: null, alreadyExisted: true, email: null };
   }
   return {
     status: 'SUCCEEDED',
     error: null,
-    alreadyExisted: result.alreadyExisted,
-    email: emailOf(result, result.messageId, where, input),
+    alreadyExisted: outcome.alreadyExisted,
+    email: emailOf(outcome, outcome.messageId, where, input),
   };
 }
 
 /** The email as the client can select it: where Zoho says it is, else where it was filed. */
 function emailOf(
-  result: AssociateResult,
+  result: FiledEmail,
   messageId: string,
   where: ReturnType<typeof placement>,
   input: AssociateInput,

@@ -1,18 +1,19 @@
 /**
- * The link and unlink workflows behind the mutations: plan the items, fill in what Zoho makes
- * mandatory, send them through the write loaders, and turn every answer into one result per
- * input item, in input order.
+ * The link, unlink and move workflows behind the mutations: plan the items, fill in what Zoho
+ * makes mandatory, send them through the write loaders (which coalesce them into Zoho's batch
+ * calls), settle each one (services/settle.ts), and answer one result per input item, in input
+ * order.
  *
- * Guarantees:
- * - one item's failure never hides, fails or reorders another;
- * - an item is never reported SUCCEEDED unless Zoho said so, or reading it back shows it;
- * - an item whose fate is unclear is settled before it is reported as it truly is: one the
- *   answer left out (an atomic batch refused whole) is sent once more — link and unlink are
- *   idempotent in effect — and one that met a 5xx or timeout after the client's retries is read
- *   back;
- * - a move never leaves an email on no deal without its result saying so.
+ * Every reported result is true:
+ * - SUCCEEDED: Zoho said so, or a read-back shows it, and no attempt that would undo it can
+ *   still land;
+ * - FAILED: the email is as it was (for link, not on the target deal; for unlink, still on its
+ *   deal; for a move, on `previousDealId`), and nothing sent for it can still land;
+ * - UNKNOWN: anything else, with a message that says which case it is and whether sending the
+ *   operation again is safe.
+ * One item's failure never hides, fails or reorders another.
  */
-import { ZohoError, getEmail, type LinkOutcome, type ZohoRequester } from '../zoho/index.ts';
+import { getEmail, ZohoError, type LinkItemOutcome, type ZohoRequester } from '../zoho/index.ts';
 import type { ZohoEmailDetail } from '../wire/index.ts';
 import type { Loaders } from '../loaders/index.ts';
 import type { OrgCache } from '../loaders/org-cache.ts';
@@ -25,31 +26,38 @@ import type {
   EmailLinkResultModel,
   EmailModel,
   EmailMoveResultModel,
+  ItemStatusModel,
   MoveEmailsToDealPayloadModel,
 } from '../graphql/models.ts';
 import { badInput } from '../graphql/errors.ts';
+import { mayStillLand, settleWrite, type LateWrites, type LinkState, type StepResult } from './settle.ts';
 
 export interface LinkServiceContext {
   zoho: ZohoRequester;
   loaders: Loaders;
   orgCache: OrgCache;
+  /** The clock and the late-write window that decide whether an unanswered attempt may still land. */
+  late: LateWrites;
 }
 
 /** How one planned email ended; `extra` carries what a workflow adds to its result. */
-type Settled<X = object> = ({ ok: true; email: EmailModel } | { ok: false; error: ItemErrorModel }) & { extra?: X };
+type Verdict<X = object> = (
+  { status: 'SUCCEEDED'; email: EmailModel } | { status: Exclude<ItemStatusModel, 'SUCCEEDED'>; error: ItemErrorModel }
+) & { extra?: X };
 
 export async function linkEmailsToDeal(
   ctx: LinkServiceContext,
   input: { dealId: string; emails: readonly EmailRef[] },
 ): Promise<EmailLinkPayloadModel> {
-  const results = await eachToDeal(ctx, input, { base: {}, readAll: false }, async (p, owner, target) =>
-    toSettled(
-      p,
-      await linkOne(ctx, p, owner, target),
-      { dealExists: true },
-      { ...emailModel(p, owner.detail), linkedDeal: dealOf(target) },
-    ),
-  );
+  const results = await eachToDeal(ctx, input, { base: {}, readAll: false }, async (p, owner, target) => {
+    const step = await linkStep(ctx, p, owner, target, (s) => s !== target.id && s !== 'gone');
+    const at = atOf(p);
+    if (step.kind === 'done')
+      return { status: 'SUCCEEDED', email: { ...emailModel(p, owner.detail), linkedDeal: dealOf(target) } };
+    if (step.kind === 'not_done')
+      return { status: 'FAILED', error: fromZohoError(step.error, { at, dealExists: true }) };
+    return { status: 'UNKNOWN', error: unknownError(step, ctx.late, linkAction(target)) };
+  });
   return { results };
 }
 
@@ -72,6 +80,179 @@ export async function moveEmailsToDeal(
   return { results };
 }
 
+async function moveOne(
+  ctx: LinkServiceContext,
+  p: PlannedEmail,
+  owner: KnownOwner,
+  target: DealTarget,
+): Promise<Verdict<MoveFacts>> {
+  const link = owner.detail?.linked_record;
+  const previous: DealTarget | null = link?.id
+    ? { id: link.id, name: link.name ?? null, moduleId: target.moduleId }
+    : null;
+  const facts: MoveFacts = { previousDealId: previous?.id ?? null, restoreAttempted: false, restored: null };
+  const moved: EmailModel = { ...emailModel(p, owner.detail), linkedDeal: dealOf(target) };
+  const at = atOf(p);
+  const action = moveAction(target, previous);
+  const unknown = (step: UnknownStep): Verdict<MoveFacts> => ({
+    status: 'UNKNOWN',
+    error: unknownError(step, ctx.late, action),
+    extra: { ...facts, restored: null },
+  });
+  if (previous?.id === target.id) return { status: 'SUCCEEDED', email: moved, extra: facts };
+
+  const wasOn = previous?.id ?? null;
+  const first = await linkStep(ctx, p, owner, target, (s) => s === wasOn);
+  if (first.kind === 'done') return { status: 'SUCCEEDED', email: moved, extra: facts };
+  if (first.kind === 'unknown') return unknown(first);
+  if (previous === null || first.error.code !== 'ALREADY_USED') {
+    return { status: 'FAILED', error: fromZohoError(first.error, { at, dealExists: true }), extra: facts };
+  }
+
+  // Zoho will not replace the link: the article's unlink, then link.
+  const unlinked = await unlinkStep(ctx, p, owner, previous.id);
+  if (unlinked.kind === 'not_done') {
+    const e = fromZohoError(unlinked.error, { at });
+    return {
+      status: 'FAILED',
+      error: {
+        ...e,
+        message: `Zoho refused to relink the email, and unlinking it first failed (${e.message}); it is still linked to deal ${previous.id}.`,
+      },
+      extra: facts,
+    };
+  }
+  if (unlinked.kind === 'unknown') return unknown(unlinked);
+  // An unlink attempt that got no answer may still land, and would remove whatever link is there then.
+  const strayUnlink = (state: LinkState): UnknownStep | null =>
+    mayStillLand(unlinked.unansweredAt, ctx.late)
+      ? { kind: 'unknown', why: 'may_still_land', error: NO_ANSWER, state, unansweredAt: unlinked.unansweredAt }
+      : null;
+
+  const second = await linkStep(ctx, p, owner, target, (s) => s === null);
+  if (second.kind === 'done') {
+    const stray = strayUnlink(target.id);
+    return stray ? unknown(stray) : { status: 'SUCCEEDED', email: moved, extra: facts };
+  }
+  if (second.kind === 'unknown' && second.why === 'changed') return unknown(second);
+
+  // The email is on no deal, or the link to the target may still land: put it back where it was.
+  facts.restoreAttempted = true;
+  const restore = await linkStep(ctx, p, owner, previous, (s) => s === null);
+  if (restore.kind === 'done') {
+    const pending = second.kind === 'unknown' ? { ...second, state: previous.id } : strayUnlink(previous.id);
+    if (pending) return unknown(pending);
+    const e = fromZohoError(second.error, { at, dealExists: true });
+    return {
+      status: 'FAILED',
+      error: {
+        ...e,
+        message: `${e.message} The email was unlinked to be moved, then linked back to its previous deal ${previous.id}.`,
+      },
+      extra: { ...facts, restored: true },
+    };
+  }
+  if (restore.kind === 'unknown') return unknown(restore);
+
+  // Zoho refused to link it back. In reject mode that also happens when the link to the target
+  // landed late (ALREADY_USED): only a read-back tells where the email is.
+  let now: LinkState;
+  try {
+    now = await readBack(ctx, p);
+  } catch {
+    return unknown({ kind: 'unknown', why: 'read_failed', error: restore.error, state: null, unansweredAt: null });
+  }
+  if (now === target.id) {
+    const stray = strayUnlink(now);
+    return stray ? unknown(stray) : { status: 'SUCCEEDED', email: moved, extra: { ...facts, restored: false } };
+  }
+  if (now !== null)
+    return unknown({ kind: 'unknown', why: 'changed', error: restore.error, state: now, unansweredAt: null });
+  const e = fromZohoError(restore.error, { at });
+  return {
+    status: 'UNKNOWN',
+    error: itemError(
+      'UNKNOWN_RESULT',
+      `The email is on no deal: Zoho refused to relink it, so it was unlinked to be moved; the link to deal ${target.id} ` +
+        `failed, and linking it back to its previous deal ${previous.id} failed too (${e.message}). ` +
+        `Link it to deal ${previous.id} or ${target.id}; sending the move again completes it.`,
+      null,
+      e.vendorCode,
+    ),
+    extra: { ...facts, restored: null },
+  };
+}
+
+type UnknownStep = Extract<StepResult, { kind: 'unknown' }>;
+
+/** Stands for an unlink attempt that got no answer (its own error was settled by a read-back). */
+const NO_ANSWER = new ZohoError({
+  kind: 'timeout',
+  code: 'TIMEOUT',
+  message: 'an unlink attempt got no answer',
+  phase: 'no_answer',
+});
+
+export async function unlinkEmailsFromDeal(
+  ctx: LinkServiceContext,
+  input: { emails: readonly EmailRef[]; expectedDealId?: string | null },
+): Promise<EmailLinkPayloadModel> {
+  checkSize(input.emails);
+  const expected = input.expectedDealId ?? null;
+  const plan = planEmails(input.emails);
+  const verdicts = new Map<PlannedEmail, Verdict>();
+
+  if (expected !== null && !isZohoRecordId(expected)) {
+    plan.emails.forEach((p) =>
+      verdicts.set(p, {
+        status: 'FAILED',
+        error: itemError('INVALID_INPUT', 'expectedDealId is not a Zoho deal id (digits only).', 'expectedDealId'),
+      }),
+    );
+    return { results: assemble(input.emails, plan, verdicts, {}) };
+  }
+
+  // With an expected deal every email is read first, to see where it is linked now.
+  const owners = await resolveOwners(ctx, plan.emails, expected !== null);
+
+  await Promise.all(
+    plan.emails.map(async (p) => {
+      const owner = owners.get(p)!;
+      if ('error' in owner) return verdicts.set(p, { status: 'FAILED', error: owner.error });
+      const current = owner.detail ? (owner.detail.linked_record?.id ?? null) : undefined;
+      if (expected !== null) {
+        if (current === null) {
+          // Already unlinked: nothing to do, and nothing of anyone else's is touched.
+          return verdicts.set(p, { status: 'SUCCEEDED', email: { ...emailModel(p, owner.detail), linkedDeal: null } });
+        }
+        if (current !== expected) {
+          return verdicts.set(p, {
+            status: 'FAILED',
+            error: itemError(
+              'CONFLICT',
+              `The email is linked to deal ${current}, not to the expected deal ${expected}; it was left as it is.`,
+              'expectedDealId',
+            ),
+          });
+        }
+      }
+      const step = await unlinkStep(ctx, p, owner, current);
+      if (step.kind === 'done') {
+        return verdicts.set(p, { status: 'SUCCEEDED', email: { ...emailModel(p, owner.detail), linkedDeal: null } });
+      }
+      if (step.kind === 'not_done')
+        return verdicts.set(p, { status: 'FAILED', error: fromZohoError(step.error, { at: atOf(p) }) });
+      return verdicts.set(p, { status: 'UNKNOWN', error: unknownError(step, ctx.late, unlinkAction()) });
+    }),
+  );
+  return { results: assemble(input.emails, plan, verdicts, {}) };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** A deal to link to, with what Zoho makes mandatory in every link item. */
+type DealTarget = { id: string; name: string | null; moduleId: string };
+
 /**
  * The frame of a workflow that sends emails to one deal: plan the items, read the target deal,
  * find each email's owner, run `each` on every email concurrently (so that their writes coalesce
@@ -81,146 +262,38 @@ async function eachToDeal<X extends object>(
   ctx: LinkServiceContext,
   input: { dealId: string; emails: readonly EmailRef[] },
   opts: { base: X; readAll: boolean },
-  each: (p: PlannedEmail, owner: KnownOwner, target: DealTarget) => Promise<Settled<X>>,
+  each: (p: PlannedEmail, owner: KnownOwner, target: DealTarget) => Promise<Verdict<X>>,
 ): Promise<Array<EmailLinkResultModel & X>> {
   checkSize(input.emails);
   const plan = planEmails(input.emails);
-  const settled = new Map<PlannedEmail, Settled<X>>();
+  const verdicts = new Map<PlannedEmail, Verdict<X>>();
   const target = await loadTarget(ctx, input.dealId);
   if ('code' in target) {
-    plan.emails.forEach((p) => settled.set(p, { ok: false, error: target }));
+    plan.emails.forEach((p) => verdicts.set(p, { status: 'FAILED', error: target }));
   } else {
     const owners = await resolveOwners(ctx, plan.emails, opts.readAll);
     await Promise.all(
       plan.emails.map(async (p) => {
         const owner = owners.get(p)!;
-        settled.set(p, 'error' in owner ? { ok: false, error: owner.error } : await each(p, owner, target));
+        verdicts.set(p, 'error' in owner ? { status: 'FAILED', error: owner.error } : await each(p, owner, target));
       }),
     );
   }
-  return assemble(input.emails, plan, settled, opts.base);
+  return assemble(input.emails, plan, verdicts, opts.base);
 }
-
-async function moveOne(
-  ctx: LinkServiceContext,
-  p: PlannedEmail,
-  owner: KnownOwner,
-  target: DealTarget,
-): Promise<Settled<MoveFacts>> {
-  const link = owner.detail?.linked_record;
-  const previous: DealTarget | null = link?.id
-    ? { id: link.id, name: link.name ?? null, moduleId: target.moduleId }
-    : null;
-  const facts: MoveFacts = { previousDealId: previous?.id ?? null, restoreAttempted: false, restored: null };
-  const moved: EmailModel = { ...emailModel(p, owner.detail), linkedDeal: dealOf(target) };
-  const at = `emails[${p.positions[0]}]`;
-  if (previous?.id === target.id) return { ok: true, email: moved, extra: facts };
-
-  const first = await linkOne(ctx, p, owner, target);
-  if (previous === null || !refusedRelink(first))
-    return { ...toSettled(p, first, { dealExists: true }, moved), extra: facts };
-
-  // Zoho will not replace the link: the article's unlink, then link.
-  const unlinked = await unlinkOne(ctx, p, owner);
-  if (!succeeded(unlinked) && !unclear(unlinked)) {
-    // Zoho refused the unlink outright: nothing changed.
-    const e = errorOf(failureOf(unlinked), at, {});
-    return {
-      ok: false,
-      error: {
-        ...e,
-        message: `Zoho refused to relink the email, and unlinking it first failed (${e.message}); it is still linked to deal ${previous.id}.`,
-      },
-      extra: facts,
-    };
-  }
-  // After an unclear unlink the email may be on no deal: linking it back settles that either way.
-  const second = succeeded(unlinked) ? await linkOne(ctx, p, owner, target) : unlinked;
-  if (succeeded(second)) return { ok: true, email: moved, extra: facts };
-
-  const e = errorOf(failureOf(second), at, { dealExists: true });
-  const restore = await linkOne(ctx, p, owner, previous);
-  const restored = succeeded(restore);
-  const state = restored
-    ? `it was then linked back to its previous deal ${previous.id}.`
-    : unclear(restore)
-      ? `and linking it back to its previous deal ${previous.id} could not be confirmed: it may now be linked to no deal.`
-      : `and linking it back to its previous deal ${previous.id} failed too: it is now linked to no deal.`;
-  const how = succeeded(unlinked)
-    ? 'The email was unlinked to be moved,'
-    : 'Whether the unlink before the move landed is unclear;';
-  return {
-    ok: false,
-    error: { ...e, message: `${e.message} ${how} ${state}` },
-    extra: { ...facts, restoreAttempted: true, restored },
-  };
-}
-
-export async function unlinkEmailsFromDeal(
-  ctx: LinkServiceContext,
-  input: { emails: readonly EmailRef[]; expectedDealId?: string | null },
-): Promise<EmailLinkPayloadModel> {
-  checkSize(input.emails);
-  const expected = input.expectedDealId ?? null;
-  const plan = planEmails(input.emails);
-  const settled = new Map<PlannedEmail, Settled>();
-
-  if (expected !== null && !isZohoRecordId(expected)) {
-    plan.emails.forEach((p) =>
-      settled.set(p, {
-        ok: false,
-        error: itemError('INVALID_INPUT', 'expectedDealId is not a Zoho deal id (digits only).', 'expectedDealId'),
-      }),
-    );
-    return { results: assemble(input.emails, plan, settled, {}) };
-  }
-
-  // With an expected deal every email is read first, to see where it is linked now.
-  const owners = await resolveOwners(ctx, plan.emails, expected !== null);
-
-  await Promise.all(
-    plan.emails.map(async (p) => {
-      const owner = owners.get(p)!;
-      if ('error' in owner) return settled.set(p, { ok: false, error: owner.error });
-      if (expected !== null) {
-        const current = owner.detail?.linked_record?.id ?? null;
-        if (current === null) {
-          // Already unlinked: nothing to do, and nothing of anyone else's is touched.
-          return settled.set(p, { ok: true, email: { ...emailModel(p, owner.detail), linkedDeal: null } });
-        }
-        if (current !== expected) {
-          return settled.set(p, {
-            ok: false,
-            error: itemError(
-              'CONFLICT',
-              `The email is linked to deal ${current}, not to the expected deal ${expected}; it was left as it is.`,
-              'expectedDealId',
-            ),
-          });
-        }
-      }
-      const outcome = await unlinkOne(ctx, p, owner);
-      settled.set(p, toSettled(p, outcome, {}, { ...emailModel(p, owner.detail), linkedDeal: null }));
-    }),
-  );
-  return { results: assemble(input.emails, plan, settled, {}) };
-}
-
-// ---------------------------------------------------------------------------------------------
-
-/** A deal to link to, with what Zoho makes mandatory in every link item. */
-type DealTarget = { id: string; name: string | null; moduleId: string };
 
 /** The target deal, read once with the (cached) Deals module id; or why no email can go there. */
 async function loadTarget(ctx: LinkServiceContext, dealId: string): Promise<DealTarget | ItemErrorModel> {
-  if (!isZohoRecordId(dealId))
+  if (!isZohoRecordId(dealId)) {
     return itemError('INVALID_INPUT', `"${dealId.slice(0, 40)}" is not a Zoho deal id (digits only).`, 'dealId');
+  }
   const [deal, moduleId] = await Promise.all([
     ctx.loaders.deals.load(dealId).catch((e: unknown) => e as Error),
     ctx.orgCache.dealsModuleId(ctx.zoho).catch((e: unknown) => e as Error),
   ]);
-  if (deal instanceof Error || moduleId instanceof Error)
+  if (deal instanceof Error || moduleId instanceof Error) {
     return errorOf(deal instanceof Error ? deal : moduleId, 'emails', {});
+  }
   if (deal === null) return itemError('NOT_FOUND', 'There is no deal with this id.', 'dealId');
   return { id: dealId, name: deal.Deal_Name ?? null, moduleId };
 }
@@ -229,14 +302,15 @@ function dealOf(t: DealTarget): DealModel {
   return { id: t.id, name: t.name };
 }
 
-/** Links one email through the coalescing loader, settling an unclear answer by reading it back. */
-function linkOne(
+/** Links one email through the coalescing loader, and settles the answer. */
+function linkStep(
   ctx: LinkServiceContext,
   p: PlannedEmail,
   owner: KnownOwner,
   target: DealTarget,
-): Promise<LinkOutcome | Error> {
-  const write = () =>
+  old: (state: LinkState) => boolean,
+): Promise<StepResult> {
+  const write = (): Promise<LinkItemOutcome> =>
     ctx.loaders.links.load({
       contactId: p.contactId,
       item: {
@@ -245,35 +319,90 @@ function linkOne(
         linked_record: { module: { api_name: 'Deals', id: target.moduleId }, id: target.id, name: target.name ?? '' },
       },
     });
-  return settle(
-    p.messageId,
-    write,
-    () => readBack(ctx, p),
-    (email) => email?.linked_record?.id === target.id,
-  );
+  return settleWrite({ write, readBack: () => readBack(ctx, p), desired: (s) => s === target.id, old, late: ctx.late });
 }
 
-function unlinkOne(ctx: LinkServiceContext, p: PlannedEmail, owner: KnownOwner): Promise<LinkOutcome | Error> {
-  return settle(
-    p.messageId,
-    () => ctx.loaders.unlinks.load({ contactId: p.contactId, ownerId: owner.id, messageId: p.messageId }),
-    () => readBack(ctx, p),
-    (email) => email !== null && !email.linked_record,
-  );
+/**
+ * Unlinks one email through the coalescing loader, and settles the answer. `wasOn` is the deal it
+ * was read on, when it was read; otherwise any deal counts as "as it was".
+ */
+function unlinkStep(
+  ctx: LinkServiceContext,
+  p: PlannedEmail,
+  owner: KnownOwner,
+  wasOn: string | null | undefined,
+): Promise<StepResult> {
+  return settleWrite({
+    write: () => ctx.loaders.unlinks.load({ contactId: p.contactId, ownerId: owner.id, messageId: p.messageId }),
+    readBack: () => readBack(ctx, p),
+    desired: (s) => s === null,
+    old: (s) => (wasOn === undefined ? s !== null && s !== 'gone' : s === wasOn),
+    late: ctx.late,
+  });
 }
 
-function succeeded(o: LinkOutcome | Error): boolean {
-  return !(o instanceof Error) && o.ok;
+/** The email's link now, straight from Zoho: no loader, no cache. */
+async function readBack(ctx: LinkServiceContext, p: PlannedEmail): Promise<LinkState> {
+  const email = await getEmail(ctx.zoho, { module: 'Contacts', recordId: p.contactId, messageId: p.messageId });
+  if (email === null) return 'gone';
+  return email.linked_record?.id ?? null;
 }
 
-function failureOf(o: LinkOutcome | Error): unknown {
-  return o instanceof Error ? o : o.ok ? null : o.error;
+/** What an operation set out to do, for the message of an UNKNOWN result. */
+interface Action {
+  /** "the email is linked to deal 42", completing "whether …". */
+  done: string;
+  /** Whether, and how, the operation may be sent again. */
+  again: string;
 }
 
-/** Zoho refused to replace the email's link (ALREADY_USED) and applied nothing. */
-function refusedRelink(o: LinkOutcome | Error): boolean {
-  const e = failureOf(o);
-  return e instanceof ZohoError && e.code === 'ALREADY_USED';
+const linkAction = (t: DealTarget): Action => ({
+  done: `the email is linked to deal ${t.id}`,
+  again: 'Sending the same link again is safe.',
+});
+const unlinkAction = (): Action => ({
+  done: 'the email was unlinked',
+  again: 'Sending the same unlink again is safe.',
+});
+const moveAction = (t: DealTarget, previous: DealTarget | null): Action => ({
+  done: `the email moved to deal ${t.id}${previous ? ` from deal ${previous.id}` : ''}`,
+  again: 'Sending the same move again completes it.',
+});
+
+function stateText(state: LinkState | null): string {
+  if (state === 'gone') return 'no longer listed under its contact';
+  return state === null ? 'linked to no deal' : `linked to deal ${state}`;
+}
+
+function causeText(e: ZohoError): string {
+  switch (e.kind) {
+    case 'timeout':
+      return 'Zoho did not answer in time.';
+    case 'network':
+      return 'The connection to Zoho failed before its answer came.';
+    case 'unavailable':
+      return `Zoho failed (HTTP ${e.status ?? '5xx'}) after it may have applied the change.`;
+    case 'invalid_response':
+      return "Zoho's answer could not be read.";
+    case 'unknown_result':
+      return "Zoho's answer did not mention this email.";
+    default:
+      return `Zoho's answers did not settle it (last: ${e.code}).`;
+  }
+}
+
+/** The ItemError of an UNKNOWN result: which case it is, and whether sending again is safe. */
+function unknownError(step: UnknownStep, late: LateWrites, action: Action): ItemErrorModel {
+  const cause = causeText(step.error);
+  const vendor = step.error.fromZoho ? step.error.code : null;
+  const text =
+    step.why === 'read_failed'
+      ? `${cause} Reading the email back failed too, so whether ${action.done} is unknown.`
+      : step.why === 'may_still_land'
+        ? `${cause} A request that got no answer may still be applied by Zoho within ${Math.round(late.windowMs / 1000)} s ` +
+          `of being sent; the email is ${stateText(step.state)} now. Read it again later.`
+        : `${cause} The email is ${stateText(step.state)} now: neither as asked nor as it was.`;
+  return itemError('UNKNOWN_RESULT', `${text} ${action.again}`, null, vendor);
 }
 
 function checkSize(emails: readonly EmailRef[]): void {
@@ -284,6 +413,8 @@ function checkSize(emails: readonly EmailRef[]): void {
     });
   }
 }
+
+const atOf = (p: PlannedEmail): string => `emails[${p.positions[0]}]`;
 
 type KnownOwner = { id: string; name: string | null; detail: ZohoEmailDetail | null };
 type Owner = KnownOwner | { error: ItemErrorModel };
@@ -301,7 +432,7 @@ async function resolveOwners(
   const out = new Map<PlannedEmail, Owner>();
   await Promise.all(
     emails.map(async (p) => {
-      const at = `emails[${p.positions[0]}]`;
+      const at = atOf(p);
       try {
         let detail: ZohoEmailDetail | null = null;
         if (readAll || p.ownerId === null) {
@@ -336,68 +467,6 @@ async function resolveOwners(
   return out;
 }
 
-/**
- * Sends one item, and settles an unclear answer: send once more (idempotent), then read the
- * email back and judge by what Zoho now holds.
- */
-async function settle(
-  messageId: string,
-  send: () => Promise<LinkOutcome>,
-  read: () => Promise<ZohoEmailDetail | null>,
-  applied: (email: ZohoEmailDetail | null) => boolean,
-): Promise<LinkOutcome | Error> {
-  let outcome: LinkOutcome | Error = await send().catch((e: unknown) => e as Error);
-  if (!unclear(outcome)) return outcome;
-  // An item the answer left out (an atomic batch refused whole) was not tried: send it again.
-  // A 5xx or timeout was already retried by the client, so sending again would only repeat that
-  // wait; read the email back instead.
-  if (missingFromAnswer(outcome)) {
-    outcome = await send().catch((e: unknown) => e as Error);
-    if (!unclear(outcome)) return outcome;
-  }
-  try {
-    const email = await read();
-    if (applied(email)) return { ok: true, messageId };
-  } catch {
-    // Reading back failed too: the answer stays unclear.
-  }
-  return outcome;
-}
-
-function zohoErrorOf(o: LinkOutcome | Error): ZohoError | null {
-  const e = o instanceof Error ? o : o.ok ? null : o.error;
-  return e instanceof ZohoError ? e : null;
-}
-
-function unclear(o: LinkOutcome | Error): boolean {
-  const e = zohoErrorOf(o);
-  if (!e) return false;
-  return (
-    e.kind === 'unknown_result' ||
-    e.kind === 'timeout' ||
-    e.kind === 'network' ||
-    (e.status !== null && e.status >= 500)
-  );
-}
-
-function missingFromAnswer(o: LinkOutcome | Error): boolean {
-  return zohoErrorOf(o)?.kind === 'unknown_result';
-}
-
-function readBack(ctx: LinkServiceContext, p: PlannedEmail): Promise<ZohoEmailDetail | null> {
-  return getEmail(ctx.zoho, { module: 'Contacts', recordId: p.contactId, messageId: p.messageId });
-}
-
-function toSettled(
-  p: PlannedEmail,
-  outcome: LinkOutcome | Error,
-  facts: { dealExists?: boolean },
-  email: EmailModel,
-): Settled {
-  if (succeeded(outcome)) return { ok: true, email };
-  return { ok: false, error: errorOf(failureOf(outcome), `emails[${p.positions[0]}]`, facts) };
-}
-
 function errorOf(e: unknown, at: string, facts: { dealExists?: boolean }): ItemErrorModel {
   if (e instanceof ZohoError) return fromZohoError(e, { at, ...facts });
   return itemError('UPSTREAM_ERROR', 'The gateway could not complete this item.', null);
@@ -419,30 +488,34 @@ function emailModel(p: PlannedEmail, detail: ZohoEmailDetail | null): EmailModel
 function assemble<X extends object>(
   refs: readonly EmailRef[],
   plan: ReturnType<typeof planEmails>,
-  settled: Map<PlannedEmail, Settled<X>>,
+  verdicts: Map<PlannedEmail, Verdict<X>>,
   base: X,
 ): Array<EmailLinkResultModel & X> {
   const results: Array<EmailLinkResultModel & X> = refs.map((ref) => ({
     ...base,
     contactId: ref.contactId,
     messageId: ref.messageId,
-    status: 'FAILED',
+    status: 'UNKNOWN',
     error: itemError('UNKNOWN_RESULT', 'internal: no result was recorded for this item', null),
     email: null,
   }));
   for (const problem of plan.problems) {
-    results[problem.position]!.error = itemError('INVALID_INPUT', problem.message, problem.field);
+    Object.assign(results[problem.position]!, {
+      status: 'FAILED',
+      error: itemError('INVALID_INPUT', problem.message, problem.field),
+    });
   }
   for (const p of plan.emails) {
-    const s = settled.get(p);
+    const v = verdicts.get(p);
+    if (!v) continue;
     for (const position of p.positions) {
       const r = results[position]!;
-      if (s?.extra) Object.assign(r, s.extra);
-      if (s?.ok) Object.assign(r, { status: 'SUCCEEDED', error: null, email: s.email });
-      else if (s) {
+      if (v.extra) Object.assign(r, v.extra);
+      if (v.status === 'SUCCEEDED') Object.assign(r, { status: 'SUCCEEDED', error: null, email: v.email });
+      else {
         // Paths point at the item itself, not at its first duplicate.
-        const field = s.error.field?.replace(/^emails\[\d+\]/, `emails[${position}]`) ?? null;
-        Object.assign(r, { status: 'FAILED', error: { ...s.error, field }, email: null });
+        const field = v.error.field?.replace(/^emails\[\d+\]/, `emails[${position}]`) ?? null;
+        Object.assign(r, { status: v.status, error: { ...v.error, field }, email: null });
       }
     }
   }

@@ -63,6 +63,7 @@ export interface ZohoConfigInput {
   accessToken?: string | Secret | null | undefined;
   concurrency?: number | undefined;
   timeoutMs?: number | undefined;
+  lateWriteWindowMs?: number | undefined;
   retry?: Partial<ZohoRetrySettings> | undefined;
   token?: Partial<ZohoTokenSettings> | undefined;
   /** Passthrough: how many callers' tokens (org id, budget, credits) are remembered. */
@@ -83,6 +84,12 @@ export interface ZohoConfig {
   accessToken: Secret | null;
   concurrency: number;
   timeoutMs: number;
+  /**
+   * How long after it was sent a write that got no HTTP answer (a timeout, a reset) may still be
+   * applied by Zoho. Until then such a write is treated as able to land: its item is UNKNOWN
+   * unless a read-back already shows the desired state.
+   */
+  lateWriteWindowMs: number;
   retry: ZohoRetrySettings;
   token: ZohoTokenSettings;
   callerCacheSize: number;
@@ -174,6 +181,7 @@ export function resolveZohoConfig(input: ZohoConfigInput = {}): ZohoConfig {
     accessToken: wrap(accessToken),
     concurrency: positiveInt('ZOHO_CONCURRENCY', input.concurrency, 10),
     timeoutMs: positiveInt('ZOHO_TIMEOUT_MS', input.timeoutMs, 30_000),
+    lateWriteWindowMs: positiveInt('ZOHO_LATE_WRITE_WINDOW_MS', input.lateWriteWindowMs, 60_000),
     retry,
     token,
     callerCacheSize: positiveInt('callerCacheSize', input.callerCacheSize, 1_000),
@@ -206,6 +214,7 @@ export function loadZohoConfig(
     accessToken: env.ZOHO_ACCESS_TOKEN,
     concurrency: num(env.ZOHO_CONCURRENCY),
     timeoutMs: num(env.ZOHO_TIMEOUT_MS),
+    lateWriteWindowMs: num(env.ZOHO_LATE_WRITE_WINDOW_MS),
     ...definedOnly(overrides),
   });
 }

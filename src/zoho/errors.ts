@@ -1,8 +1,12 @@
 /**
  * One error type for everything that can go wrong between us and Zoho, built from each shape
- * Zoho answers with (zoho-api.md §1.5, §2.3, §4.4, §6): the single envelope, flat per-item
- * arrays (associate), arrays of arrays (link/unlink 400), mixed 207 bodies, empty 204s,
- * non-JSON bodies, OAuth errors, network failures and timeouts.
+ * Zoho answers with (docs/zoho-notes.md): the single envelope, flat per-item arrays (associate),
+ * arrays of arrays (link/unlink 400), empty or non-JSON bodies, the accounts server's OAuth
+ * errors (some of them with HTTP 200), network failures and timeouts.
+ *
+ * `kind` says what happened; `phase` says how far the attempt got (not sent, sent with no answer,
+ * answered). What follows from them (retry or not, the codes clients see, whether the attempt may
+ * have been applied) is decided in one place: classify.ts.
  *
  * A ZohoError never holds a token, a secret, a request config or a raw library error: those are
  * where secrets hide (axios errors carry the Authorization header).
@@ -10,28 +14,44 @@
 import { scrubText } from './secret.ts';
 
 export type ZohoErrorKind =
-  /** Zoho answered with an error status not covered below. */
-  | 'http'
+  /** Zoho, or its accounts server, answered 5xx. */
+  | 'unavailable'
+  /** No answer within the call's timeout. */
+  | 'timeout'
+  /** The connection failed: refused, DNS, reset, hung up (`phase` says whether it was sent). */
+  | 'network'
+  /** 429 for concurrency: Zoho refused before doing anything. */
+  | 'rate_limited'
+  /** 429 with `X-API-CREDITS-REMAINING: 0`: the day's credits are spent. */
+  | 'credits_exhausted'
   /** 401, or the accounts server refused our credentials. */
   | 'auth'
-  /** 429: credits or concurrency exhausted; Zoho does not say which. */
-  | 'rate_limited'
-  /** The access-token mint limit (10 per refresh token per 10 minutes) was reached. */
-  | 'token_mint'
-  /** No connection, a reset, a DNS failure. */
-  | 'network'
-  /** The call outlived its timeout. */
-  | 'timeout'
-  /** A body was needed and none came (a 204, or an empty 2xx). */
-  | 'empty'
-  /** A body came that is not JSON, or not a shape Zoho uses. */
-  | 'invalid_response'
-  /** One item of a batch failed; the others may have succeeded. */
+  /** 403: the user may not do this. */
+  | 'forbidden'
+  /** Any other 4xx for the whole call: Zoho refused it and applied nothing. */
+  | 'rejected'
+  /** Zoho refused one item of a batch (the others may have succeeded). */
   | 'item'
-  /** We cannot tell whether a write was applied. */
+  /** A 2xx that does not say what happened to an item. */
   | 'unknown_result'
-  /** The caller's own request to us was unusable (e.g. no token in passthrough mode). */
-  | 'caller';
+  /** An answer whose body is not one this call can use (non-JSON, empty where a body was needed). */
+  | 'invalid_response'
+  /** The access-token mint limit (10 per refresh token per 10 minutes), ours or Zoho's. */
+  | 'token_mint'
+  /** The caller's own request to us was unusable (no token in pass-through mode). */
+  | 'caller'
+  /** The request's deadline passed before the call could be sent. */
+  | 'deadline';
+
+/**
+ * How far an attempt got:
+ * - `not_sent`: it failed before its request was written (connection refused, DNS, no token, a
+ *   refusal by the budget or the token provider): it cannot have been applied;
+ * - `no_answer`: the request went out and no HTTP answer came (timeout, reset): Zoho may have
+ *   applied it, and may still apply it after we gave up;
+ * - `answered`: Zoho answered with an HTTP status.
+ */
+export type AttemptPhase = 'not_sent' | 'no_answer' | 'answered';
 
 /** The call an error came from: never a URL with ids or a query string, never a token. */
 export interface ZohoCall {
@@ -40,17 +60,29 @@ export interface ZohoCall {
   route: string;
 }
 
+/** One HTTP attempt of a call, as remembered for the decision about its outcome. */
+export interface AttemptRecord {
+  /** 'ok' when the attempt got an answer the transport accepted. */
+  kind: ZohoErrorKind | 'ok';
+  phase: AttemptPhase;
+  status: number | null;
+  code: string | null;
+  /** When the request was sent (epoch ms), for attempts that went out. */
+  sentAt: number | null;
+}
+
 export interface ZohoErrorInit {
   kind: ZohoErrorKind;
   code: string;
   message: string;
   status?: number | null;
   details?: Record<string, unknown>;
-  retryable?: boolean;
+  phase?: AttemptPhase;
   call?: ZohoCall | null;
   /** True when `code` is Zoho's own (from a response body); false for codes we made up. */
   fromZoho?: boolean;
-  attempts?: number;
+  /** When to try again, when the refusal says (mint limit) or we know (credits). */
+  retryAfterMs?: number | null;
 }
 
 export class ZohoError extends Error {
@@ -61,12 +93,13 @@ export class ZohoError extends Error {
   /** HTTP status, or null when none was received. */
   readonly status: number | null;
   readonly details: Record<string, unknown>;
-  /** Whether the same call may succeed if made again later. */
-  readonly retryable: boolean;
+  readonly phase: AttemptPhase;
   readonly call: ZohoCall | null;
   readonly fromZoho: boolean;
-  /** Attempts made before giving up (set by the transport). */
-  attempts: number;
+  readonly retryAfterMs: number | null;
+  /** Attempts made, and what each one did (set by the transport). */
+  attempts = 1;
+  history: readonly AttemptRecord[] = [];
 
   constructor(init: ZohoErrorInit) {
     super(init.message);
@@ -74,10 +107,10 @@ export class ZohoError extends Error {
     this.code = init.code;
     this.status = init.status ?? null;
     this.details = init.details ?? {};
-    this.retryable = init.retryable ?? false;
+    this.phase = init.phase ?? (init.status != null ? 'answered' : 'not_sent');
     this.call = init.call ?? null;
     this.fromZoho = init.fromZoho ?? false;
-    this.attempts = init.attempts ?? 1;
+    this.retryAfterMs = init.retryAfterMs ?? null;
   }
 
   toJSON(): Record<string, unknown> {
@@ -88,7 +121,7 @@ export class ZohoError extends Error {
       status: this.status,
       message: this.message,
       details: this.details,
-      retryable: this.retryable,
+      phase: this.phase,
       call: this.call,
       fromZoho: this.fromZoho,
       attempts: this.attempts,
@@ -103,7 +136,7 @@ export const isZohoError = (e: unknown): e is ZohoError => e instanceof ZohoErro
 // ---------------------------------------------------------------------------------------------
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** Zoho's `{code, message, status:"error", details}` (common.json API_Exception). */
@@ -125,7 +158,7 @@ export function parseJsonBody(text: string | null | undefined): { json: unknown;
   }
 }
 
-function snippet(text: string | null | undefined): string | undefined {
+export function snippet(text: string | null | undefined): string | undefined {
   if (!text) return undefined;
   const flat = scrubText(text).replace(/\s+/g, ' ').trim();
   return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
@@ -135,24 +168,14 @@ function snippet(text: string | null | undefined): string | undefined {
 // Whole-call errors
 // ---------------------------------------------------------------------------------------------
 
-const RETRYABLE_CODES = new Set(['TOO_MANY_REQUESTS', 'INTERNAL_ERROR', 'INTERNAL_SERVER_ERROR']);
-
-function kindFor(status: number | null, code: string): ZohoErrorKind {
+/** The kind an HTTP error status (with Zoho's code, when there is one) stands for. */
+export function kindOfStatus(status: number, code?: string): ZohoErrorKind {
   if (status === 429 || code === 'TOO_MANY_REQUESTS') return 'rate_limited';
-  if (
-    status === 401 ||
-    code === 'INVALID_TOKEN' ||
-    code === 'AUTHENTICATION_FAILURE' ||
-    code === 'OAUTH_SCOPE_MISMATCH'
-  ) {
-    return 'auth';
-  }
-  return 'http';
-}
-
-/** Whether an HTTP status alone says "try again later". */
-export function isRetryableStatus(status: number): boolean {
-  return status === 429 || status === 408 || (status >= 500 && status <= 599 && status !== 501);
+  if (status === 401 || code === 'INVALID_TOKEN' || code === 'AUTHENTICATION_FAILURE') return 'auth';
+  if (status === 403 || code === 'NO_PERMISSION') return 'forbidden';
+  // 501 says the request will never work: a refusal, not an outage. 408 is a proxy's timeout.
+  if ((status >= 500 && status !== 501) || status === 408) return 'unavailable';
+  return 'rejected';
 }
 
 /** The first error object in an items body: flat (`[{…}]`) or array-of-arrays (`[[{…}]]`). */
@@ -187,74 +210,52 @@ export function errorFromResponse(input: ResponseErrorInput): ZohoError {
     input.json !== undefined ? { json: input.json, empty: false, nonJson: false } : parseJsonBody(input.text);
   const body = parsed.json;
 
-  if (isErrorEnvelope(body)) {
-    const code = body.code;
+  const envelope = isErrorEnvelope(body)
+    ? body
+    : isObj(body)
+      ? firstItemError(Object.values(body).find(Array.isArray) ?? [])
+      : undefined;
+  if (envelope) {
+    const code = String(envelope.code);
     return new ZohoError({
-      kind: kindFor(status, code),
+      kind: kindOfStatus(status, code),
       code,
-      message: str(body.message) ?? code,
+      message: str(envelope.message) ?? code,
       status,
-      details: isObj(body.details) ? body.details : {},
-      retryable: isRetryableStatus(status) || RETRYABLE_CODES.has(code),
+      details: isObj(envelope.details) ? envelope.details : {},
       call,
       fromZoho: true,
     });
   }
-  if (isObj(body)) {
-    // An items body answered as a whole-call failure (e.g. associate's flat `{"Emails":[{…}]}`).
-    const items = Object.values(body).find(Array.isArray);
-    const first = items ? firstItemError(items) : undefined;
-    if (first) {
-      const code = String(first.code);
-      return new ZohoError({
-        kind: kindFor(status, code),
-        code,
-        message: str(first.message) ?? code,
-        status,
-        details: isObj(first.details) ? first.details : {},
-        retryable: isRetryableStatus(status),
-        call,
-        fromZoho: true,
-      });
-    }
-    if (typeof body.error === 'string') return oauthError(status, body, call);
-  }
-  if (parsed.empty) {
-    return new ZohoError({
-      kind: status === 429 ? 'rate_limited' : status === 401 ? 'auth' : 'http',
-      code: status === 429 ? 'TOO_MANY_REQUESTS' : `HTTP_${status}`,
-      message: `Zoho answered HTTP ${status} with an empty body`,
-      status,
-      retryable: isRetryableStatus(status),
-      call,
-    });
-  }
+  if (isObj(body) && typeof body.error === 'string') return oauthError(status, body, call);
+  const kind = kindOfStatus(status);
   return new ZohoError({
-    kind:
-      status === 429
-        ? 'rate_limited'
-        : status === 401
-          ? 'auth'
-          : isRetryableStatus(status)
-            ? 'http'
-            : 'invalid_response',
-    code: status === 429 ? 'TOO_MANY_REQUESTS' : `HTTP_${status}`,
-    message: `Zoho answered HTTP ${status} with a body that is not Zoho's JSON`,
+    kind,
+    code: kind === 'rate_limited' ? 'TOO_MANY_REQUESTS' : `HTTP_${status}`,
+    message: parsed.empty
+      ? `Zoho answered HTTP ${status} with an empty body`
+      : `Zoho answered HTTP ${status} with a body that is not Zoho's JSON`,
     status,
-    details: { bodySnippet: snippet(input.text) },
-    retryable: isRetryableStatus(status),
+    details: parsed.empty ? {} : { bodySnippet: snippet(input.text) },
     call,
   });
 }
 
-/** Zoho Accounts' refusal of a token mint (HTTP 400, zoho-api.md §8 / issue 3). */
+/**
+ * Zoho Accounts' refusal to mint: `{"error":"Access Denied","error_description":"You have made too
+ * many requests…","status":"failure"}`. Recognised by its structure (`status: "failure"`, or the
+ * `error` value, which is a code), never by the description, which Zoho localises.
+ */
 export function isMintRefusal(body: unknown): boolean {
-  if (!isObj(body)) return false;
-  const desc = `${str(body.error) ?? ''} ${str(body.error_description) ?? ''}`.toLowerCase();
-  return desc.includes('too many requests') || desc.includes('access denied');
+  return isObj(body) && (body.status === 'failure' || body.error === 'Access Denied');
 }
 
-/** The accounts server's `{error, error_description}`. Stable codes: OAUTH_MINT_LIMIT, OAUTH_REFRESH_FAILED. */
+/**
+ * The accounts server's `{error, error_description}`, with any HTTP status (Zoho answers some with
+ * 200). Stable codes: OAUTH_MINT_LIMIT, OAUTH_REFRESH_FAILED, OAUTH_UNAVAILABLE. The errors of the
+ * token endpoint are never about an API request: they are `not_sent` for the call that needed the
+ * token.
+ */
 export function oauthError(status: number | null, body: Obj, call: ZohoCall | null): ZohoError {
   const error = str(body.error) ?? 'unknown_error';
   if (isMintRefusal(body)) {
@@ -263,10 +264,20 @@ export function oauthError(status: number | null, body: Obj, call: ZohoCall | nu
       code: 'OAUTH_MINT_LIMIT',
       message: 'Zoho refused to mint an access token: too many tokens minted for this refresh token recently',
       status,
-      details: { refusedBy: 'accounts', error, error_description: str(body.error_description) },
-      retryable: false,
+      phase: 'not_sent',
+      details: { refusedBy: 'accounts', error: scrubText(error) },
       call,
       fromZoho: true,
+    });
+  }
+  if (status !== null && kindOfStatus(status) === 'unavailable') {
+    return new ZohoError({
+      kind: 'unavailable',
+      code: 'OAUTH_UNAVAILABLE',
+      message: `Zoho's accounts server failed (HTTP ${status})`,
+      status,
+      phase: 'not_sent',
+      call,
     });
   }
   return new ZohoError({
@@ -274,48 +285,83 @@ export function oauthError(status: number | null, body: Obj, call: ZohoCall | nu
     code: 'OAUTH_REFRESH_FAILED',
     message: `Zoho refused the refresh token grant (${scrubText(error)})`,
     status,
+    phase: 'not_sent',
     details: { error: scrubText(error), error_description: snippet(str(body.error_description)) },
-    retryable: status !== null && isRetryableStatus(status),
     call,
     fromZoho: true,
   });
 }
 
-/** The call outlived its timeout. */
-export function timeoutError(call: ZohoCall | null, timeoutMs?: number): ZohoError {
+/** The call outlived its timeout: the request was sent, and may still be at work in Zoho. */
+export function timeoutError(call: ZohoCall | null, timeoutMs?: number, phase: AttemptPhase = 'no_answer'): ZohoError {
   return new ZohoError({
     kind: 'timeout',
     code: 'TIMEOUT',
     message: timeoutMs ? `No answer from Zoho within ${timeoutMs} ms` : 'No answer from Zoho in time',
     details: timeoutMs ? { timeoutMs } : {},
-    retryable: true,
+    phase,
     call,
   });
 }
+
+/** Failures that happen before any byte of the request leaves: nothing can have been applied. */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'ERR_INVALID_URL',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 
 /** Network failures and timeouts, from the `code` of a Node / axios error. Nothing else is kept. */
 export function networkError(err: unknown, call: ZohoCall | null, timeoutMs?: number): ZohoError {
   const code = isObj(err) || err instanceof Error ? str((err as Obj).code) : undefined;
   // The transport sets axios' clarifyTimeoutError, so its own timeouts arrive as ETIMEDOUT.
   if (code === 'ETIMEDOUT') return timeoutError(call, timeoutMs);
+  const notSent = code !== undefined && NOT_SENT_CODES.has(code);
   return new ZohoError({
     kind: 'network',
     code: 'NETWORK_ERROR',
     message: `Could not reach Zoho${code ? ` (${code})` : ''}`,
     details: code ? { cause: code } : {},
-    retryable: true,
+    // A reset or a hang-up after the request went out leaves its fate open, like a timeout.
+    phase: notSent ? 'not_sent' : 'no_answer',
     call,
+  });
+}
+
+/**
+ * The same error, seen from a call that never sent its own request: what failed on the way to
+ * the accounts server failed before the API request was written.
+ */
+export function notSent(e: ZohoError): ZohoError {
+  if (e.phase === 'not_sent') return e;
+  return new ZohoError({
+    kind: e.kind,
+    code: e.code,
+    message: e.message,
+    status: e.status,
+    details: e.details,
+    phase: 'not_sent',
+    call: e.call,
+    fromZoho: e.fromZoho,
+    retryAfterMs: e.retryAfterMs,
   });
 }
 
 /** A body was needed but the answer had none. */
 export function emptyResponseError(status: number, call: ZohoCall | null): ZohoError {
   return new ZohoError({
-    kind: 'empty',
+    kind: 'invalid_response',
     code: 'EMPTY_RESPONSE',
     message: `Zoho answered HTTP ${status} with no body where one was expected`,
     status,
-    retryable: false,
     call,
   });
 }
@@ -328,54 +374,11 @@ export function invalidResponseError(status: number, call: ZohoCall | null, text
     message: `Zoho answered HTTP ${status} with an unexpected body`,
     status,
     details: { bodySnippet: snippet(text) },
-    retryable: false,
     call,
   });
 }
 
-// ---------------------------------------------------------------------------------------------
-// Per-item results (link / unlink)
-// ---------------------------------------------------------------------------------------------
-
-export type ItemOutcome = { ok: true; messageId: string } | { ok: false; messageId: string; error: ZohoError };
-
-export interface ItemParseInput {
-  status: number;
-  /** Parsed body, or undefined when the body was empty. */
-  json: unknown;
-  text?: string | null;
-  /** The message id of each input item, in input order. */
-  messageIds: readonly string[];
-  call: ZohoCall | null;
-}
-
-/** `Emails[3].message_id`, `$.Emails[3]`, `message_ids[3]` → 3. */
-export function jsonPathIndex(path: unknown): number | undefined {
-  if (typeof path !== 'string') return undefined;
-  const m = /^(?:\$\.)?(?:Emails|message_ids|data)\[(\d+)\]/.exec(path.trim());
-  return m ? Number(m[1]) : undefined;
-}
-
-function itemError(errors: Obj[], status: number, call: ZohoCall | null): ZohoError {
-  const [first] = errors as [Obj, ...Obj[]];
-  const code = String(first.code);
-  const details: Record<string, unknown> = isObj(first.details) ? { ...first.details } : {};
-  if (errors.length > 1) {
-    details.errors = errors.map((e) => ({ code: e.code, message: e.message, details: e.details }));
-  }
-  return new ZohoError({
-    kind: 'item',
-    code,
-    message: str(first.message) ?? code,
-    status,
-    details,
-    retryable: false,
-    call,
-    fromZoho: true,
-  });
-}
-
-/** The error for an item whose fate the answer does not tell. */
+/** The error for an item whose fate a 2xx answer does not tell. */
 export function unknownResultError(call: ZohoCall | null, status: number | null, reason: string): ZohoError {
   return new ZohoError({
     kind: 'unknown_result',
@@ -383,75 +386,6 @@ export function unknownResultError(call: ZohoCall | null, status: number | null,
     message: `Zoho's answer did not say what happened to this item (${reason})`,
     status,
     details: { reason },
-    // Link and unlink are idempotent in effect, so sending the item again is safe.
-    retryable: true,
     call,
   });
-}
-
-/**
- * One outcome per input item, in input order, from a link/unlink answer (200, 207 or 400):
- * - errors are matched to inputs by the index in their `json_path` (`Emails[3]…`,
- *   `message_ids[3]`), never by their position in the array (an atomic 400 lists only the bad
- *   items); position is used only when no path is given and the array has one entry per input;
- * - successes are matched by `details.message_id`;
- * - a single error envelope applies to every item;
- * - an item the answer does not mention is UNKNOWN_RESULT, never success.
- */
-export function parseItemOutcomes(input: ItemParseInput): ItemOutcome[] {
-  const { status, json, messageIds, call } = input;
-  const n = messageIds.length;
-  const out: Array<ItemOutcome | undefined> = new Array(n).fill(undefined);
-  const fillAll = (error: ZohoError): ItemOutcome[] => messageIds.map((messageId) => ({ ok: false, messageId, error }));
-
-  if (json === undefined) {
-    if (input.text != null && input.text.trim() !== '') {
-      return fillAll(
-        status >= 400
-          ? errorFromResponse({ status, text: input.text, call })
-          : invalidResponseError(status, call, input.text),
-      );
-    }
-    const e = unknownResultError(call, status, `HTTP ${status} with no body`);
-    return fillAll(status >= 400 ? errorFromResponse({ status, text: '', call }) : e);
-  }
-  const items = isObj(json) ? json.Emails : undefined;
-  if (!Array.isArray(items)) {
-    if (status >= 400 || isErrorEnvelope(json)) return fillAll(errorFromResponse({ status, json, call }));
-    return fillAll(invalidResponseError(status, call, input.text));
-  }
-
-  const byMessageId = new Map<string, number[]>();
-  messageIds.forEach((id, i) => byMessageId.set(id, [...(byMessageId.get(id) ?? []), i]));
-  const positional = items.length === n;
-
-  items.forEach((entry, pos) => {
-    const errors = Array.isArray(entry) ? entry.filter(isErrorEnvelope) : isErrorEnvelope(entry) ? [entry] : [];
-    if (errors.length > 0) {
-      const fromPath = errors
-        .map((e) => jsonPathIndex(isObj(e.details) ? e.details.json_path : undefined))
-        .find((i) => i !== undefined);
-      const idx = fromPath ?? (positional ? pos : undefined);
-      if (idx !== undefined && idx < n && out[idx] === undefined) {
-        out[idx] = { ok: false, messageId: messageIds[idx]!, error: itemError(errors as Obj[], status, call) };
-      }
-      return;
-    }
-    if (isObj(entry) && (entry.status === 'success' || entry.code === 'SUCCESS')) {
-      const mid = isObj(entry.details) ? str(entry.details.message_id) : undefined;
-      const targets = mid !== undefined ? byMessageId.get(mid) : positional ? [pos] : undefined;
-      for (const idx of targets ?? []) {
-        if (out[idx] === undefined) out[idx] = { ok: true, messageId: messageIds[idx]! };
-      }
-    }
-  });
-
-  return out.map(
-    (o, i) =>
-      o ?? {
-        ok: false,
-        messageId: messageIds[i]!,
-        error: unknownResultError(call, status, 'item missing from the response'),
-      },
-  );
 }

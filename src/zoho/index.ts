@@ -24,13 +24,20 @@ export {
 export {
   ZohoError,
   isZohoError,
-  parseItemOutcomes,
   errorFromResponse,
-  jsonPathIndex,
   type ZohoErrorKind,
+  type AttemptPhase,
+  type AttemptRecord,
   type ZohoCall,
-  type ItemOutcome,
 } from './errors.ts';
+export {
+  classify,
+  mayRetry,
+  attemptMayHaveApplied,
+  latestUnanswered,
+  type Classification,
+  type FailureCode,
+} from './classify.ts';
 export {
   InMemoryConcurrencyBudget,
   createInMemoryBudget,
@@ -58,9 +65,9 @@ export {
   type GetEmailParams,
   type EmailParentModule,
 } from './api/emails.ts';
-export { linkEmails, unlinkEmails, type LinkOutcome } from './api/links.ts';
+export { linkEmails, unlinkEmails, jsonPathIndex, type LinkItemOutcome } from './api/links.ts';
 export { getRecords, getRecord, getContactDeals } from './api/records.ts';
 export { getUser } from './api/users.ts';
 export { getOrg } from './api/org.ts';
 export { getModules, getFields } from './api/metadata.ts';
-export { associateEmail, emailAvailable, type AssociateResult } from './api/associate.ts';
+export { associateEmail, emailAvailable, type AssociateOutcome, type FiledEmail } from './api/associate.ts';

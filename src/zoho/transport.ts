@@ -1,7 +1,14 @@
 /**
- * The Zoho CRM client: axios underneath, with one concurrency budget, bounded retries (cockatiel),
- * one refresh-and-retry on 401 INVALID_TOKEN, explicit timeouts, hooks for metrics, and request
- * logging that never carries a secret.
+ * The Zoho CRM client: axios underneath, one call made of small layers, outermost first:
+ *
+ *   withRetry   attempts until one succeeds, the classifier says stop, or the bounds are spent;
+ *               every attempt is remembered in the call's history
+ *   withToken   the access token for the attempt; after a 401 INVALID_TOKEN, one refresh and one
+ *               more attempt, never a loop
+ *   inBudget    a slot in the concurrency budget for the HTTP request (the token request takes
+ *               none: Zoho does not count it)
+ *   httpAttempt one HTTP request: its answer read into a response or a ZohoError, its record in
+ *               the history, the hooks (metrics) and a debug log line
  *
  * axios never throws on an HTTP status here (validateStatus accepts all) and never parses bodies
  * (responseType text): Zoho answers 204 with no body and sometimes non-JSON, so we parse ourselves.
@@ -9,7 +16,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
-import { handleWhen, retry, type RetryPolicy } from 'cockatiel';
+import type { IBackoff, IBackoffFactory, IRetryBackoffContext } from 'cockatiel';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { getOrg } from './api/org.ts';
@@ -18,6 +25,7 @@ import { StaticTokenProvider } from './auth/static.ts';
 import { missingCallerTokenError, parseCallerAuthorization } from './auth/passthrough.ts';
 import type { CredentialProvider } from './auth/types.ts';
 import { createInMemoryBudget, type ConcurrencyBudget } from './budget.ts';
+import { mayRetry } from './classify.ts';
 import {
   describeConfig,
   resolveApiBaseUrl,
@@ -33,9 +41,10 @@ import {
   networkError,
   parseJsonBody,
   timeoutError,
+  type AttemptRecord,
   type ZohoCall,
 } from './errors.ts';
-import { createBackoff, isRetryableFor } from './retry.ts';
+import { createBackoff } from './retry.ts';
 import { LOG_REDACT_PATHS, tokenFingerprint } from './secret.ts';
 import type { ZohoClientHooks, ZohoRequest, ZohoRequester, ZohoResponse } from './types.ts';
 
@@ -55,6 +64,8 @@ export interface ZohoClientOptions {
    * OAuth app). Defaults to an in-memory budget of `config.concurrency` each.
    */
   callerBudget?: (callerKey: string) => ConcurrencyBudget;
+  /** The clock (epoch ms) that dates attempts; tests set it. */
+  now?: () => number;
 }
 
 export interface ZohoClient extends ZohoRequester {
@@ -93,11 +104,31 @@ interface Shared {
   http: AxiosInstance;
   hooks: ZohoClientHooks;
   logger: Logger | undefined;
-  retry: RetryPolicy;
+  backoff: IBackoffFactory<IRetryBackoffContext<unknown>>;
+  now: () => number;
 }
 
-/** Errors that the current call has decided to retry; cockatiel retries only those. */
-const RETRY_MARK = new WeakSet<object>();
+/** One call as it goes through the layers. */
+interface CallState {
+  req: ZohoRequest;
+  call: ZohoCall;
+  /** Path and query under the API host. */
+  path: string;
+  idempotent: boolean;
+  timeoutMs: number;
+  requestId: string | undefined;
+  started: number;
+  history: AttemptRecord[];
+  /** A 401 INVALID_TOKEN has already been answered with a refresh (once per call). */
+  refreshed: boolean;
+}
+
+/** Backoff contexts want a signal; nothing here aborts a backoff. */
+const NEVER_ABORTED = new AbortController().signal;
+
+/** A layer's view of the rest of the call: throws a ZohoError, or resolves with the answer. */
+type Attempt<T> = (s: CallState) => Promise<ZohoResponse<T>>;
+type TokenAttempt<T> = (s: CallState, token: string) => Promise<ZohoResponse<T>>;
 
 function fillRoute(route: string, params: Record<string, string> | undefined): string {
   return route.replace(/\{(\w+)\}/g, (_, name: string) => {
@@ -125,6 +156,8 @@ function queryString(q: ZohoRequest['query']): string {
   }
   return parts.length ? `?${parts.join('&')}` : '';
 }
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 class Requester implements ZohoRequester {
   readonly mode: ZohoAuthMode;
@@ -155,138 +188,173 @@ class Requester implements ZohoRequester {
     return this.#state.org;
   }
 
-  async request<T = unknown>(req: ZohoRequest): Promise<ZohoResponse<T>> {
-    const { config, retry: policy, hooks, logger } = this.#s;
-    const call: ZohoCall = { method: req.method, route: `${API_PREFIX}${req.route}` };
-    const path = `${API_PREFIX}${fillRoute(req.route, req.params)}${queryString(req.query)}`;
-    const idempotent = req.idempotent ?? (req.method === 'GET' || req.method === 'DELETE');
-    // The gateway's request id, when the caller passed one upstream: ties these log lines to it.
-    const requestId = req.headers?.['x-request-id'];
-    const timeoutMs = req.timeoutMs ?? config.timeoutMs;
-    const started = performance.now();
-    let attempts = 0;
-    let refreshedOnce = false;
-    const provider = this.#provider;
+  request<T = unknown>(req: ZohoRequest): Promise<ZohoResponse<T>> {
+    const s: CallState = {
+      req,
+      call: { method: req.method, route: `${API_PREFIX}${req.route}` },
+      path: `${API_PREFIX}${fillRoute(req.route, req.params)}${queryString(req.query)}`,
+      idempotent: req.idempotent ?? (req.method === 'GET' || req.method === 'DELETE'),
+      timeoutMs: req.timeoutMs ?? this.#s.config.timeoutMs,
+      // The gateway's request id, when the caller passed one upstream: ties these log lines to it.
+      requestId: req.headers?.['x-request-id'],
+      started: performance.now(),
+      history: [],
+      refreshed: false,
+    };
+    return this.#withRetry(this.#withToken(this.#inBudget(this.#httpAttempt<T>())))(s);
+  }
 
-    const send = async (token: string): Promise<ZohoResponse<T> | ZohoError> => {
-      attempts++;
-      const attempt = attempts;
-      const base = resolveApiBaseUrl(config, provider.apiDomain());
-      return this.#state.budget.run(async () => {
-        const t0 = performance.now();
-        const deadline = AbortSignal.timeout(timeoutMs);
-        let status: number | null = null;
-        let outcome: ZohoResponse<T> | ZohoError;
+  /** Attempts until one succeeds, the classifier says stop, or attempts or time run out. */
+  #withRetry<T>(next: Attempt<T>): Attempt<T> {
+    const { config, hooks, logger, backoff: factory } = this.#s;
+    return async (s) => {
+      let backoff: IBackoff<IRetryBackoffContext<unknown>> | undefined;
+      for (;;) {
         try {
-          const res = await this.#s.http.request<string>({
-            method: req.method,
-            url: `${base}${path}`,
-            headers: {
-              ...extraHeaders(req.headers),
-              Authorization: `Zoho-oauthtoken ${token}`,
-              ...(req.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-            },
-            data: req.body !== undefined ? JSON.stringify(req.body) : undefined,
-            timeout: timeoutMs,
-            signal: deadline,
-          });
-          status = res.status;
-          const credits = Number.parseInt(String(res.headers['x-api-credits-remaining'] ?? ''), 10);
-          if (Number.isFinite(credits)) this.#state.creditsRemaining = credits;
-          const text = typeof res.data === 'string' ? res.data : '';
-          outcome = this.#interpret<T>(req, call, res.status, text, attempt);
-          if (outcome instanceof ZohoError && outcome.kind === 'rate_limited' && credits === 0) {
-            // The day's credits are spent, not the concurrency: waiting seconds will not help.
-            outcome = new ZohoError({
-              kind: 'rate_limited',
-              code: outcome.code,
-              message: 'Zoho CRM API credits for the day are used up',
-              status: outcome.status,
-              details: { ...outcome.details, creditsRemaining: 0 },
-              retryable: false,
-              call,
-              fromZoho: outcome.fromZoho,
+          const res = await next(s);
+          return { ...res, attempts: s.history.length, history: s.history };
+        } catch (e) {
+          const err = e instanceof ZohoError ? e : networkError(e, s.call, s.timeoutMs);
+          err.attempts = s.history.length;
+          err.history = s.history;
+          const elapsed = performance.now() - s.started;
+          const context = { attempt: s.history.length, signal: NEVER_ABORTED, result: { error: err } };
+          backoff = backoff ? backoff.next(context) : factory.next(context);
+          const delay = Math.min(backoff.duration, Math.max(0, config.retry.maxTotalMs - elapsed));
+          const willRetry =
+            mayRetry(err, s.idempotent) &&
+            s.history.length < config.retry.maxAttempts &&
+            elapsed + delay < config.retry.maxTotalMs;
+          if (err.kind === 'rate_limited') {
+            hooks.onRateLimited?.({
+              method: s.call.method,
+              routeTemplate: s.call.route,
+              attempt: s.history.length,
+              willRetry,
             });
           }
-        } catch (e) {
-          outcome = deadline.aborted ? timeoutError(call, timeoutMs) : networkError(e, call, timeoutMs);
+          if (willRetry) {
+            await sleep(delay);
+            continue;
+          }
+          logger?.warn(
+            {
+              requestId: s.requestId,
+              method: s.call.method,
+              route: s.call.route,
+              status: err.status,
+              code: err.code,
+              kind: err.kind,
+              attempts: err.attempts,
+            },
+            'zoho call failed',
+          );
+          throw err;
         }
-        const durationMs = performance.now() - t0;
-        const errorCode = outcome instanceof ZohoError ? outcome.code : undefined;
-        hooks.onCall?.({
-          method: req.method,
-          routeTemplate: call.route,
-          status,
-          durationMs,
-          attempt,
-          ...(errorCode ? { errorCode } : {}),
-          creditsRemaining: this.#state.creditsRemaining,
-          mode: this.mode,
+      }
+    };
+  }
+
+  /** The token for the attempt; after a 401 INVALID_TOKEN, one refresh and one more attempt. */
+  #withToken<T>(next: TokenAttempt<T>): Attempt<T> {
+    const provider = this.#provider;
+    return async (s) => {
+      let token: string;
+      try {
+        token = await provider.getToken();
+      } catch (e) {
+        // Nothing was sent for this call: the record says so, for whoever weighs its history.
+        const err = e instanceof ZohoError ? e : networkError(e, s.call);
+        s.history.push({ kind: err.kind, phase: 'not_sent', status: null, code: err.code, sentAt: null });
+        throw err;
+      }
+      try {
+        return await next(s, token);
+      } catch (e) {
+        const rejected = e instanceof ZohoError && e.status === 401 && e.code === 'INVALID_TOKEN';
+        if (!rejected || s.refreshed) throw e;
+        s.refreshed = true;
+        const fresh = await provider.refreshAfterRejection(token).catch((refreshError: unknown) => {
+          throw refreshError instanceof ZohoError ? refreshError : e;
         });
-        logger?.debug(
+        if (fresh === null) throw e;
+        return next(s, fresh);
+      }
+    };
+  }
+
+  #inBudget<T>(next: TokenAttempt<T>): TokenAttempt<T> {
+    return (s, token) => this.#state.budget.run(() => next(s, token));
+  }
+
+  /** One HTTP request; its answer becomes a response, or a ZohoError that is thrown. */
+  #httpAttempt<T>(): TokenAttempt<T> {
+    const { config, hooks, logger, now } = this.#s;
+    const provider = this.#provider;
+    return async (s, token) => {
+      const { req, call } = s;
+      const base = resolveApiBaseUrl(config, provider.apiDomain());
+      const t0 = performance.now();
+      const sentAt = now();
+      const deadline = AbortSignal.timeout(s.timeoutMs);
+      let status: number | null = null;
+      let outcome: ZohoResponse<T> | ZohoError;
+      try {
+        const res = await this.#s.http.request<string>({
+          method: req.method,
+          url: `${base}${s.path}`,
+          headers: {
+            ...extraHeaders(req.headers),
+            Authorization: `Zoho-oauthtoken ${token}`,
+            ...(req.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+          },
+          data: req.body !== undefined ? JSON.stringify(req.body) : undefined,
+          timeout: s.timeoutMs,
+          signal: deadline,
+        });
+        status = res.status;
+        const credits = Number.parseInt(String(res.headers['x-api-credits-remaining'] ?? ''), 10);
+        if (Number.isFinite(credits)) this.#state.creditsRemaining = credits;
+        outcome = this.#interpret<T>(req, call, res.status, typeof res.data === 'string' ? res.data : '', credits);
+      } catch (e) {
+        outcome = deadline.aborted ? timeoutError(call, s.timeoutMs) : networkError(e, call, s.timeoutMs);
+      }
+      const failed = outcome instanceof ZohoError ? outcome : null;
+      s.history.push({
+        kind: failed?.kind ?? 'ok',
+        phase: failed?.phase ?? 'answered',
+        status,
+        code: failed?.code ?? null,
+        sentAt: failed?.phase === 'not_sent' ? null : sentAt,
+      });
+      const durationMs = performance.now() - t0;
+      hooks.onCall?.({
+        method: req.method,
+        routeTemplate: call.route,
+        status,
+        durationMs,
+        attempt: s.history.length,
+        ...(failed ? { errorCode: failed.code } : {}),
+        creditsRemaining: this.#state.creditsRemaining,
+        mode: this.mode,
+      });
+      if (logger?.isLevelEnabled('debug')) {
+        logger.debug(
           {
-            requestId,
+            requestId: s.requestId,
             method: req.method,
             route: call.route,
             status,
             durationMs: Math.round(durationMs),
-            attempt,
-            errorCode,
+            attempt: s.history.length,
+            errorCode: failed?.code,
           },
           'zoho call',
         );
-        return outcome;
-      });
-    };
-
-    const once = async (): Promise<ZohoResponse<T>> => {
-      let token = await provider.getToken();
-      let outcome = await send(token);
-      if (
-        outcome instanceof ZohoError &&
-        outcome.status === 401 &&
-        outcome.code === 'INVALID_TOKEN' &&
-        !refreshedOnce
-      ) {
-        // One refresh and one retry per call, never a loop.
-        refreshedOnce = true;
-        const fresh = await provider.refreshAfterRejection(token);
-        if (fresh !== null) {
-          token = fresh;
-          outcome = await send(token);
-        }
       }
-      if (!(outcome instanceof ZohoError)) return outcome;
-      outcome.attempts = attempts;
-      const elapsed = performance.now() - started;
-      const willRetry =
-        isRetryableFor(outcome, idempotent) && attempts < config.retry.maxAttempts && elapsed < config.retry.maxTotalMs;
-      if (outcome.kind === 'rate_limited') {
-        hooks.onRateLimited?.({ method: req.method, routeTemplate: call.route, attempt: attempts, willRetry });
-      }
-      if (willRetry) RETRY_MARK.add(outcome);
-      throw outcome;
+      if (failed) throw failed;
+      return outcome as ZohoResponse<T>;
     };
-
-    try {
-      return await policy.execute(once);
-    } catch (e) {
-      const err = e instanceof ZohoError ? e : networkError(e, call, timeoutMs);
-      err.attempts = attempts;
-      logger?.warn(
-        {
-          requestId,
-          method: req.method,
-          route: call.route,
-          status: err.status,
-          code: err.code,
-          kind: err.kind,
-          attempts,
-        },
-        'zoho call failed',
-      );
-      throw err;
-    }
   }
 
   #interpret<T>(
@@ -294,10 +362,25 @@ class Requester implements ZohoRequester {
     call: ZohoCall,
     status: number,
     text: string,
-    attempt: number,
+    credits: number,
   ): ZohoResponse<T> | ZohoError {
     const accepted = status < 400 || (req.acceptStatus?.includes(status) ?? false);
-    if (!accepted) return errorFromResponse({ status, text, call });
+    if (!accepted) {
+      const e = errorFromResponse({ status, text, call });
+      // The day's credits are spent, not the concurrency: waiting seconds will not help.
+      if (e.kind === 'rate_limited' && credits === 0) {
+        return new ZohoError({
+          kind: 'credits_exhausted',
+          code: e.code,
+          message: 'Zoho CRM API credits for the day are used up',
+          status,
+          details: { ...e.details, creditsRemaining: 0 },
+          call,
+          fromZoho: e.fromZoho,
+        });
+      }
+      return e;
+    }
     const parsed = parseJsonBody(text);
     if (parsed.nonJson) {
       return status >= 400 ? errorFromResponse({ status, text, call }) : invalidResponseError(status, call, text);
@@ -307,7 +390,8 @@ class Requester implements ZohoRequester {
       data: parsed.json as T | undefined,
       text,
       creditsRemaining: this.#state.creditsRemaining,
-      attempts: attempt,
+      attempts: 0,
+      history: [],
       call,
     };
   }
@@ -336,16 +420,13 @@ export function createZohoClient(config: ZohoConfig | ZohoConfigInput, options: 
     { redact: { paths: LOG_REDACT_PATHS, censor: '[REDACTED]' } },
   );
   const hooks = safeHooks(options.hooks ?? {}, logger);
-  const policy = retry(
-    handleWhen((e) => typeof e === 'object' && e !== null && RETRY_MARK.has(e)),
-    { maxAttempts: Math.max(0, cfg.retry.maxAttempts - 1), backoff: createBackoff(cfg.retry) },
-  );
-  const shared: Shared = { config: cfg, http: instance, hooks, logger, retry: policy };
+  const now = options.now ?? Date.now;
+  const shared: Shared = { config: cfg, http: instance, hooks, logger, backoff: createBackoff(cfg.retry), now };
 
   const budget = options.budget ?? createInMemoryBudget(cfg.concurrency);
   let provider: CredentialProvider | null = null;
   if (cfg.authMode === 'service') {
-    provider = new ServiceCredentialProvider(cfg, { http: instance, hooks, logger });
+    provider = new ServiceCredentialProvider(cfg, { http: instance, hooks, logger, now });
   } else if (cfg.authMode === 'token') {
     provider = new StaticTokenProvider(cfg.accessToken!.reveal(), 'token');
   }

@@ -3,7 +3,7 @@
  * argument: the client itself (service and token modes) or a per-caller handle (passthrough).
  */
 import type { ZohoAuthMode } from './config.ts';
-import type { ZohoCall } from './errors.ts';
+import type { AttemptRecord, ZohoCall } from './errors.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -19,9 +19,9 @@ export interface ZohoRequest {
   query?: Record<string, string | number | boolean | null | undefined>;
   body?: unknown;
   /**
-   * Whether the call may be repeated after a 5xx, a timeout or a reset. Defaults to true for GET
-   * and DELETE, false otherwise. A 429 is retried whatever this says: Zoho refused the call
-   * before doing anything.
+   * Whether the call may be repeated after a 5xx, a timeout or a reset (an attempt that may have
+   * been applied). Defaults to true for GET and DELETE, false otherwise. A 429, or a failure
+   * before anything was sent, is retried whatever this says (classify.ts).
    */
   idempotent?: boolean;
   /** Statuses (≥400) whose body the caller reads itself, instead of receiving a ZohoError. */
@@ -45,6 +45,8 @@ export interface ZohoResponse<T = unknown> {
   creditsRemaining: number | null;
   /** HTTP requests made for this call, retries and the post-refresh retry included. */
   attempts: number;
+  /** Every attempt of the call, this answer's last: what the earlier ones may have done matters. */
+  history: readonly AttemptRecord[];
   call: ZohoCall;
 }
 

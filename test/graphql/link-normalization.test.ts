@@ -46,6 +46,7 @@ async function link(emails: Array<{ contactId: string; messageId: string; ownerI
     totalCount: number;
     succeededCount: number;
     failedCount: number;
+    unknownCount: number;
     results: any[];
   };
 }
@@ -132,10 +133,15 @@ describe('Zoho answers, item by item', () => {
     expect(p.results[0].error.code).toBe('UPSTREAM_UNAVAILABLE');
   });
 
-  it('timeouts after the retries are spent: UPSTREAM_UNAVAILABLE', async () => {
+  it('timeouts after the retries are spent: UNKNOWN, since a request with no answer may still land', async () => {
     await fault({ route: LINK, mode: 'timeout', rate: 1 });
-    const p = await link(take(1));
-    expect(p.results[0].error.code).toBe('UPSTREAM_UNAVAILABLE');
+    const [e] = take(1);
+    const before = linkedDealOf(stack.emulator, e!.messageId);
+    const p = await link([e!], c.relatedDealIds.find((d) => d !== before) ?? dealId);
+    expect(p.results[0]).toMatchObject({ status: 'UNKNOWN', error: { code: 'UNKNOWN_RESULT' } });
+    expect(p.results[0].error.message).toMatch(/may still be applied by Zoho within 60 s/);
+    expect(p.results[0].error.message).toMatch(/Sending the same link again is safe/);
+    expect(p.unknownCount).toBe(1);
   });
 
   it('an after-phase fault: the write happened, the answer was lost; the item is re-read and reported SUCCEEDED', async () => {
@@ -147,12 +153,13 @@ describe('Zoho answers, item by item', () => {
     expect(stack.calls(GET_EMAIL)).toBeGreaterThanOrEqual(1);
   });
 
-  it('when neither the answer nor a read-back tells: UNKNOWN_RESULT, never SUCCEEDED', async () => {
+  it('when neither the answer nor a read-back tells: UNKNOWN, never SUCCEEDED nor FAILED', async () => {
     await fault({ route: LINK, status: 500, phase: 'after', rate: 1 });
     await fault({ route: GET_EMAIL, status: 500, rate: 1 });
     const p = await link(take(1));
-    expect(p.results[0].status).toBe('FAILED');
-    expect(['UNKNOWN_RESULT', 'UPSTREAM_UNAVAILABLE']).toContain(p.results[0].error.code);
+    expect(p.results[0]).toMatchObject({ status: 'UNKNOWN', error: { code: 'UNKNOWN_RESULT' }, email: null });
+    expect(p.results[0].error.message).toMatch(/Reading the email back failed too/);
+    expect(p).toMatchObject({ succeededCount: 0, failedCount: 0, unknownCount: 1 });
   });
 });
 

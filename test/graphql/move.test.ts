@@ -226,7 +226,7 @@ describe('where Zoho refuses to replace a link (relinkMode reject)', () => {
     }
   });
 
-  it('when the restore fails too, the result says the email is now on no deal', async () => {
+  it('when the restore fails too, the email is on no deal: UNKNOWN, and the message says where it is', async () => {
     const e = await oneOnA('reject');
     const reattach: Array<() => void> = [];
     afterNextUnlink = () => {
@@ -234,13 +234,16 @@ describe('where Zoho refuses to replace a link (relinkMode reject)', () => {
     };
     try {
       const p = await move([e], dealB);
+      // Neither as asked (on B) nor as it was (on A): that is not a FAILED.
       expect(p.results[0]).toMatchObject({
-        status: 'FAILED',
+        status: 'UNKNOWN',
         previousDealId: dealA,
         restoreAttempted: true,
-        restored: false,
+        restored: null,
+        error: { code: 'UNKNOWN_RESULT' },
       });
-      expect(p.results[0].error.message).toMatch(/now linked to no deal/);
+      expect(p.results[0].error.message).toMatch(/The email is on no deal/);
+      expect(p.results[0].error.message).toMatch(/sending the move again completes it/);
       expect(linkedDealOf(stack.emulator, e.messageId)).toBeNull();
     } finally {
       reattach.forEach((r) => r());
@@ -277,19 +280,19 @@ describe('faults on the way', () => {
     expect(linkedDealOf(stack.emulator, e.messageId)).toBe(dealA);
   });
 
-  it('in reject mode, an unlink that keeps failing (500 after retries) is settled by linking the email back', async () => {
+  it('in reject mode, an unlink that keeps failing (500 after retries) is read back: still on its deal, FAILED', async () => {
     const e = await oneOnA('reject');
     await stack.emulator.admin('POST', '/__emulator/faults', { route: UNLINK, status: 500, rate: 1 });
     const p = await move([e], dealB);
     expect(p.results[0]).toMatchObject({
       status: 'FAILED',
       previousDealId: dealA,
-      restoreAttempted: true,
-      restored: true,
+      restoreAttempted: false,
       error: { code: 'UPSTREAM_UNAVAILABLE' },
     });
-    expect(p.results[0].error.message).toMatch(/linked back to its previous deal/);
+    expect(p.results[0].error.message).toMatch(`still linked to deal ${dealA}`);
     expect(linkedDealOf(stack.emulator, e.messageId)).toBe(dealA);
+    expect(stack.calls(GET_EMAIL)).toBeGreaterThanOrEqual(1);
   });
 
   it('in reject mode, an unlink whose answer is lost (after-phase 500) is read back and the move completes', async () => {

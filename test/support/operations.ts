@@ -9,6 +9,7 @@ export const LINK_MUTATION = /* GraphQL */ `
       totalCount
       succeededCount
       failedCount
+      unknownCount
       results {
         contactId
         messageId
@@ -37,6 +38,7 @@ export const UNLINK_MUTATION = /* GraphQL */ `
       totalCount
       succeededCount
       failedCount
+      unknownCount
       results {
         contactId
         messageId

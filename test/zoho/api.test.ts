@@ -148,7 +148,7 @@ describe('linking and unlinking', () => {
     for (const chunk of chunkLinkItems(emails.map((e) => linkItem(e, deal!))))
       outcomes.push(...(await linkEmails(zoho, contact, chunk)));
     expect(outcomes).toHaveLength(45);
-    expect(outcomes.every((o) => o.ok)).toBe(true);
+    expect(outcomes.every((o) => o.kind === 'applied')).toBe(true);
     expect(outcomes.map((o) => o.messageId)).toEqual(emails.map((e) => e.message_id));
     const stats = await t.admin.stats();
     expect(stats.requests['POST /crm/v8/Contacts/{id}/Emails/actions/link_record']).toBe(3);
@@ -160,9 +160,10 @@ describe('linking and unlinking', () => {
     const items = emails.map((e) => linkItem(e, deal!));
     items[1] = { ...items[1]!, message_id: 'ffffffffffffffffffffffffffffffff' };
     const out = await linkEmails(zoho, contact, items);
-    expect(out.map((o) => o.ok)).toEqual([true, false, true]);
+    expect(out.map((o) => o.kind)).toEqual(['applied', 'refused', 'applied']);
     expect(out[1]).toMatchObject({
-      ok: false,
+      kind: 'refused',
+      collateral: false,
       messageId: 'ffffffffffffffffffffffffffffffff',
       error: { kind: 'item', code: 'INVALID_DATA', status: 207, details: { api_name: 'message_id' } },
     });
@@ -184,39 +185,42 @@ describe('linking and unlinking', () => {
     ];
     const out = await linkEmails(zoho, contact, items);
     expect(out[0]).toMatchObject({
-      ok: false,
+      kind: 'refused',
       error: { code: 'INVALID_DATA', status: 400, details: { api_name: 'owner.id' } },
     });
-    expect(out[1]).toMatchObject({ ok: false, error: { code: 'INVALID_DATA', status: 400 } });
+    expect(out[1]).toMatchObject({ kind: 'refused', error: { code: 'INVALID_DATA', status: 400 } });
   });
 
-  it('gives every item UNKNOWN_RESULT or its error in atomic mode, never a false success', async () => {
+  it('in atomic mode, refuses the bad item and marks the good ones as never tried, never a false success', async () => {
     await t.admin.config({ batchMode: 'atomic' });
     const emails = (await allEmails(contact)).slice(0, 3);
     const [deal] = await getContactDeals<ZohoDeal>(zoho, contact, ['Deal_Name']);
     const items = emails.map((e) => linkItem(e, deal!));
     items[2] = { ...items[2]!, message_id: 'ffff0000' };
     const out = await linkEmails(zoho, contact, items);
-    expect(out[2]).toMatchObject({ ok: false, error: { code: 'INVALID_DATA' } });
-    // Zoho's answer lists only the bad item; the good ones were not applied and are not reported.
-    for (const o of out.slice(0, 2))
-      expect(o).toMatchObject({ ok: false, error: { code: 'UNKNOWN_RESULT', retryable: true } });
+    expect(out[2]).toMatchObject({ kind: 'refused', collateral: false, error: { code: 'INVALID_DATA' } });
+    // Zoho's 400 lists only the bad item; the good ones were not applied: safe to send again.
+    for (const o of out.slice(0, 2)) expect(o).toMatchObject({ kind: 'refused', collateral: true });
+    for (const e of emails.slice(0, 2))
+      expect(t.emu.store.getEmail(DEMO_CREDENTIALS.orgId, e.message_id!)!.linked_deal_id).toBe(
+        e.linked_record?.id ?? null,
+      );
   });
 
   it('unlinks, and unlinking again still succeeds', async () => {
     const [a, b] = ARTICLE.emailsOfSecondContact;
     const first = await unlinkEmails(zoho, ARTICLE.contactOfMultiLink, ARTICLE.userPatriciaBoyle, [a, b]);
-    expect(first.every((o) => o.ok)).toBe(true);
+    expect(first.every((o) => o.kind === 'applied')).toBe(true);
     const again = await unlinkEmails(zoho, ARTICLE.contactOfMultiLink, ARTICLE.userPatriciaBoyle, [a, b]);
     expect(again.map((o) => o.messageId)).toEqual([a, b]);
-    expect(again.every((o) => o.ok)).toBe(true);
+    expect(again.every((o) => o.kind === 'applied')).toBe(true);
   });
 
   it('reports an unknown email in an unlink by its message_ids index', async () => {
     const [a] = ARTICLE.emailsOfSecondContact;
     const out = await unlinkEmails(zoho, ARTICLE.contactOfMultiLink, ARTICLE.userPatriciaBoyle, ['ffff0000', a]);
-    expect(out[0]).toMatchObject({ ok: false, messageId: 'ffff0000', error: { code: 'INVALID_DATA' } });
-    expect(out[1]).toEqual({ ok: true, messageId: a });
+    expect(out[0]).toMatchObject({ kind: 'refused', messageId: 'ffff0000', error: { code: 'INVALID_DATA' } });
+    expect(out[1]).toEqual({ kind: 'applied', messageId: a, unansweredAt: null });
   });
 
   it('refuses more than the limits before sending anything', async () => {
@@ -245,7 +249,8 @@ describe('every error shape, from the real emulator', () => {
     const e = await zoho.request({ method: 'GET', route: '/Deals' }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ZohoError);
     expect(e).toMatchObject({
-      kind: 'http',
+      kind: 'rejected',
+      phase: 'answered',
       status: 400,
       code: 'REQUIRED_PARAM_MISSING',
       details: { param_name: 'fields' },
@@ -258,7 +263,7 @@ describe('every error shape, from the real emulator', () => {
     const e = await zoho
       .request({ method: 'GET', route: '/Contacts/{id}/Nope/{x}', params: { id: contact, x: 'y' } })
       .catch((x: unknown) => x);
-    expect(e).toMatchObject({ status: 404, code: 'INVALID_URL_PATTERN', retryable: false });
+    expect(e).toMatchObject({ kind: 'rejected', status: 404, code: 'INVALID_URL_PATTERN', attempts: 1 });
   });
 
   it('400 INVALID_DATA for the emails of an unknown contact', async () => {
@@ -296,7 +301,7 @@ describe('every error shape, from the real emulator', () => {
       messageId: ARTICLE.emailOfFirstContact,
       ownerId: ARTICLE.userPatriciaBoyle,
     }).catch((x: unknown) => x);
-    expect(e).toMatchObject({ kind: 'http', status: 403, code: 'NO_PERMISSION', retryable: false });
+    expect(e).toMatchObject({ kind: 'forbidden', status: 403, code: 'NO_PERMISSION', attempts: 1 });
     other.close();
   });
 
@@ -313,10 +318,10 @@ describe('every error shape, from the real emulator', () => {
       const before = (await t.admin.stats()).requests['GET /crm/v8/org']!;
       const e = await getOrg(c).catch((x: unknown) => x);
       expect(e).toMatchObject({
-        kind: 'rate_limited',
+        kind: 'credits_exhausted',
         status: 429,
         code: 'TOO_MANY_REQUESTS',
-        retryable: false,
+        details: { creditsRemaining: 0 },
         attempts: 1,
       });
       expect((await t.admin.stats()).requests['GET /crm/v8/org']).toBe(before + 1);
@@ -338,8 +343,10 @@ describe('every error shape, from the real emulator', () => {
       retry: { maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 2, maxTotalMs: 1000 },
     });
     const e = await getOrg(down).catch((x: unknown) => x);
+    // Refused before anything was sent: nothing can have been applied, so any call may be retried.
     expect(e).toMatchObject({
       kind: 'network',
+      phase: 'not_sent',
       code: 'NETWORK_ERROR',
       status: null,
       details: { cause: 'ECONNREFUSED' },
@@ -362,10 +369,10 @@ describe('every error shape, from the real emulator', () => {
     });
     const e = await getOrg(proxied).catch((x: unknown) => x);
     expect(e).toMatchObject({
-      kind: 'http',
+      kind: 'unavailable',
+      phase: 'answered',
       status: 502,
       code: 'HTTP_502',
-      retryable: true,
       attempts: 2,
       fromZoho: false,
     });

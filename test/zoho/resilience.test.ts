@@ -98,7 +98,7 @@ describe('retries', () => {
 
     await t.admin.fault({ route: EMAILS_ROUTE, status: 503, count: 10 });
     const e = await page().catch((x: unknown) => x);
-    expect(e).toMatchObject({ status: 503, retryable: true, attempts: 4 });
+    expect(e).toMatchObject({ kind: 'unavailable', status: 503, attempts: 4 });
   });
 
   it('retries a GET after a timeout and after a reset', async () => {
@@ -132,7 +132,7 @@ describe('retries', () => {
     ]) {
       await t.admin.fault({ route: LINK_ROUTE, count: 1, ...fault });
       const out = await linkEmails(zoho, contact, items);
-      expect(out.every((o) => o.ok)).toBe(true);
+      expect(out.every((o) => o.kind === 'applied')).toBe(true);
     }
     expect((await t.admin.stats()).requests[LINK_ROUTE]).toBe(8);
   });
@@ -142,7 +142,7 @@ describe('retries', () => {
     for (const fault of [{ status: 500 }, { mode: 'timeout' as const }, { mode: 'reset' as const }]) {
       await t.admin.fault({ route: UNLINK_ROUTE, count: 1, ...fault });
       const out = await unlinkEmails(zoho, ARTICLE.contactOfMultiLink, ARTICLE.userPatriciaBoyle, ids);
-      expect(out.every((o) => o.ok)).toBe(true);
+      expect(out.every((o) => o.kind === 'applied')).toBe(true);
     }
     expect((await t.admin.stats()).requests[UNLINK_ROUTE]).toBe(6);
   });
@@ -180,15 +180,15 @@ function newEmail(tag: string): ZohoAssociateEmail {
 describe('associate is never blindly retried', () => {
   it('files an email and returns its Zoho message id', async () => {
     const r = await associateEmail(zoho, 'Contacts', contact, newEmail('plain'));
-    expect(r).toMatchObject({ alreadyExisted: false, resolvedBy: 'response' });
-    expect(r.messageId).toMatch(/^[a-zA-Z0-9]+$/);
+    expect(r).toMatchObject({ kind: 'filed', alreadyExisted: false, resolvedBy: 'response' });
+    expect(r.kind === 'filed' && r.messageId).toMatch(/^[a-zA-Z0-9]+$/);
   });
 
   it('resolves an after-phase 500 through email_available, without sending it twice', async () => {
     await t.admin.fault({ route: ASSOCIATE_ROUTE, status: 500, phase: 'after', count: 1 });
     const email = newEmail('after');
     const r = await associateEmail(zoho, 'Contacts', contact, email);
-    expect(r).toMatchObject({ alreadyExisted: false, resolvedBy: 'email_available' });
+    expect(r).toMatchObject({ kind: 'filed', alreadyExisted: false, resolvedBy: 'email_available' });
     const stats = await t.admin.stats();
     expect(stats.requests[ASSOCIATE_ROUTE]).toBe(1);
     expect(stats.requests[AVAILABLE_ROUTE]).toBe(1);
@@ -198,41 +198,52 @@ describe('associate is never blindly retried', () => {
   it('resolves an after-phase timeout the same way', async () => {
     await t.admin.fault({ route: ASSOCIATE_ROUTE, mode: 'timeout', phase: 'after', count: 1 });
     const r = await associateEmail(zoho, 'Contacts', contact, newEmail('after-timeout'));
-    expect(r).toMatchObject({ resolvedBy: 'email_available' });
+    expect(r).toMatchObject({ kind: 'filed', resolvedBy: 'email_available' });
     expect((await t.admin.stats()).requests[ASSOCIATE_ROUTE]).toBe(1);
   });
 
   it('re-sends only after email_available proves a before-phase failure applied nothing', async () => {
     await t.admin.fault({ route: ASSOCIATE_ROUTE, mode: 'reset', count: 1 });
     const r = await associateEmail(zoho, 'Contacts', contact, newEmail('before'));
-    expect(r).toMatchObject({ alreadyExisted: false, resolvedBy: 'response' });
+    expect(r).toMatchObject({ kind: 'filed', alreadyExisted: false, resolvedBy: 'response' });
     const stats = await t.admin.stats();
     expect(stats.requests[ASSOCIATE_ROUTE]).toBe(2);
     expect(stats.requests[AVAILABLE_ROUTE]).toBe(1);
   });
 
-  it('gives up after one verified re-send', async () => {
+  it('gives up after one verified re-send, and says nothing was filed once Zoho shows it is not there', async () => {
     await t.admin.fault({ route: ASSOCIATE_ROUTE, status: 500, count: 5 });
-    const e = await associateEmail(zoho, 'Contacts', contact, newEmail('down')).catch((x: unknown) => x);
-    expect(e).toMatchObject({ status: 500 });
-    expect((await t.admin.stats()).requests[ASSOCIATE_ROUTE]).toBe(2);
+    const r = await associateEmail(zoho, 'Contacts', contact, newEmail('down'));
+    expect(r).toMatchObject({ kind: 'refused', error: { status: 500 } });
+    const stats = await t.admin.stats();
+    expect(stats.requests[ASSOCIATE_ROUTE]).toBe(2);
+    expect(stats.requests[AVAILABLE_ROUTE]).toBe(2);
+  });
+
+  it('cannot tell when the answer is lost and asking Zoho fails too: unclear, never refused', async () => {
+    await t.admin.fault({ route: ASSOCIATE_ROUTE, status: 500, phase: 'after', count: 1 });
+    await t.admin.fault({ route: AVAILABLE_ROUTE, status: 500, count: 50 });
+    const r = await associateEmail(zoho, 'Contacts', contact, newEmail('unclear'));
+    expect(r).toMatchObject({ kind: 'unclear', error: { status: 500 } });
+    expect((await t.admin.stats()).requests[ASSOCIATE_ROUTE]).toBe(1);
   });
 
   it('resolves DUPLICATE_DATA as an email that already existed', async () => {
     const email = newEmail('dup');
     const first = await associateEmail(zoho, 'Contacts', contact, email);
     const second = await associateEmail(zoho, 'Contacts', contact, email);
-    expect(second).toMatchObject({ alreadyExisted: true, resolvedBy: 'duplicate' });
-    if (second.messageId !== null) expect(second.messageId).toBe(first.messageId);
+    expect(second).toMatchObject({ kind: 'filed', alreadyExisted: true, resolvedBy: 'duplicate' });
+    if (first.kind === 'filed' && second.kind === 'filed' && second.messageId !== null) {
+      expect(second.messageId).toBe(first.messageId);
+    }
   });
 
   it("reports associate's flat per-item error", async () => {
     const { from: _from, ...noFrom } = newEmail('bad');
-    const e = await associateEmail(zoho, 'Contacts', contact, noFrom as ZohoAssociateEmail).catch((x: unknown) => x);
-    expect(e).toMatchObject({
-      status: 400,
-      code: 'MANDATORY_NOT_FOUND',
-      details: { api_name: 'from', json_path: '$.Emails[0].from' },
+    const r = await associateEmail(zoho, 'Contacts', contact, noFrom as ZohoAssociateEmail);
+    expect(r).toMatchObject({
+      kind: 'refused',
+      error: { status: 400, code: 'MANDATORY_NOT_FOUND', details: { api_name: 'from', json_path: '$.Emails[0].from' } },
     });
   });
 });

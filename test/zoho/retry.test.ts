@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY } from '../../src/zoho/config.ts';
 import { ZohoError } from '../../src/zoho/errors.ts';
-import { isRetryableFor, sampleBackoffDelays } from '../../src/zoho/retry.ts';
+import { sampleBackoffDelays } from '../../src/zoho/retry.ts';
+import { mayRetry } from '../../src/zoho/classify.ts';
 import { MintLimiter } from '../../src/zoho/auth/mint-limiter.ts';
 import { refreshMarginMs } from '../../src/zoho/auth/service.ts';
 import { DEFAULT_TOKEN } from '../../src/zoho/config.ts';
 import { InMemoryConcurrencyBudget } from '../../src/zoho/budget.ts';
 
 const err = (init: Partial<ConstructorParameters<typeof ZohoError>[0]>) =>
-  new ZohoError({ kind: 'http', code: 'X', message: 'x', ...init });
+  new ZohoError({ kind: 'rejected', code: 'X', message: 'x', ...init });
 
 describe('backoff', () => {
   it('stays within the configured ceiling and grows from the initial delay', () => {
@@ -28,28 +29,35 @@ describe('backoff', () => {
   });
 });
 
-describe('what is retried', () => {
+describe('what is retried (the classifier)', () => {
   it('retries a 429 on any call, associate included', () => {
-    expect(isRetryableFor(err({ kind: 'rate_limited', status: 429, retryable: true }), false)).toBe(true);
+    expect(mayRetry(err({ kind: 'rate_limited', status: 429 }), false)).toBe(true);
   });
 
   it("does not retry a 429 that says the day's credits are spent", () => {
-    expect(isRetryableFor(err({ kind: 'rate_limited', status: 429, retryable: false }), true)).toBe(false);
+    expect(mayRetry(err({ kind: 'credits_exhausted', status: 429 }), true)).toBe(false);
   });
 
   it('retries 5xx, timeouts and resets only on idempotent calls', () => {
     for (const e of [
-      err({ status: 500, retryable: true }),
-      err({ kind: 'timeout', code: 'TIMEOUT' }),
-      err({ kind: 'network', code: 'NETWORK_ERROR' }),
+      err({ kind: 'unavailable', status: 503 }),
+      err({ kind: 'timeout', code: 'TIMEOUT', phase: 'no_answer' }),
+      err({ kind: 'network', code: 'NETWORK_ERROR', phase: 'no_answer' }),
     ]) {
-      expect(isRetryableFor(e, true)).toBe(true);
-      expect(isRetryableFor(e, false)).toBe(false);
+      expect(mayRetry(e, true)).toBe(true);
+      expect(mayRetry(e, false)).toBe(false);
     }
   });
 
+  it('retries any call that failed before anything was sent', () => {
+    expect(mayRetry(err({ kind: 'network', code: 'NETWORK_ERROR', phase: 'not_sent' }), false)).toBe(true);
+    expect(mayRetry(err({ kind: 'unavailable', code: 'OAUTH_UNAVAILABLE', phase: 'not_sent' }), false)).toBe(true);
+  });
+
   it('never retries a 400, a 401 or a 403', () => {
-    for (const status of [400, 401, 403, 404]) expect(isRetryableFor(err({ status }), true)).toBe(false);
+    for (const kind of ['rejected', 'auth', 'forbidden'] as const) {
+      expect(mayRetry(err({ kind, status: 400 }), true)).toBe(false);
+    }
   });
 });
 
@@ -60,12 +68,13 @@ describe('token mint limit', () => {
     let now = 1_000_000;
     const m = new MintLimiter({ limit: 10, windowMs: 600_000, cooldownMs: 60_000, now: () => now });
     for (let i = 0; i < 10; i++) {
-      m.take(call);
+      m.check(call);
+      m.issued();
       now += 1_000;
     }
     let refused: unknown;
     try {
-      m.take(call);
+      m.check(call);
     } catch (e) {
       refused = e;
     }
@@ -75,16 +84,24 @@ describe('token mint limit', () => {
       details: { refusedBy: 'client', retryAfterMs: 590_000 },
     });
     now += 590_001;
-    expect(() => m.take(call)).not.toThrow();
+    expect(() => m.check(call)).not.toThrow();
+  });
+
+  it('counts only the tokens Zoho issued, never the attempts that failed', () => {
+    const m = new MintLimiter({ limit: 2, windowMs: 600_000, cooldownMs: 60_000, now: () => 0 });
+    for (let i = 0; i < 50; i++) m.check(call); // fifty failed attempts issue nothing
+    m.issued();
+    expect(m.count()).toBe(1);
+    expect(() => m.check(call)).not.toThrow();
   });
 
   it('stops asking for a while after Zoho refuses', () => {
     let now = 0;
     const m = new MintLimiter({ limit: 10, windowMs: 600_000, cooldownMs: 60_000, now: () => now });
     m.refused();
-    expect(() => m.take(call)).toThrow(/Zoho refused/);
+    expect(() => m.check(call)).toThrow(/Zoho refused/);
     now = 60_001;
-    expect(() => m.take(call)).not.toThrow();
+    expect(() => m.check(call)).not.toThrow();
   });
 
   it('refreshes a one-hour token five minutes early, and a short token proportionally', () => {

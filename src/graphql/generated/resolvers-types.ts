@@ -79,7 +79,12 @@ export type AssociateEmailPayload = {
   email?: Maybe<Email>;
   /** Why the email could not be logged; null when it succeeded. */
   error?: Maybe<ItemError>;
-  /** SUCCEEDED when the email is in the CRM: logged now, or found there already. */
+  /**
+   * SUCCEEDED when the email is in the CRM: logged now, or found there already. FAILED when it is
+   * not, and nothing sent can still add it. UNKNOWN when Zoho's answers were lost and asking Zoho
+   * whether the email exists failed too; sending the same email again is safe (Zoho de-duplicates
+   * on `originalMessageId`).
+   */
   status: ItemStatus;
 };
 
@@ -402,6 +407,8 @@ export type EmailLinkPayload = {
   succeededCount: Scalars['Int']['output'];
   /** How many emails were sent. */
   totalCount: Scalars['Int']['output'];
+  /** How many results are `UNKNOWN`. */
+  unknownCount: Scalars['Int']['output'];
 };
 
 /** What happened to one email of a bulk link or unlink. */
@@ -414,11 +421,11 @@ export type EmailLinkResult = {
    * name }` costs no extra Zoho call.
    */
   email?: Maybe<Email>;
-  /** Why the item failed; null when it succeeded. */
+  /** Why the item failed, or why its outcome is unknown; null when it succeeded. */
   error?: Maybe<ItemError>;
   /** The `messageId` of the input item, echoed. */
   messageId: Scalars['ID']['output'];
-  /** Whether this email ended up as asked. */
+  /** Whether this email ended up as asked: `SUCCEEDED`, `FAILED` (left as it was) or `UNKNOWN`. */
   status: ItemStatus;
 };
 
@@ -442,7 +449,7 @@ export type EmailMoveResult = {
   email?: Maybe<Email>;
   /**
    * Why the email is not on the target deal; null when it succeeded. When the email was left on no
-   * deal, the message says so and `restored` is false.
+   * deal, the status is `UNKNOWN` and the message says so.
    */
   error?: Maybe<ItemError>;
   /** The `messageId` of the input item, echoed. */
@@ -455,11 +462,15 @@ export type EmailMoveResult = {
    */
   restoreAttempted: Scalars['Boolean']['output'];
   /**
-   * Whether that restore worked: true means the email is back on `previousDealId`; false means the
-   * email is now on no deal. Null when no restore was attempted.
+   * Whether that restore worked: true means the email is back on `previousDealId` (the result is
+   * `FAILED`); false means Zoho refused it, though the email ended on the target deal after all (the
+   * result is `SUCCEEDED`). Null when no restore was attempted, and whenever the outcome is `UNKNOWN`.
    */
   restored?: Maybe<Scalars['Boolean']['output']>;
-  /** `SUCCEEDED` when the email is now on the target deal. */
+  /**
+   * `SUCCEEDED`: the email is now on the target deal. `FAILED`: it is on `previousDealId`, as it was.
+   * `UNKNOWN`: neither can be shown; see `error`.
+   */
   status: ItemStatus;
 };
 
@@ -505,6 +516,8 @@ export type ItemError = {
 export type ItemErrorCode =
   /** The email is linked to another deal than expected, or Zoho refused to replace its link. */
   | 'CONFLICT'
+  /** Zoho's API credits for the day are used up; calls fail at once until they renew. */
+  | 'CREDITS_EXHAUSTED'
   /** The deal exists but is not related to the email's contact (as primary contact or contact role). */
   | 'DEAL_NOT_RELATED'
   /** Zoho's user may not change this email (for example, another user's mailbox). */
@@ -513,23 +526,33 @@ export type ItemErrorCode =
   | 'INVALID_INPUT'
   /** The email, contact or deal does not exist. */
   | 'NOT_FOUND'
-  /** Zoho's rate or credit limits refused the call, after the gateway's retries. */
+  /** Zoho's concurrency limit refused the call, after the gateway's retries. */
   | 'RATE_LIMITED'
   /** Zoho did not accept the credentials (after one token refresh). */
   | 'UNAUTHENTICATED'
-  /** Zoho's answer did not say what happened to this item, and re-reading it did not settle it. */
+  /** The item's outcome is unknown (status `UNKNOWN`): the message says why, and whether to send it again. */
   | 'UNKNOWN_RESULT'
   /** Zoho refused the item for a reason the gateway does not map; see `vendorCode`. */
   | 'UPSTREAM_ERROR'
   /** Zoho failed or timed out, after the gateway's retries. */
   | 'UPSTREAM_UNAVAILABLE';
 
-/** Whether one item of a bulk operation succeeded. */
+/**
+ * What happened to one item of a bulk operation. Each status is true whatever failed on the way:
+ * the gateway remembers every attempt it made for the item, and reads the email back from Zoho when
+ * an answer was lost.
+ */
 export type ItemStatus =
-  /** The email was left as it was; see `error`. */
+  /** The email was left as it was, and nothing sent for it can still change that; see `error`. */
   | 'FAILED'
-  /** The email ended up as asked. */
-  | 'SUCCEEDED';
+  /** The email ended up as asked: Zoho said so, or reading it back shows it. */
+  | 'SUCCEEDED'
+  /**
+   * Neither can be shown: for example Zoho's answer was lost and reading the email back failed, or
+   * a request that got no answer may still be applied. `error.code` is `UNKNOWN_RESULT`, and its
+   * message says which case it is and whether sending the operation again is safe.
+   */
+  | 'UNKNOWN';
 
 /** Which emails to link, and to which deal. */
 export type LinkEmailsToDealInput = {
@@ -558,6 +581,8 @@ export type MoveEmailsToDealPayload = {
   succeededCount: Scalars['Int']['output'];
   /** How many emails were sent. */
   totalCount: Scalars['Int']['output'];
+  /** How many results are `UNKNOWN`. */
+  unknownCount: Scalars['Int']['output'];
 };
 
 export type Mutation = {
@@ -580,6 +605,12 @@ export type Mutation = {
    * order. The gateway groups them by contact into Zoho calls of 20, run concurrently within the
    * org's limits; it fills in what Zoho requires (owner name, deal name, the Deals module id).
    * One email failing never fails another.
+   *
+   * Every status is true: `SUCCEEDED` means the email is on the deal (Zoho said so, or reading it
+   * back shows it); `FAILED` means it is not, and nothing sent for it can still change that;
+   * `UNKNOWN` means neither can be shown (Zoho's answer was lost and reading back failed, or a
+   * request that got no answer may still be applied), and its message says which. Sending the same
+   * link again is always safe.
    */
   linkEmailsToDeal: EmailLinkPayload;
   /**
@@ -591,8 +622,11 @@ export type Mutation = {
    *
    * Where Zoho refuses to replace a link (`ALREADY_USED`), those emails are unlinked and then
    * linked. If that second link fails, the gateway links each email back to its previous deal
-   * (`restoreAttempted`, `restored`). An email is never left on no deal without its result saying
-   * so. Takes up to 500 emails; one result per email, in input order.
+   * (`restoreAttempted`, `restored`). Takes up to 500 emails; one result per email, in input order.
+   *
+   * `SUCCEEDED`: the email is on the deal. `FAILED`: it is on `previousDealId`, as it was. `UNKNOWN`:
+   * neither can be shown, for example the email was left on no deal or Zoho's answers were lost; the
+   * message says where the email is when the gateway knows, and sending the move again completes it.
    */
   moveEmailsToDeal: MoveEmailsToDealPayload;
   /**
@@ -601,6 +635,9 @@ export type Mutation = {
    *
    * With `expectedDealId`, an email found linked to a different deal is left alone and reported as
    * `CONFLICT`, so that a stale screen cannot remove someone else's link.
+   *
+   * `FAILED` means the email is still on its deal; `UNKNOWN` that this cannot be shown (see
+   * `linkEmailsToDeal`). Sending the same unlink again is always safe.
    */
   unlinkEmailsFromDeal: EmailLinkPayload;
 };
@@ -980,6 +1017,7 @@ export type EmailLinkPayloadResolvers<ContextType = GatewayContext, ParentType e
   results?: Resolver<Array<ResolversTypes['EmailLinkResult']>, ParentType, ContextType>;
   succeededCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unknownCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type EmailLinkResultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['EmailLinkResult'] = ResolversParentTypes['EmailLinkResult']> = ResolversObject<{
@@ -1013,6 +1051,7 @@ export type MoveEmailsToDealPayloadResolvers<ContextType = GatewayContext, Paren
   results?: Resolver<Array<ResolversTypes['EmailMoveResult']>, ParentType, ContextType>;
   succeededCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unknownCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{

@@ -1,7 +1,9 @@
 /**
- * Zoho mints at most 10 access tokens per refresh token per 10 minutes (zoho-api.md §8.4; the
- * v5 text says the 11th deletes the first). We count our own mints and refuse locally before
- * Zoho does, and after Zoho refuses one we stop asking for a while.
+ * Zoho mints at most 10 access tokens per refresh token per 10 minutes (docs/zoho-notes.md; the v5
+ * text says the 11th deletes the first). We count the tokens Zoho issued, and refuse locally
+ * before Zoho would; after Zoho itself refuses one we stop asking for a while. Failed attempts (an
+ * accounts server that answers 5xx or not at all) issue nothing and are never counted: counting
+ * them would lock the gateway out for minutes after a short outage.
  */
 import { ZohoError, type ZohoCall } from '../errors.ts';
 
@@ -20,18 +22,19 @@ export class MintLimiter {
     this.#now = opts.now ?? Date.now;
   }
 
-  /** Mints counted in the current window. */
+  /** Tokens issued in the current window. */
   count(): number {
     this.#prune();
     return this.#mints.length;
   }
 
-  /** Throws OAUTH_MINT_LIMIT when another mint now would exceed the limit; else records one. */
-  take(call: ZohoCall): void {
+  /** Throws OAUTH_MINT_LIMIT when asking for another token now would exceed the limit. */
+  check(call: ZohoCall): void {
     const now = this.#now();
     this.#prune();
-    if (now < this.#refusedUntil)
+    if (now < this.#refusedUntil) {
       throw this.#error(call, this.#refusedUntil - now, 'cooldown after Zoho refused a mint');
+    }
     if (this.#mints.length >= this.#limit) {
       throw this.#error(
         call,
@@ -39,7 +42,11 @@ export class MintLimiter {
         `${this.#limit} tokens minted in the last ${Math.round(this.#windowMs / 1000)} s`,
       );
     }
-    this.#mints.push(now);
+  }
+
+  /** Zoho issued a token. */
+  issued(): void {
+    this.#mints.push(this.#now());
   }
 
   /** Zoho refused a mint: stop asking for the cooldown. */
@@ -53,13 +60,14 @@ export class MintLimiter {
   }
 
   #error(call: ZohoCall, retryAfterMs: number, why: string): ZohoError {
+    const after = Math.max(0, Math.ceil(retryAfterMs));
     return new ZohoError({
       kind: 'token_mint',
       code: 'OAUTH_MINT_LIMIT',
       message: `Not minting another Zoho access token now: ${why}`,
-      status: null,
-      details: { refusedBy: 'client', retryAfterMs: Math.max(0, Math.ceil(retryAfterMs)) },
-      retryable: false,
+      phase: 'not_sent',
+      details: { refusedBy: 'client', retryAfterMs: after },
+      retryAfterMs: after,
       call,
     });
   }

@@ -21,6 +21,5 @@ export function missingCallerTokenError(): ZohoError {
     code: 'CALLER_TOKEN_MISSING',
     message: 'Pass-through mode needs the caller\'s Zoho token as "Authorization: Zoho-oauthtoken <token>"',
     status: null,
-    retryable: false,
   });
 }

@@ -7,8 +7,11 @@
  *   the accounts server and they all wait for it.
  * - After a 401 INVALID_TOKEN the transport asks for one refresh; if another call already
  *   replaced the rejected token, that replacement is returned and nothing is minted.
- * - Mints are counted against Zoho's limit (MintLimiter); a refusal is a ZohoError with the
- *   stable code OAUTH_MINT_LIMIT.
+ * - The tokens Zoho issues are counted against its limit (MintLimiter); a refusal is a ZohoError
+ *   with the stable code OAUTH_MINT_LIMIT.
+ * - A token request that fails (5xx, timeout, network) is an error of the call that needed the
+ *   token, before its own request was sent (`not_sent`): the transport retries it with backoff,
+ *   so service returns within seconds of the accounts server recovering.
  */
 import type { AxiosInstance } from 'axios';
 import type { Logger } from 'pino';
@@ -18,6 +21,7 @@ import {
   errorFromResponse,
   isMintRefusal,
   networkError,
+  notSent,
   oauthError,
   parseJsonBody,
   timeoutError,
@@ -126,7 +130,7 @@ export class ServiceCredentialProvider implements CredentialProvider {
   async #mint(reason: ZohoTokenRefreshEvent['reason']): Promise<HeldToken> {
     const started = performance.now();
     try {
-      const token = await this.#requestWithOneRetry();
+      const token = await this.#requestOnce();
       this.#token = token;
       const event: ZohoTokenRefreshEvent = { reason, ok: true, durationMs: performance.now() - started };
       this.#deps.hooks?.onTokenRefresh?.(event);
@@ -136,7 +140,7 @@ export class ServiceCredentialProvider implements CredentialProvider {
       );
       return token;
     } catch (e) {
-      const err = e instanceof ZohoError ? e : networkError(e, TOKEN_CALL);
+      const err = notSent(e instanceof ZohoError ? e : networkError(e, TOKEN_CALL));
       this.#deps.hooks?.onTokenRefresh?.({
         reason,
         ok: false,
@@ -151,21 +155,8 @@ export class ServiceCredentialProvider implements CredentialProvider {
     }
   }
 
-  /** One retry after a network failure or a 5xx: the accounts server is worth a second try. */
-  async #requestWithOneRetry(): Promise<HeldToken> {
-    try {
-      return await this.#requestOnce();
-    } catch (e) {
-      if (e instanceof ZohoError && e.retryable && e.kind !== 'token_mint') {
-        await new Promise((r) => setTimeout(r, Math.min(this.#config.retry.initialDelayMs, 1_000)));
-        return this.#requestOnce();
-      }
-      throw e;
-    }
-  }
-
   async #requestOnce(): Promise<HeldToken> {
-    this.#mints.take(TOKEN_CALL);
+    this.#mints.check(TOKEN_CALL);
     const cfg = this.#config;
     const form = new URLSearchParams({
       grant_type: 'refresh_token',
@@ -187,12 +178,13 @@ export class ServiceCredentialProvider implements CredentialProvider {
         signal: deadline,
       });
     } catch (e) {
-      throw deadline.aborted ? timeoutError(TOKEN_CALL, timeoutMs) : networkError(e, TOKEN_CALL, timeoutMs);
+      throw deadline.aborted ? timeoutError(TOKEN_CALL, timeoutMs, 'not_sent') : networkError(e, TOKEN_CALL, timeoutMs);
     }
     const text = typeof res.data === 'string' ? res.data : '';
     const { json } = parseJsonBody(text);
     const body = json as (Partial<ZohoTokenResponse> & { error?: string; expires_in_sec?: number }) | undefined;
     if (res.status === 200 && body && typeof body.access_token === 'string' && body.access_token) {
+      this.#mints.issued();
       // Some Zoho services send expires_in in ms together with expires_in_sec (zoho-api.md §8.2).
       const seconds = typeof body.expires_in_sec === 'number' ? body.expires_in_sec : Number(body.expires_in ?? 3600);
       const lifetimeMs = Math.max(0, (Number.isFinite(seconds) ? seconds : 3600) * 1000);
@@ -208,16 +200,16 @@ export class ServiceCredentialProvider implements CredentialProvider {
       if (isMintRefusal(body)) this.#mints.refused();
       throw oauthError(res.status, body as Record<string, unknown>, TOKEN_CALL);
     }
-    const err = errorFromResponse({ status: res.status, text, call: TOKEN_CALL });
     if (res.status < 400) {
       throw new ZohoError({
-        kind: 'auth',
-        code: 'OAUTH_REFRESH_FAILED',
-        message: 'The accounts server answered without an access token',
+        kind: 'invalid_response',
+        code: 'OAUTH_INVALID_RESPONSE',
+        message: `The accounts server answered HTTP ${res.status} without an access token`,
         status: res.status,
+        phase: 'not_sent',
         call: TOKEN_CALL,
       });
     }
-    throw err;
+    throw notSent(errorFromResponse({ status: res.status, text, call: TOKEN_CALL }));
   }
 }
