@@ -36,6 +36,8 @@ export interface GatewayConfig {
   corsOrigins: string[];
   readyCacheMs: number;
   shutdownTimeoutMs: number;
+  /** How long a request, headers and body, may take to arrive before it is answered 408. */
+  bodyTimeoutMs: number;
   limits: QueryLimits;
   otel: { endpoint: string; serviceName: string } | null;
   /** Apollo Sandbox at /graphql and introspection: on in development, off in production. */
@@ -144,6 +146,7 @@ const env = z.object({
   ),
   GATEWAY_READY_CACHE_MS: positive(),
   GATEWAY_SHUTDOWN_TIMEOUT_MS: positive(),
+  GATEWAY_BODY_TIMEOUT_MS: positive(),
   GATEWAY_MAX_DEPTH: positive(),
   GATEWAY_MAX_ALIASES: intVar(0, 10_000, 'a whole number from 0 to 10000'),
   GATEWAY_MAX_TOKENS: positive(),
@@ -265,6 +268,7 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
     corsOrigins: e.GATEWAY_CORS_ORIGINS ?? [],
     readyCacheMs: e.GATEWAY_READY_CACHE_MS ?? 60_000,
     shutdownTimeoutMs: e.GATEWAY_SHUTDOWN_TIMEOUT_MS ?? 25_000,
+    bodyTimeoutMs: e.GATEWAY_BODY_TIMEOUT_MS ?? 10_000,
     limits: {
       maxDepth: e.GATEWAY_MAX_DEPTH ?? DEFAULT_LIMITS.maxDepth,
       maxAliases: e.GATEWAY_MAX_ALIASES ?? DEFAULT_LIMITS.maxAliases,

@@ -91,6 +91,7 @@ async function main(): Promise<void> {
     limits: config.limits,
     sandbox: config.sandbox,
     telemetry,
+    bodyTimeoutMs: config.bodyTimeoutMs,
   });
 
   const base = gateway.url.replace(/\/graphql$/, '');

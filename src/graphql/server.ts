@@ -3,6 +3,7 @@
  * on the same server: caller authentication, CORS, query limits, /health/live, /health/ready and
  * /metrics, structured logs with a request id that is also sent to Zoho.
  */
+import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
@@ -24,15 +25,19 @@ import { operationSpanPlugin, upstreamTraceparent } from '../observability/traci
 import type { GatewayContext } from './context.ts';
 import { formatError, gatewayError } from './errors.ts';
 import { formatQueryLimitError, queryLimitRules, tokenLimitError } from './limits.ts';
+import { persistedQueryProblem, refuseSubscriptions } from './request-checks.ts';
 import { buildGatewaySchema } from './schema.ts';
 import { sandboxApolloConfig, sandboxSettingsFromEnv, type SandboxSettings } from './sandbox.ts';
 
 export const GRAPHQL_PATH = '/graphql';
+export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
 
 export interface GatewayOptions {
   zoho: ZohoClient;
   /** Shared across requests: per-org metadata and users. */
   orgCache?: OrgCache;
+  /** How long a request, body included, may take to arrive (GATEWAY_BODY_TIMEOUT_MS). */
+  bodyTimeoutMs?: number;
   /** The clock (epoch ms) of the truth rules; tests set it. */
   now?: () => number;
   /** Bench only: turns batching and write coalescing off (the `unbatched` variant). */
@@ -114,6 +119,7 @@ export interface Gateway {
 }
 
 export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
+  const bodyTimeoutMs = opts.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   // Quiet by default for embedders and tests; main.ts passes the configured logger.
   const logger = opts.logger ?? createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
   const app = Fastify({
@@ -122,6 +128,23 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     genReqId: requestIdFrom,
     bodyLimit: 1024 * 1024,
+    // A request (headers and body) must arrive within this, or it is answered 408 and its socket
+    // closed: a slow or stalled client cannot hold connections open. Node checks the timeout on
+    // an interval (30 s by default), hence our own server with a tighter one.
+    requestTimeout: bodyTimeoutMs,
+    serverFactory: (handler) => {
+      const server = createServer(
+        {
+          requestTimeout: bodyTimeoutMs,
+          connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(bodyTimeoutMs / 4))),
+        },
+        handler,
+      );
+      // Fastify's own default, longer than the idle timeout of the usual load balancers and
+      // routers in front, so that they never reuse a connection we are closing.
+      server.keepAliveTimeout = 72_000;
+      return server;
+    },
   });
   const orgCache = opts.orgCache ?? new OrgCache();
   const late = { now: opts.now ?? Date.now, windowMs: opts.zoho.config.lateWriteWindowMs };
@@ -161,16 +184,20 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   });
   app.addHook('preHandler', async (request, reply) => {
     if (request.routeOptions.url !== GRAPHQL_PATH) return;
-    const query =
-      request.method === 'GET'
-        ? (request.query as { query?: unknown } | undefined)?.query
-        : (request.body as { query?: unknown } | undefined)?.query;
-    const refused = tokenLimitError(query, limits.maxTokens);
-    if (!refused) return;
-    metrics.operations.inc({ operation: 'unknown', type: 'unknown', outcome: refused.limitCode });
-    return reply
-      .code(400)
-      .send({ errors: [{ message: refused.message, extensions: { code: refused.limitCode, limit: refused.limit } }] });
+    const params = (request.method === 'GET' ? request.query : request.body) as
+      { query?: unknown; extensions?: unknown } | undefined;
+    const refused = tokenLimitError(params?.query, limits.maxTokens);
+    if (refused) {
+      metrics.operations.inc({ operation: 'unknown', type: 'unknown', outcome: refused.limitCode });
+      return reply.code(400).send({
+        errors: [{ message: refused.message, extensions: { code: refused.limitCode, limit: refused.limit } }],
+      });
+    }
+    const problem = params ? persistedQueryProblem(params) : null;
+    if (problem) {
+      metrics.operations.inc({ operation: 'unknown', type: 'unknown', outcome: problem.code });
+      return reply.code(400).send({ errors: [{ message: problem.message, extensions: { code: problem.code } }] });
+    }
   });
 
   registerHealthRoutes(app, { zoho: opts.zoho, reachability, stopping: () => stopping });
@@ -199,6 +226,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     plugins: [
       ...sandbox.plugins,
       fastifyApolloDrainPlugin(app),
+      refuseSubscriptions(),
       logUnexpectedErrors(logger),
       metrics.apolloPlugin(),
       operationSpanPlugin(),
