@@ -21,6 +21,7 @@ export type ItemErrorCode =
   | 'CREDITS_EXHAUSTED'
   | 'UPSTREAM_UNAVAILABLE'
   | 'UNKNOWN_RESULT'
+  | 'INTERRUPTED'
   | 'UPSTREAM_ERROR';
 
 export type ItemErrorModel = { code: ItemErrorCode; message: string; vendorCode: string | null; field: string | null };

@@ -2,6 +2,7 @@ import type { ZohoRequester } from '../zoho/index.ts';
 import type { Loaders } from '../loaders/index.ts';
 import type { OrgCache } from '../loaders/org-cache.ts';
 import type { LateWrites } from '../services/settle.ts';
+import type { Operations } from '../services/operations.ts';
 
 /** What every resolver receives; built once per GraphQL request (src/graphql/server.ts). */
 export interface GatewayContext {
@@ -14,4 +15,11 @@ export interface GatewayContext {
   orgCache: OrgCache;
   /** The clock and late-write window that decide whether a write with no answer may still land. */
   late: LateWrites;
+  /** Mutations as durable operations: idempotency keys, the move journal (process-wide). */
+  operations: Operations;
+  /**
+   * Who is calling, as idempotency keys are scoped: the API key's id, the JWT subject, or in
+   * pass-through mode the Zoho org and user. `keyed`: a key is to be kept under it.
+   */
+  callerScope(keyed: boolean): Promise<string>;
 }

@@ -5,6 +5,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { classify, ZohoError } from '../zoho/index.ts';
+import { RequestRefusedError } from '../domain/errors.ts';
 
 export type GatewayErrorCode =
   | 'BAD_USER_INPUT'
@@ -43,6 +44,9 @@ const PUBLIC_CODES = new Set<string>([
   'PERSISTED_QUERY_VERSION_UNSUPPORTED',
   'PERSISTED_QUERY_HASH_MISMATCH',
   'SUBSCRIPTIONS_NOT_SUPPORTED',
+  'IDEMPOTENCY_KEY_REUSED',
+  'IDEMPOTENCY_KEY_IN_USE',
+  'STATE_STORE_UNAVAILABLE',
   'OPERATION_RESOLUTION_FAILURE',
   'BAD_REQUEST',
 ]);
@@ -59,6 +63,14 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     return { ...formatted, extensions };
   }
   const original = unwrapResolverError(error);
+  if (original instanceof RequestRefusedError) {
+    return {
+      message: original.message,
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { ...original.details, code: original.code },
+    };
+  }
   if (original instanceof ZohoError) {
     const { code, message } = fromZohoQueryError(original);
     return {

@@ -26,16 +26,32 @@ import type { GatewayContext } from './context.ts';
 import { formatError, gatewayError } from './errors.ts';
 import { formatQueryLimitError, queryLimitRules, tokenLimitError } from './limits.ts';
 import { persistedQueryProblem, refuseSubscriptions } from './request-checks.ts';
+import { SqliteStateStore } from '../state/sqlite.ts';
+import type { StateStore } from '../state/types.ts';
+import { newProcessId, Operations } from '../services/operations.ts';
+import { RecoveryWorker } from '../services/recovery.ts';
+import { invalidInput, RequestRefusedError } from '../domain/errors.ts';
 import { buildGatewaySchema } from './schema.ts';
 import { sandboxApolloConfig, sandboxSettingsFromEnv, type SandboxSettings } from './sandbox.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
+export const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60_000;
+export const DEFAULT_LEASE_MS = 15_000;
 
 export interface GatewayOptions {
   zoho: ZohoClient;
   /** Shared across requests: per-org metadata and users. */
   orgCache?: OrgCache;
+  /**
+   * The durable state of mutations: idempotency keys and the move journal. Default: an in-memory
+   * SQLite store (nothing survives the process; main.ts passes the file store).
+   */
+  state?: StateStore;
+  /** How long idempotency keys and their results are kept (GATEWAY_IDEMPOTENCY_TTL_MS). */
+  idempotencyTtlMs?: number;
+  /** How long a running operation's lease lasts before another process may presume its owner dead. */
+  leaseMs?: number;
   /** How long a request, body included, may take to arrive (GATEWAY_BODY_TIMEOUT_MS). */
   bodyTimeoutMs?: number;
   /** The clock (epoch ms) of the truth rules; tests set it. */
@@ -76,6 +92,8 @@ function logUnexpectedErrors(logger: Logger): ApolloServerPlugin<GatewayContext>
             const code = error.extensions?.code;
             if (code && code !== 'INTERNAL_SERVER_ERROR') continue;
             const original = unwrapResolverError(error);
+            // A refusal the workflow meant (a bad input, a key in use): the caller's to fix.
+            if (original instanceof RequestRefusedError) continue;
             if (original instanceof ZohoError) {
               // Zoho failing or refusing is not a bug: the client logged the call; one line here.
               logger.warn(
@@ -106,6 +124,7 @@ function withHeaders(inner: ZohoRequester, headers: Record<string, string>): Zoh
     mode: inner.mode,
     request: <T>(req: ZohoRequest) => inner.request<T>({ ...req, headers: { ...headers, ...req.headers } }),
     getOrgId: () => inner.getOrgId(),
+    getUserId: () => inner.getUserId(),
     creditsRemaining: () => inner.creditsRemaining(),
   };
 }
@@ -114,6 +133,10 @@ export interface Gateway {
   app: FastifyInstance;
   apollo: ApolloServer<GatewayContext>;
   telemetry: Telemetry;
+  /** Durable mutations: idempotency keys and the move journal. */
+  operations: Operations;
+  /** The move journal's recovery, running while the gateway runs. */
+  recovery: RecoveryWorker;
   /** Shutdown has begun: readiness answers 503 from now on. */
   beginShutdown(): void;
 }
@@ -148,6 +171,21 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   });
   const orgCache = opts.orgCache ?? new OrgCache();
   const late = { now: opts.now ?? Date.now, windowMs: opts.zoho.config.lateWriteWindowMs };
+  const ownsState = !opts.state;
+  const state = opts.state ?? new SqliteStateStore(':memory:');
+  const operations = new Operations({
+    store: state,
+    processId: newProcessId(),
+    now: late.now,
+    keyTtlMs: opts.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS,
+    leaseMs: opts.leaseMs ?? DEFAULT_LEASE_MS,
+    lateWriteWindowMs: late.windowMs,
+    logger,
+  });
+  const passthrough = opts.zoho.mode === 'passthrough';
+  const recovery = new RecoveryWorker({ operations, late, logger }, passthrough ? null : opts.zoho);
+  /** Pass-through callers' moves are repaired on their next call, at most every few seconds per caller. */
+  const repairedScopes = new Map<string, number>();
   const batch = opts.batching ?? true;
   const limits: QueryLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const telemetry = opts.telemetry ?? createTelemetry({ defaultMetrics: false });
@@ -250,19 +288,54 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       }
       const traceparent = upstreamTraceparent(request.headers.traceparent);
       const zoho = withHeaders(requester, { [REQUEST_ID_HEADER]: request.id, ...(traceparent ? { traceparent } : {}) });
+      const principal = request.principal;
+      const callerScope = async (keyed: boolean): Promise<string> => {
+        if (passthrough) return `zoho:${await zoho.getOrgId()}:${await zoho.getUserId()}`;
+        if (principal?.kind === 'api-key') return `key:${principal.keyId}`;
+        if (principal?.kind === 'jwt') {
+          if (principal.subject === null && keyed) {
+            throw invalidInput('An idempotencyKey needs a caller: a JWT with a sub claim.', {
+              field: 'idempotencyKey',
+            });
+          }
+          return `jwt:${principal.subject ?? ''}`;
+        }
+        return 'local';
+      };
+      if (passthrough) {
+        void callerScope(false)
+          .then((scope) => {
+            const last = repairedScopes.get(scope) ?? 0;
+            if (late.now() - last < 5_000) return;
+            repairedScopes.set(scope, late.now());
+            if (repairedScopes.size > 10_000) repairedScopes.clear();
+            return recovery.repairDue(zoho, scope);
+          })
+          .catch((e: unknown) => logger.warn({ err: e }, 'could not repair the moves of a pass-through caller'));
+      }
       return {
         requestId: request.id,
         zoho,
         loaders: createLoaders(zoho, { batch, onBatch: metrics.onLoaderBatch }),
         orgCache,
         late,
+        operations,
+        callerScope,
       };
     },
+  });
+  // The journal's recovery runs while the gateway does: first at start, then on every lease tick.
+  app.addHook('onReady', async () => recovery.start());
+  app.addHook('onClose', async () => {
+    await recovery.stop();
+    if (ownsState) await state.close();
   });
   return {
     app,
     apollo,
     telemetry,
+    operations,
+    recovery,
     beginShutdown: () => {
       stopping = true;
     },

@@ -19,7 +19,8 @@ import type { CallerAuthSettings } from '../settings.ts';
 import { parseCallerAuthorization, type ZohoAuthMode } from '../zoho/index.ts';
 
 export type Principal =
-  | { kind: 'api-key'; keyIndex: number }
+  /** `keyId`: a fingerprint of the key (never the key), stable across reordering of GATEWAY_API_KEYS. */
+  | { kind: 'api-key'; keyIndex: number; keyId: string }
   | { kind: 'jwt'; subject: string | null }
   | { kind: 'zoho-token' }
   | { kind: 'open' };
@@ -54,6 +55,7 @@ export function createCallerAuth(settings: CallerAuthSettings, zohoMode: ZohoAut
     });
     return found;
   };
+  const keyIdOf = (i: number): string => keyDigests[i]!.toString('hex').slice(0, 16);
 
   const verifyJwt = async (token: string): Promise<AuthResult> => {
     if (!jwtKey || !jwt) return { ok: false, message: 'The bearer token is not a valid API key.' };
@@ -106,13 +108,13 @@ export function createCallerAuth(settings: CallerAuthSettings, zohoMode: ZohoAut
       if (apiKey !== undefined) {
         const i = keyDigests.length ? matchKey(apiKey) : -1;
         return i >= 0
-          ? { ok: true, principal: { kind: 'api-key', keyIndex: i } }
+          ? { ok: true, principal: { kind: 'api-key', keyIndex: i, keyId: keyIdOf(i) } }
           : { ok: false, message: 'The API key is not valid.' };
       }
       const bearer = authorization ? BEARER.exec(authorization.trim())?.[1] : undefined;
       if (bearer) {
         const i = keyDigests.length ? matchKey(bearer) : -1;
-        if (i >= 0) return { ok: true, principal: { kind: 'api-key', keyIndex: i } };
+        if (i >= 0) return { ok: true, principal: { kind: 'api-key', keyIndex: i, keyId: keyIdOf(i) } };
         return verifyJwt(bearer);
       }
       const how = [

@@ -5,7 +5,14 @@
  * first, says where to file the email, and reports the email as the client can select it, or
  * UNKNOWN when Zoho's answers and the read-back do not tell.
  */
-import { associateEmail as associate, ZohoError, type FiledEmail, type ZohoRequester } from '../zoho/index.ts';
+import {
+  associateEmail as associate,
+  emailAvailable,
+  ZohoError,
+  type FiledEmail,
+  type ZohoRequester,
+} from '../zoho/index.ts';
+import { mayStillLand, type LateWrites } from './settle.ts';
 import type { ZohoAssociateAddress, ZohoAssociateEmail } from '../wire/index.ts';
 import type { Loaders } from '../loaders/index.ts';
 import type { OrgCache } from '../loaders/org-cache.ts';
@@ -154,4 +161,44 @@ async function errorOf(
       return itemError('INVALID_INPUT', 'There is no Zoho user with this id.', 'ownerId', vendor);
   }
   return fromZohoError(e, { at: 'input' });
+}
+
+/**
+ * A stored associate result, as the email now is: an UNKNOWN one is looked up by its Message-ID
+ * (past every cache); it becomes SUCCEEDED when Zoho has it, FAILED when it does not and the
+ * late-write window has passed since the call finished.
+ */
+export async function revisitAssociate(
+  ctx: AssociateServiceContext & { late: LateWrites },
+  input: AssociateInput,
+  stored: AssociateEmailPayloadModel,
+  finishedAt: number,
+): Promise<AssociateEmailPayloadModel> {
+  if (stored.status !== 'UNKNOWN') return stored;
+  let available;
+  try {
+    available = await emailAvailable(ctx.zoho, input.originalMessageId);
+  } catch {
+    return stored;
+  }
+  if (available) {
+    const filed: FiledEmail = {
+      kind: 'filed',
+      messageId: null,
+      alreadyExisted: false,
+      resolvedBy: 'email_available',
+      available,
+    };
+    const messageId = (available as { message_id?: unknown; record?: { message_id?: unknown } }).message_id;
+    const email = typeof messageId === 'string' ? emailOf(filed, messageId, placement(input), input) : null;
+    return { status: 'SUCCEEDED', error: null, alreadyExisted: false, email };
+  }
+  if (mayStillLand(finishedAt, ctx.late)) return stored;
+  return failed(
+    itemError(
+      'UPSTREAM_UNAVAILABLE',
+      "Zoho's answers were lost, and Zoho has no email with this originalMessageId: nothing was logged.",
+      null,
+    ),
+  );
 }

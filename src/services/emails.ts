@@ -7,7 +7,7 @@ import type { ZohoEmail, ZohoEmailListType } from '../wire/index.ts';
 import type { Loaders } from '../loaders/index.ts';
 import { checkPageSize, collectConnection, InvalidCursorError, InvalidPageSizeError } from '../domain/paging.ts';
 import type { EmailConnectionModel, EmailModel } from '../graphql/models.ts';
-import { badInput } from '../graphql/errors.ts';
+import { invalidInput } from '../domain/errors.ts';
 import type { EmailParent } from '../domain/ids.ts';
 import {
   emailFilterPredicate,
@@ -34,8 +34,8 @@ export async function emailConnection(
     first = checkPageSize(args.first);
     accept = emailFilterPredicate(args.filter);
   } catch (e) {
-    if (e instanceof InvalidPageSizeError) throw badInput(e.message, { field: 'first' });
-    if (e instanceof InvalidFilterError) throw badInput(e.message, { field: e.field });
+    if (e instanceof InvalidPageSizeError) throw invalidInput(e.message, { field: 'first' });
+    if (e instanceof InvalidFilterError) throw invalidInput(e.message, { field: e.field });
     throw e;
   }
   try {
@@ -55,7 +55,7 @@ export async function emailConnection(
       stoppedEarly: conn.stoppedEarly,
     };
   } catch (e) {
-    if (e instanceof InvalidCursorError) throw badInput(e.message, { field: 'after' });
+    if (e instanceof InvalidCursorError) throw invalidInput(e.message, { field: 'after' });
     throw e;
   }
 }

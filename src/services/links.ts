@@ -29,8 +29,9 @@ import type {
   ItemStatusModel,
   MoveEmailsToDealPayloadModel,
 } from '../graphql/models.ts';
-import { badInput } from '../graphql/errors.ts';
+import { invalidInput } from '../domain/errors.ts';
 import { mayStillLand, settleWrite, type LateWrites, type LinkState, type StepResult } from './settle.ts';
+import type { MoveJournal } from './operations.ts';
 
 export interface LinkServiceContext {
   zoho: ZohoRequester;
@@ -72,10 +73,40 @@ type MoveFacts = Pick<EmailMoveResultModel, 'previousDealId' | 'restoreAttempted
 export async function moveEmailsToDeal(
   ctx: LinkServiceContext,
   input: { dealId: string; emails: readonly EmailRef[] },
+  journal: MoveJournal | null = null,
 ): Promise<MoveEmailsToDealPayloadModel> {
   const base: MoveFacts = { previousDealId: null, restoreAttempted: false, restored: null };
-  const results = await eachToDeal(ctx, input, { base, readAll: true }, (p, owner, target) =>
-    moveOne(ctx, p, owner, target),
+  const results = await eachToDeal(
+    ctx,
+    input,
+    {
+      base,
+      readAll: true,
+      // Before the first write, each email's previous deal and its target are recorded durably, so
+      // that a crash in the middle leaves nothing that cannot be put right (services/recovery.ts).
+      beforeWrites: journal
+        ? (ready, target) =>
+            journal.record(
+              ready.map(({ seq, p, owner }) => {
+                const on = owner.detail?.linked_record;
+                return {
+                  seq,
+                  contactId: p.contactId,
+                  messageId: p.messageId,
+                  ownerId: owner.id,
+                  ownerName: owner.name,
+                  previousDealId: on?.id ?? null,
+                  previousDealName: on?.name ?? null,
+                  targetDealId: target.id,
+                  targetDealName: target.name,
+                  moduleId: target.moduleId,
+                };
+              }),
+            )
+        : undefined,
+      afterEach: journal ? (seq, v) => journal.settle(seq, v, v.status !== 'UNKNOWN') : undefined,
+    },
+    (p, owner, target) => moveOne(ctx, p, owner, target),
   );
   return { results };
 }
@@ -261,7 +292,16 @@ type DealTarget = { id: string; name: string | null; moduleId: string };
 async function eachToDeal<X extends object>(
   ctx: LinkServiceContext,
   input: { dealId: string; emails: readonly EmailRef[] },
-  opts: { base: X; readAll: boolean },
+  opts: {
+    base: X;
+    readAll: boolean;
+    /** Runs once every email's owner is known, before any write; `seq` is the email's index in the plan. */
+    beforeWrites?:
+      | ((ready: Array<{ seq: number; p: PlannedEmail; owner: KnownOwner }>, target: DealTarget) => Promise<void>)
+      | undefined;
+    /** Runs as each email's verdict is known. */
+    afterEach?: ((seq: number, verdict: Verdict<X>) => Promise<void>) | undefined;
+  },
   each: (p: PlannedEmail, owner: KnownOwner, target: DealTarget) => Promise<Verdict<X>>,
 ): Promise<Array<EmailLinkResultModel & X>> {
   checkSize(input.emails);
@@ -272,10 +312,20 @@ async function eachToDeal<X extends object>(
     plan.emails.forEach((p) => verdicts.set(p, { status: 'FAILED', error: target }));
   } else {
     const owners = await resolveOwners(ctx, plan.emails, opts.readAll);
+    const ready = plan.emails.flatMap((p, seq) => {
+      const owner = owners.get(p)!;
+      return 'error' in owner ? [] : [{ seq, p, owner }];
+    });
+    await opts.beforeWrites?.(ready, target);
+    plan.emails.forEach((p) => {
+      const owner = owners.get(p)!;
+      if ('error' in owner) verdicts.set(p, { status: 'FAILED', error: owner.error });
+    });
     await Promise.all(
-      plan.emails.map(async (p) => {
-        const owner = owners.get(p)!;
-        verdicts.set(p, 'error' in owner ? { status: 'FAILED', error: owner.error } : await each(p, owner, target));
+      ready.map(async ({ seq, p, owner }) => {
+        const verdict = await each(p, owner, target);
+        verdicts.set(p, verdict);
+        await opts.afterEach?.(seq, verdict);
       }),
     );
   }
@@ -407,7 +457,7 @@ function unknownError(step: UnknownStep, late: LateWrites, action: Action): Item
 
 function checkSize(emails: readonly EmailRef[]): void {
   if (emails.length > MAX_ITEMS_PER_MUTATION) {
-    throw badInput(`At most ${MAX_ITEMS_PER_MUTATION} emails per call; got ${emails.length}. Split the list.`, {
+    throw invalidInput(`At most ${MAX_ITEMS_PER_MUTATION} emails per call; got ${emails.length}. Split the list.`, {
       limit: MAX_ITEMS_PER_MUTATION,
       field: 'emails',
     });
@@ -520,4 +570,170 @@ function assemble<X extends object>(
     }
   }
   return results;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results kept under an idempotency key, and moves repaired after a crash
+
+/**
+ * A stored payload of link, unlink or move, as the email now is: every UNKNOWN item is read back
+ * (past every cache). It becomes SUCCEEDED when the email is as asked; FAILED when it is as it
+ * was and the late-write window has passed since the call finished; otherwise it stays UNKNOWN.
+ */
+export async function revisitResults<P extends EmailLinkPayloadModel | MoveEmailsToDealPayloadModel>(
+  ctx: LinkServiceContext,
+  mutation: 'linkEmailsToDeal' | 'unlinkEmailsFromDeal' | 'moveEmailsToDeal',
+  /** The deal the emails were to go to; null for an unlink. */
+  dealId: string | null,
+  stored: P,
+  finishedAt: number,
+): Promise<P> {
+  if (!stored.results.some((r) => r.status === 'UNKNOWN')) return stored;
+  const settledSince = !mayStillLand(finishedAt, ctx.late);
+  const results = await Promise.all(
+    stored.results.map(async (r) => {
+      if (r.status !== 'UNKNOWN') return r;
+      let state: LinkState;
+      try {
+        state = await readBack(ctx, { contactId: r.contactId, messageId: r.messageId, ownerId: null, positions: [0] });
+      } catch {
+        return r;
+      }
+      const desired = mutation === 'unlinkEmailsFromDeal' ? null : dealId;
+      const previous = 'previousDealId' in r ? (r as EmailMoveResultModel).previousDealId : undefined;
+      const asItWas =
+        mutation === 'linkEmailsToDeal'
+          ? state !== desired && state !== 'gone'
+          : mutation === 'unlinkEmailsFromDeal'
+            ? state !== null && state !== 'gone'
+            : state === previous;
+      const email: EmailModel = {
+        parent: { module: 'Contacts', recordId: r.contactId },
+        contactId: r.contactId,
+        messageId: r.messageId,
+        linkedDeal: desired === null ? null : { id: desired },
+      };
+      if (state === desired) return { ...r, status: 'SUCCEEDED' as const, error: null, email, restored: null };
+      if (settledSince && asItWas) {
+        return {
+          ...r,
+          status: 'FAILED' as const,
+          error: itemError(
+            'UPSTREAM_UNAVAILABLE',
+            `Zoho's answers were lost, and the email has not changed since: it is ${stateText(state)}, as it was.`,
+            null,
+            r.error?.vendorCode ?? null,
+          ),
+          email: null,
+        };
+      }
+      return r;
+    }),
+  );
+  return { ...stored, results } as P;
+}
+
+/** An email of a move cut off by a crash, as the journal recorded it before the first write. */
+export interface InterruptedMove {
+  seq: number;
+  contactId: string;
+  messageId: string;
+  ownerId: string;
+  ownerName: string | null;
+  previousDealId: string | null;
+  previousDealName: string | null;
+  targetDealId: string;
+  targetDealName: string | null;
+  moduleId: string;
+}
+
+export type MoveVerdict = Verdict<MoveFacts>;
+
+/**
+ * Puts right one email of a move whose gateway died: once no write of the dead process can still
+ * land, where is it? On the target: the move happened. On its previous deal: it did not, and the
+ * email is as it was. On no deal (the move had unlinked it): it is linked back to its previous
+ * deal. This is the one rule: a move cut off by a crash is rolled back for the emails it left on
+ * no deal, and left as it is for the others; sending the move again completes it.
+ */
+export async function repairInterruptedMove(ctx: LinkServiceContext, e: InterruptedMove): Promise<MoveVerdict> {
+  const p: PlannedEmail = { contactId: e.contactId, messageId: e.messageId, ownerId: e.ownerId, positions: [e.seq] };
+  const facts: MoveFacts = { previousDealId: e.previousDealId, restoreAttempted: false, restored: null };
+  const target: DealTarget = { id: e.targetDealId, name: e.targetDealName, moduleId: e.moduleId };
+  const interrupted = (message: string, extra: Partial<MoveFacts> = {}): MoveVerdict => ({
+    status: 'FAILED',
+    error: itemError('INTERRUPTED', message, null),
+    extra: { ...facts, ...extra },
+  });
+  let state: LinkState;
+  try {
+    state = await readBack(ctx, p);
+  } catch (err) {
+    const unknownStep: UnknownStep = {
+      kind: 'unknown',
+      why: 'read_failed',
+      error: err instanceof ZohoError ? err : NO_ANSWER,
+      state: null,
+      unansweredAt: null,
+    };
+    return { status: 'UNKNOWN', error: unknownError(unknownStep, ctx.late, moveAction(target, null)), extra: facts };
+  }
+  if (state === target.id) {
+    return {
+      status: 'SUCCEEDED',
+      email: { ...emailModel(p, null), linkedDeal: dealOf(target) },
+      extra: facts,
+    };
+  }
+  if (state === e.previousDealId) {
+    return interrupted(
+      `The gateway stopped before this email was moved; it is ${stateText(state)}, as it was. Send the move again to complete it.`,
+    );
+  }
+  if (state === null && e.previousDealId !== null) {
+    const previous: DealTarget = { id: e.previousDealId, name: e.previousDealName, moduleId: e.moduleId };
+    const owner: KnownOwner = { id: e.ownerId, name: e.ownerName, detail: null };
+    const restore = await linkStep(ctx, p, owner, previous, (s) => s === null);
+    if (restore.kind === 'done') {
+      return interrupted(
+        `The gateway stopped in the middle of this move, with the email on no deal; it was linked back to its previous deal ${previous.id}. Send the move again to complete it.`,
+        { restoreAttempted: true, restored: true },
+      );
+    }
+    const step: UnknownStep =
+      restore.kind === 'unknown'
+        ? restore
+        : { kind: 'unknown', why: 'changed', error: restore.error, state: null, unansweredAt: null };
+    return { status: 'UNKNOWN', error: unknownError(step, ctx.late, moveAction(target, previous)), extra: facts };
+  }
+  // On a third deal, or gone: someone else changed it; it is left as it is.
+  const changed: UnknownStep = { kind: 'unknown', why: 'changed', error: NO_ANSWER, state, unansweredAt: null };
+  return { status: 'UNKNOWN', error: unknownError(changed, ctx.late, moveAction(target, null)), extra: facts };
+}
+
+/**
+ * A move's payload from its input and the verdicts known by plan index: an email never written
+ * (the gateway stopped before it) is FAILED with INTERRUPTED, as it was.
+ */
+export function moveResultsFrom(
+  input: { emails: readonly EmailRef[] },
+  verdictsBySeq: ReadonlyMap<number, MoveVerdict>,
+): MoveEmailsToDealPayloadModel {
+  const plan = planEmails(input.emails);
+  const base: MoveFacts = { previousDealId: null, restoreAttempted: false, restored: null };
+  const verdicts = new Map<PlannedEmail, MoveVerdict>();
+  plan.emails.forEach((p, seq) =>
+    verdicts.set(
+      p,
+      verdictsBySeq.get(seq) ?? {
+        status: 'FAILED',
+        error: itemError(
+          'INTERRUPTED',
+          'The gateway stopped before this email was sent to Zoho; it is as it was.',
+          null,
+        ),
+      },
+    ),
+  );
+  return { results: assemble(input.emails, plan, verdicts, base) };
 }

@@ -67,7 +67,7 @@ export {
 } from './api/emails.ts';
 export { linkEmails, unlinkEmails, jsonPathIndex, type LinkItemOutcome } from './api/links.ts';
 export { getRecords, getRecord, getContactDeals } from './api/records.ts';
-export { getUser } from './api/users.ts';
+export { getUser, getCurrentUser } from './api/users.ts';
 export { getOrg } from './api/org.ts';
 export { getModules, getFields } from './api/metadata.ts';
 export { associateEmail, emailAvailable, type AssociateOutcome, type FiledEmail } from './api/associate.ts';

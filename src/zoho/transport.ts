@@ -20,6 +20,7 @@ import type { IBackoff, IBackoffFactory, IRetryBackoffContext } from 'cockatiel'
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { getOrg } from './api/org.ts';
+import { getCurrentUser } from './api/users.ts';
 import { ServiceCredentialProvider } from './auth/service.ts';
 import { StaticTokenProvider } from './auth/static.ts';
 import { missingCallerTokenError, parseCallerAuthorization } from './auth/passthrough.ts';
@@ -97,6 +98,7 @@ interface CredentialState {
   budget: ConcurrencyBudget;
   creditsRemaining: number | null;
   org: Promise<string> | null;
+  user: Promise<string> | null;
 }
 
 interface Shared {
@@ -177,15 +179,24 @@ class Requester implements ZohoRequester {
   }
 
   getOrgId(): Promise<string> {
-    if (!this.#state.org) {
-      const p = getOrg(this).then((org) => org.id);
-      // A failure is not cached: the next caller asks again.
-      p.catch(() => {
-        if (this.#state.org === p) this.#state.org = null;
+    return this.#once('org', () => getOrg(this).then((org) => org.id));
+  }
+
+  getUserId(): Promise<string> {
+    return this.#once('user', () => getCurrentUser(this).then((user) => user.id!));
+  }
+
+  /** A fact of these credentials, asked for once; a failure is not kept, so the next caller asks again. */
+  #once(fact: 'org' | 'user', load: () => Promise<string>): Promise<string> {
+    let p = this.#state[fact];
+    if (!p) {
+      const loading = load();
+      loading.catch(() => {
+        if (this.#state[fact] === loading) this.#state[fact] = null;
       });
-      this.#state.org = p;
+      this.#state[fact] = p = loading;
     }
-    return this.#state.org;
+    return p;
   }
 
   request<T = unknown>(req: ZohoRequest): Promise<ZohoResponse<T>> {
@@ -431,7 +442,7 @@ export function createZohoClient(config: ZohoConfig | ZohoConfigInput, options: 
     provider = new StaticTokenProvider(cfg.accessToken!.reveal(), 'token');
   }
   const own: Requester | null = provider
-    ? new Requester(shared, provider, { budget, creditsRemaining: null, org: null })
+    ? new Requester(shared, provider, { budget, creditsRemaining: null, org: null, user: null })
     : null;
 
   const callerBudget = options.callerBudget ?? (() => createInMemoryBudget(cfg.concurrency));
@@ -451,6 +462,10 @@ export function createZohoClient(config: ZohoConfig | ZohoConfigInput, options: 
       if (!own) throw missingCallerTokenError();
       return own.getOrgId();
     },
+    async getUserId() {
+      if (!own) throw missingCallerTokenError();
+      return own.getUserId();
+    },
     creditsRemaining: () => own?.creditsRemaining() ?? null,
     hasToken: () => (provider instanceof ServiceCredentialProvider ? provider.hasValidToken() : true),
     requesterFor(authorization) {
@@ -464,7 +479,7 @@ export function createZohoClient(config: ZohoConfig | ZohoConfigInput, options: 
       const key = tokenFingerprint(token);
       let state = callers.get(key);
       if (!state) {
-        state = { budget: callerBudget(key), creditsRemaining: null, org: null };
+        state = { budget: callerBudget(key), creditsRemaining: null, org: null, user: null };
         callers.set(key, state);
       }
       return new Requester(shared, new StaticTokenProvider(token, 'passthrough'), state);

@@ -58,6 +58,8 @@ export interface ZohoRequester {
    * token modes). Key every cache of Zoho data (metadata, module ids…) by it.
    */
   getOrgId(): Promise<string>;
+  /** The Zoho user these credentials act as (`GET /users?type=CurrentUser`), once per credentials. */
+  getUserId(): Promise<string>;
   /** The last `X-API-CREDITS-REMAINING` seen for these credentials, or null. */
   creditsRemaining(): number | null;
 }

@@ -70,6 +70,10 @@ export class FakeZoho implements ZohoRequester {
     return Promise.resolve('1');
   }
 
+  getUserId(): Promise<string> {
+    return Promise.resolve(OWNER);
+  }
+
   creditsRemaining(): number | null {
     return null;
   }

@@ -47,6 +47,15 @@ export type AssociateEmailInput = {
   /** The sender. */
   from: EmailAddressInput;
   /**
+   * Makes the call safe to send again: a repeat with the same key and the same input returns the
+   * first call's results (items that were `UNKNOWN` read back first) and writes nothing again. 1 to
+   * 255 characters, unique per call, kept for 24 hours; a key belongs to its caller and this
+   * mutation. A repeat with a different input is refused (`IDEMPOTENCY_KEY_REUSED`); one sent while
+   * the first call still runs in another gateway process gets `IDEMPOTENCY_KEY_IN_USE` with
+   * `retryAfterMs`.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /**
    * The `Message-ID` header of the original email (for example `<abc.123@mail.example.com>`), at
    * most 255 characters. Zoho de-duplicates on it, which makes this mutation safe to retry.
    */
@@ -522,6 +531,11 @@ export type ItemErrorCode =
   | 'DEAL_NOT_RELATED'
   /** Zoho's user may not change this email (for example, another user's mailbox). */
   | 'FORBIDDEN'
+  /**
+   * The gateway stopped (it was restarted, or killed) before this email was done, and the email was
+   * left as it was, or put back as it was. Send the operation again to complete it.
+   */
+  | 'INTERRUPTED'
   /** The input is malformed (for example an id that is not a Zoho id) or Zoho refused its values. No call was made for a malformed id. */
   | 'INVALID_INPUT'
   /** The email, contact or deal does not exist. */
@@ -560,6 +574,15 @@ export type LinkEmailsToDealInput = {
   dealId: Scalars['ID']['input'];
   /** The emails to link: 1 to 500. */
   emails: Array<EmailRefInput>;
+  /**
+   * Makes the call safe to send again: a repeat with the same key and the same input returns the
+   * first call's results (items that were `UNKNOWN` read back first) and writes nothing again. 1 to
+   * 255 characters, unique per call, kept for 24 hours; a key belongs to its caller and this
+   * mutation. A repeat with a different input is refused (`IDEMPOTENCY_KEY_REUSED`); one sent while
+   * the first call still runs in another gateway process gets `IDEMPOTENCY_KEY_IN_USE` with
+   * `retryAfterMs`.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Which emails to move, and to which deal. */
@@ -568,6 +591,16 @@ export type MoveEmailsToDealInput = {
   dealId: Scalars['ID']['input'];
   /** The emails to move: 1 to 500. `ownerId` is not needed: each email is read anyway. */
   emails: Array<EmailRefInput>;
+  /**
+   * Makes the call safe to send again, even after the gateway crashed in the middle of it (each
+   * move is journaled before its first write, and repaired after a crash): a repeat with the same key and the same input returns the
+   * first call's results (items that were `UNKNOWN` read back first) and writes nothing again. 1 to
+   * 255 characters, unique per call, kept for 24 hours; a key belongs to its caller and this
+   * mutation. A repeat with a different input is refused (`IDEMPOTENCY_KEY_REUSED`); one sent while
+   * the first call still runs in another gateway process gets `IDEMPOTENCY_KEY_IN_USE` with
+   * `retryAfterMs`.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** The outcome of a bulk move: one result per input email, in input order. */
@@ -718,6 +751,15 @@ export type UnlinkEmailsFromDealInput = {
    * deal fails with `CONFLICT`. Costs one read per email.
    */
   expectedDealId?: InputMaybe<Scalars['ID']['input']>;
+  /**
+   * Makes the call safe to send again: a repeat with the same key and the same input returns the
+   * first call's results (items that were `UNKNOWN` read back first) and writes nothing again. 1 to
+   * 255 characters, unique per call, kept for 24 hours; a key belongs to its caller and this
+   * mutation. A repeat with a different input is refused (`IDEMPOTENCY_KEY_REUSED`); one sent while
+   * the first call still runs in another gateway process gets `IDEMPOTENCY_KEY_IN_USE` with
+   * `retryAfterMs`.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
 };
 
 /**

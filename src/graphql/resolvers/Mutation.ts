@@ -1,10 +1,33 @@
 import type { MutationResolvers } from '../generated/resolvers-types.ts';
-import { linkEmailsToDeal, moveEmailsToDeal, unlinkEmailsFromDeal } from '../../services/links.ts';
-import { associateEmail } from '../../services/associate.ts';
+import { linkEmailsToDeal, moveEmailsToDeal, revisitResults, unlinkEmailsFromDeal } from '../../services/links.ts';
+import { associateEmail, revisitAssociate } from '../../services/associate.ts';
+import { durably } from '../../services/operations.ts';
+import { repairMove } from '../../services/recovery.ts';
 
+/**
+ * Each mutation runs as a durable operation (services/operations.ts): kept under its
+ * idempotency key when it has one, journaled when it is a move.
+ */
 export const Mutation: MutationResolvers = {
-  linkEmailsToDeal: (_, { input }, ctx) => linkEmailsToDeal(ctx, input),
-  unlinkEmailsFromDeal: (_, { input }, ctx) => unlinkEmailsFromDeal(ctx, input),
-  moveEmailsToDeal: (_, { input }, ctx) => moveEmailsToDeal(ctx, input),
-  associateEmail: (_, { input }, ctx) => associateEmail(ctx, input),
+  linkEmailsToDeal: (_, { input }, ctx) =>
+    durably(ctx, 'linkEmailsToDeal', input, {
+      run: () => linkEmailsToDeal(ctx, input),
+      revisit: (stored, at) => revisitResults(ctx, 'linkEmailsToDeal', input.dealId, stored, at),
+    }),
+  unlinkEmailsFromDeal: (_, { input }, ctx) =>
+    durably(ctx, 'unlinkEmailsFromDeal', input, {
+      run: () => unlinkEmailsFromDeal(ctx, input),
+      revisit: (stored, at) => revisitResults(ctx, 'unlinkEmailsFromDeal', null, stored, at),
+    }),
+  moveEmailsToDeal: (_, { input }, ctx) =>
+    durably(ctx, 'moveEmailsToDeal', input, {
+      run: (journal) => moveEmailsToDeal(ctx, input, journal),
+      revisit: (stored, at) => revisitResults(ctx, 'moveEmailsToDeal', input.dealId, stored, at),
+      repair: (op) => repairMove(ctx, ctx.zoho, op),
+    }),
+  associateEmail: (_, { input }, ctx) =>
+    durably(ctx, 'associateEmail', input, {
+      run: () => associateEmail(ctx, input),
+      revisit: (stored, at) => revisitAssociate(ctx, input, stored, at),
+    }),
 };
