@@ -1,6 +1,7 @@
 import type { ZohoRequester } from '../zoho/index.ts';
 import type { Loaders } from '../loaders/index.ts';
 import type { OrgCache } from '../loaders/org-cache.ts';
+import type { PredictionRule } from '../domain/prediction.ts';
 
 /** What every resolver receives; built once per GraphQL request (src/graphql/server.ts). */
 export interface GatewayContext {
@@ -11,4 +12,6 @@ export interface GatewayContext {
   loaders: Loaders;
   /** Per-org metadata and users, shared across requests of the same org. */
   orgCache: OrgCache;
+  /** Which deals Contact.dealPrediction may choose (ZOHO_PREDICTION_ELIGIBLE). */
+  predictionRule: PredictionRule;
 }

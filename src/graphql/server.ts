@@ -14,6 +14,7 @@ import { ZohoError, type ZohoClient, type ZohoRequest, type ZohoRequester } from
 import { createLoaders } from '../loaders/index.ts';
 import { OrgCache } from '../loaders/org-cache.ts';
 import { DEFAULT_LIMITS, type CallerAuthSettings, type QueryLimits } from '../settings.ts';
+import { DEFAULT_PREDICTION_RULE, type PredictionRule } from '../domain/prediction.ts';
 import { createCallerAuth, registerCallerAuth } from '../http/auth.ts';
 import { registerCors } from '../http/cors.ts';
 import { registerHealthRoutes } from '../http/health.ts';
@@ -52,6 +53,8 @@ export interface GatewayOptions {
    * gateway makes its own, which sees GraphQL operations only.
    */
   telemetry?: Telemetry;
+  /** Which deals Contact.dealPrediction may choose; default OPEN (src/config.ts reads it). */
+  predictionRule?: PredictionRule;
   /**
    * Apollo Sandbox at /graphql and introspection (src/graphql/sandbox.ts). Absent: from NODE_ENV,
    * GATEWAY_LANDING_PAGE and GATEWAY_INTROSPECTION (on in development, off in production).
@@ -123,6 +126,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   });
   const orgCache = opts.orgCache ?? new OrgCache();
   const batch = opts.batching ?? true;
+  const predictionRule = opts.predictionRule ?? DEFAULT_PREDICTION_RULE;
   const limits: QueryLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const telemetry = opts.telemetry ?? createTelemetry({ defaultMetrics: false });
   const { metrics, reachability } = telemetry;
@@ -224,6 +228,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
         zoho,
         loaders: createLoaders(zoho, { batch, onBatch: metrics.onLoaderBatch }),
         orgCache,
+        predictionRule,
       };
     },
   });

@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ZohoAssociateResponse, ZohoErrorBody, ZohoLinkedRecord } from '../../wire/index.ts';
 import { validateAssociateBody, invalidData, type AssociateEmailInput } from '../domain/associate.ts';
-import { predictDeal, type Prediction, type PredictionDeal } from '../domain/prediction.ts';
+import { predictDeal, type EligibilityRule, type Prediction, type PredictionDeal } from '../domain/prediction.ts';
 import { ZohoHttpError, errors } from '../http/errors.ts';
 import { ADMIN_ONLY_MESSAGE, mayTouchMailOf, noPermission } from '../http/permissions.ts';
 import { zohoTime } from '../seed/index.ts';
@@ -35,6 +35,7 @@ export function predictForContact(
   store: Store,
   orgId: string,
   contactId: string,
+  eligible: EligibilityRule,
 ): Prediction<PredictionDeal & { name: string }> {
   const deals = store.dealsOfContact(orgId, contactId).map((d) => ({
     id: d.id,
@@ -46,7 +47,7 @@ export function predictForContact(
     contactRoleIds: d.contact_id === contactId ? [] : [contactId],
   }));
   const stages = new Map(store.listStages(orgId).map((s) => [s.actual_value, s.forecast_type]));
-  return predictDeal({ contactId, deals, forecastTypeOfStage: stages });
+  return predictDeal({ contactId, deals, forecastTypeOfStage: stages, eligible });
 }
 
 /** The wire `linked_record` of a deal link. */
@@ -138,6 +139,7 @@ const LR = '$.Emails[0].linked_record';
 /** Where the email goes and which deal it is linked to, or the error that refuses it. */
 function placement(
   store: Store,
+  eligible: EligibilityRule,
   orgId: string,
   module: RecordModule,
   recordId: string,
@@ -146,7 +148,7 @@ function placement(
   const lr = email.linked_record;
   if (!lr) {
     if (module === 'Deals') return { filedUnder: [{ module: 'Deals', id: recordId }], dealId: recordId };
-    const dealId = email.sent ? null : (predictForContact(store, orgId, recordId).deal?.id ?? null);
+    const dealId = email.sent ? null : (predictForContact(store, orgId, recordId, eligible).deal?.id ?? null);
     return { filedUnder: [{ module: 'Contacts', id: recordId }], dealId };
   }
   // The second record must be of the other module: a contact for a deal, a deal for a contact.
@@ -197,7 +199,14 @@ export function registerAssociateRoutes(app: FastifyInstance, ctx: EmulatorConte
             ],
           });
         }
-        const { filedUnder, dealId } = placement(store, caller.orgId, module, recordId, email);
+        const { filedUnder, dealId } = placement(
+          store,
+          ctx.config.current.predictionEligible,
+          caller.orgId,
+          module,
+          recordId,
+          email,
+        );
         return insertNewEmail(store, {
           orgId: caller.orgId,
           ownerId,
