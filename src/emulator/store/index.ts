@@ -77,6 +77,23 @@ export interface EmailFilter {
   ownerId?: string;
 }
 
+/** The emails a record's list shows (filed under it, or for a deal linked to it), under a filter. */
+function emailsOfRecordWhere(module: string): string {
+  const underRecord =
+    module === 'Deals'
+      ? `(e.linked_deal_id = @recordId OR EXISTS (SELECT 1 FROM email_records r WHERE r.org_id = e.org_id
+           AND r.message_id = e.message_id AND r.module = @module AND r.record_id = @recordId))`
+      : `EXISTS (SELECT 1 FROM email_records r WHERE r.org_id = e.org_id AND r.message_id = e.message_id
+           AND r.module = @module AND r.record_id = @recordId)`;
+  return `e.org_id = @orgId AND ${underRecord}
+            AND e.kind IN (SELECT value FROM json_each(@kinds))
+            AND (@ownerId IS NULL OR e.owner_id = @ownerId)`;
+}
+
+function emailsOfRecordParams(orgId: string, module: string, recordId: string, filter: EmailFilter) {
+  return { orgId, module, recordId, kinds: JSON.stringify(filter.kinds), ownerId: filter.ownerId ?? null };
+}
+
 export class Store {
   readonly db: Database.Database;
   readonly path: string;
@@ -277,33 +294,61 @@ export class Store {
     );
   }
 
-  /** One page of a record's emails, newest first, plus whether more follow. */
+  /**
+   * One page of a record's emails, newest first (time descending, then message id), starting after
+   * `after` (keyset paging: a position is an email, not an offset), plus whether more follow.
+   */
   listEmailsOf(
     orgId: string,
     module: string,
     recordId: string,
     filter: EmailFilter,
-    offset: number,
+    after: { timeMs: number; messageId: string } | null,
     limit: number,
   ): { rows: EmailRow[]; more: boolean } {
-    const kinds = JSON.stringify(filter.kinds);
-    const underRecord =
-      module === 'Deals'
-        ? `(e.linked_deal_id = @recordId OR EXISTS (SELECT 1 FROM email_records r WHERE r.org_id = e.org_id
-             AND r.message_id = e.message_id AND r.module = @module AND r.record_id = @recordId))`
-        : `EXISTS (SELECT 1 FROM email_records r WHERE r.org_id = e.org_id AND r.message_id = e.message_id
-             AND r.module = @module AND r.record_id = @recordId)`;
     const rows = this.db
       .prepare(
         `SELECT e.* FROM emails e
-          WHERE e.org_id = @orgId AND ${underRecord}
-            AND e.kind IN (SELECT value FROM json_each(@kinds))
-            AND (@ownerId IS NULL OR e.owner_id = @ownerId)
+          WHERE ${emailsOfRecordWhere(module)}
+            AND (@afterTime IS NULL OR e.time_ms < @afterTime OR (e.time_ms = @afterTime AND e.message_id > @afterId))
           ORDER BY e.time_ms DESC, e.message_id ASC
-          LIMIT @limit OFFSET @offset`,
+          LIMIT @limit`,
       )
-      .all({ orgId, module, recordId, kinds, ownerId: filter.ownerId ?? null, limit: limit + 1, offset }) as EmailRow[];
+      .all({
+        ...emailsOfRecordParams(orgId, module, recordId, filter),
+        afterTime: after?.timeMs ?? null,
+        afterId: after?.messageId ?? null,
+        limit: limit + 1,
+      }) as EmailRow[];
     return { rows: rows.slice(0, limit), more: rows.length > limit };
+  }
+
+  /**
+   * Up to `limit` emails of the same list up to `upTo` (the email a page starts after) and before
+   * it, nearest first: the page before starts after the 11th (for `prev_index`).
+   */
+  emailsUpTo(
+    orgId: string,
+    module: string,
+    recordId: string,
+    filter: EmailFilter,
+    upTo: { timeMs: number; messageId: string },
+    limit: number,
+  ): EmailRow[] {
+    return this.db
+      .prepare(
+        `SELECT e.* FROM emails e
+          WHERE ${emailsOfRecordWhere(module)}
+            AND (e.time_ms > @upToTime OR (e.time_ms = @upToTime AND e.message_id <= @upToId))
+          ORDER BY e.time_ms ASC, e.message_id DESC
+          LIMIT @limit`,
+      )
+      .all({
+        ...emailsOfRecordParams(orgId, module, recordId, filter),
+        upToTime: upTo.timeMs,
+        upToId: upTo.messageId,
+        limit,
+      }) as EmailRow[];
   }
 
   /** Sets or clears an email's deal link. Returns the previous deal id. */
