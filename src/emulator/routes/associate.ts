@@ -61,7 +61,7 @@ export function dealLinkOf(store: Store, orgId: string, dealId: string | null): 
   };
 }
 
-/** Zoho's message ids are 64 hex characters. */
+/** Zoho's message ids are 64 or 96 hex characters; mail logged or synced into CRM gets 64 here. */
 export function newMessageId(): string {
   return randomBytes(32).toString('hex');
 }
@@ -106,7 +106,8 @@ export function insertNewEmail(store: Store, e: NewEmail): string {
     to_addrs: JSON.stringify(e.to.map(address)),
     cc_addrs: e.cc && e.cc.length > 0 ? JSON.stringify(e.cc.map(address)) : null,
     reply_to: null,
-    status: JSON.stringify([{ type: e.sent ? 'sent' : 'received', bounced_time: null, bounced_reason: null }]),
+    // Zoho's statuses (sent, opened, bounced) track mail the user sent; received mail has none.
+    status: JSON.stringify(e.sent ? [{ type: 'sent', bounced_time: null, bounced_reason: null }] : []),
     read: e.sent ? 1 : 0,
     source: 'individual',
     // Zia has not looked at a new email yet.

@@ -223,29 +223,17 @@ export class Store {
     return this.db.prepare(`SELECT 1 FROM ${table} WHERE org_id = ? AND id = ?`).get(orgId, id) !== undefined;
   }
 
-  /**
-   * One page of a module's records, ordered by id descending (Zoho's default sort), optionally
-   * restricted to `ids`. Ids are compared as numbers: Zoho ids are 19-digit and grow over time.
-   */
-  listRecords(
-    orgId: string,
-    module: RecordModule,
-    opts: { ids?: readonly string[]; offset: number; limit: number },
-  ): { records: Record<string, unknown>[]; more: boolean } {
+  /** Every record of a module, optionally only those with the given `ids` (routes sort them). */
+  listAllRecords(orgId: string, module: RecordModule, ids?: readonly string[]): Record<string, unknown>[] {
     const table = module === 'Contacts' ? 'contacts' : 'deals';
-    const params: unknown[] = [orgId];
-    let where = 'org_id = ?';
-    if (opts.ids) {
-      where += ` AND id IN (SELECT value FROM json_each(?))`;
-      params.push(JSON.stringify(opts.ids));
-    }
-    const rows = this.db
-      .prepare(`SELECT data FROM ${table} WHERE ${where} ORDER BY length(id) DESC, id DESC LIMIT ? OFFSET ?`)
-      .all(...params, opts.limit + 1, opts.offset) as { data: string }[];
-    return {
-      records: rows.slice(0, opts.limit).map((r) => JSON.parse(r.data) as Record<string, unknown>),
-      more: rows.length > opts.limit,
-    };
+    const rows = (
+      ids
+        ? this.db
+            .prepare(`SELECT data FROM ${table} WHERE org_id = ? AND id IN (SELECT value FROM json_each(?))`)
+            .all(orgId, JSON.stringify(ids))
+        : this.db.prepare(`SELECT data FROM ${table} WHERE org_id = ?`).all(orgId)
+    ) as { data: string }[];
+    return rows.map((r) => JSON.parse(r.data) as Record<string, unknown>);
   }
 
   /** Deals where the contact is `Contact_Name` or holds a contact role, newest id first. */
