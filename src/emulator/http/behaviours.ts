@@ -3,8 +3,9 @@
  * app.ts at its marked places (see the pipeline comment there):
  *
  *   (2)  faults in phase 'before'                       onRequest, before the token check
- *   (3b) concurrency → credits → latency                onRequest, after the token check (limits
+ *   (3b) concurrency → credits                          onRequest, after the token check (limits
  *                                                        are per caller, so they need the token)
+ *   (4a) latency, then abandoned writes                 preHandler, once the body is read
  *   (5)  X-API-CREDITS-REMAINING, faults in phase 'after'   onSend
  *
  * plus the fault admin routes (`POST/GET/DELETE /__emulator/faults`). The state lives in one
@@ -100,10 +101,34 @@ export function registerLimitStage(app: FastifyInstance, ctx: EmulatorContext): 
       throw new ZohoHttpError(429, tooManyRequestsBody());
     }
     if (credit.remaining !== null) creditsLeft.set(req, credit.remaining);
-    // Inside the gate: a slow call holds its concurrency slot, as on Zoho.
+    // The client may give up while the call is at work (a timeout, a reset): noted for the
+    // abandoned-write decision below.
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) clientGone.add(req);
+    });
+  });
+
+  // Latency runs once the body is read, inside the gate (a slow call holds its concurrency slot,
+  // as on Zoho): a client that gives up during it has delivered its whole request, as Zoho would
+  // have received it. Whether such an abandoned write is then applied is `applyAbandonedWrites`.
+  app.addHook('preHandler', async (req, reply) => {
+    if (!req.crm?.caller) return;
+    const config = ctx.config.current;
     await sleep(latencyDelayMs(config.latencyMs, config.jitterMs));
+    if (!clientGone.has(req) || !WRITE_METHODS.has(req.method)) return;
+    if (ctx.config.current.applyAbandonedWrites) {
+      ctx.stats.countAbandonedWrite('applied');
+      return;
+    }
+    ctx.stats.countAbandonedWrite('dropped');
+    // Nobody is listening: end the exchange without running the handler.
+    reply.hijack();
   });
 }
+
+/** Requests whose client closed the connection before the answer. */
+const clientGone = new WeakSet<FastifyRequest>();
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 // ---------------------------------------------------------------- stage 4a: whose mail
 /**
