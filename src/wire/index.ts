@@ -286,4 +286,8 @@ export type ZohoTokenResponse = {
   scope?: string;
   refresh_token?: string;
 };
-export type ZohoTokenError = { error: string; error_description?: string };
+/**
+ * The accounts server's refusal. Its mint refusal adds `status: "failure"`, and Zoho localizes its
+ * `error` and `error_description` (zoho-api.md §8.2): read it by structure, never by its text.
+ */
+export type ZohoTokenError = { error: string; error_description?: string; status?: 'failure' };

@@ -127,18 +127,28 @@ describe('limits over HTTP', () => {
         }),
       }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
     // Tokens minted through the admin API (as above) do not count against the limit.
-    for (let i = 0; i < 10; i++) expect((await mint()).status).toBe(200);
+    for (let i = 0; i < 10; i++) expect((await mint()).body.access_token).toMatch(/^1000\./);
+    // Zoho's refusal, as Kaizen #43 and client logs show it: HTTP 200, status "failure".
     expect(await mint()).toEqual({
-      status: 400,
+      status: 200,
       body: {
-        error: 'Access Denied',
         error_description: 'You have made too many requests continuously. Please try again after some time.',
+        error: 'Access Denied',
+        status: 'failure',
       },
     });
+    // Localized, as Zoho localizes it (error and description both), and with HTTP 400 as some
+    // clients have logged it.
+    await emu.admin('PUT', '/__emulator/config', { tokenErrorLocale: 'zh', tokenMintRefusalStatus: 400 });
+    expect(await mint()).toEqual({
+      status: 400,
+      body: { error_description: '您已连续提出过多请求，请稍后再试。', error: '拒绝访问', status: 'failure' },
+    });
+    await emu.admin('PUT', '/__emulator/config', { tokenErrorLocale: 'en', tokenMintRefusalStatus: 200 });
     await emu.admin('PUT', '/__emulator/config', { tokenMintLimit: 12 });
     expect((await mint()).status).toBe(200);
     // The admin API's grant, ten through the token endpoint and one more after raising the limit;
-    // the refusal issued nothing.
+    // the refusals issued nothing.
     expect((await emu.admin('GET', '/__emulator/stats')).body.tokenGrants).toBe(12);
   });
 

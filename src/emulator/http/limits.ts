@@ -9,6 +9,7 @@
  * Nothing here knows Fastify; the pipeline in app.ts calls these and writes the answers.
  */
 import type { ZohoErrorBody, ZohoTokenError } from '../../wire/index.ts';
+import type { TokenErrorLocale } from '../config.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Answers
@@ -27,12 +28,23 @@ export function tooManyRequestsBody(): ZohoErrorBody {
   };
 }
 
-/** Zoho Accounts' refusal when a refresh token mints too fast; it comes with HTTP 400. */
-export function tokenMintRefusalBody(): ZohoTokenError {
-  return {
+/**
+ * Zoho Accounts' refusal when a refresh token mints too fast, as clients have logged it, in
+ * English and in Chinese: Zoho localizes both `error` and `error_description`, and adds
+ * `status: "failure"`. Its HTTP status is 200 by Zoho's Kaizen #43, 400 in some client logs:
+ * `tokenMintRefusalStatus` picks one.
+ */
+const MINT_REFUSAL: Record<TokenErrorLocale, { error: string; description: string }> = {
+  en: {
     error: 'Access Denied',
-    error_description: 'You have made too many requests continuously. Please try again after some time.',
-  };
+    description: 'You have made too many requests continuously. Please try again after some time.',
+  },
+  zh: { error: '拒绝访问', description: '您已连续提出过多请求，请稍后再试。' },
+};
+
+export function tokenMintRefusalBody(locale: TokenErrorLocale = 'en'): ZohoTokenError {
+  const text = MINT_REFUSAL[locale];
+  return { error_description: text.description, error: text.error, status: 'failure' };
 }
 
 export const CREDITS_REMAINING_HEADER = 'X-API-CREDITS-REMAINING';

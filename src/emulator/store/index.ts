@@ -51,6 +51,8 @@ export interface AccessTokenRow {
   client_id: string | null;
   refresh_token: string | null;
   issued_at: number;
+  /** Set when a newer token of the same refresh token exceeded the live-token limit. */
+  revoked_at?: number | null;
 }
 export interface DealRow {
   org_id: string;
@@ -105,6 +107,10 @@ export class Store {
     if (path !== ':memory:') this.db.pragma('journal_mode = WAL');
     this.db.pragma('foreign_keys = ON');
     this.db.exec(SCHEMA_SQL);
+    // Databases written before tokens could be revoked lack the column.
+    const tokenColumns = this.db.prepare('PRAGMA table_info(access_tokens)').all() as { name: string }[];
+    if (!tokenColumns.some((c) => c.name === 'revoked_at'))
+      this.db.exec('ALTER TABLE access_tokens ADD COLUMN revoked_at INTEGER');
     this.db
       .prepare('INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)')
       .run('schema_version', String(SCHEMA_VERSION));
@@ -185,6 +191,26 @@ export class Store {
 
   findAccessToken(token: string): AccessTokenRow | undefined {
     return this.db.prepare('SELECT * FROM access_tokens WHERE token = ?').get(token) as AccessTokenRow | undefined;
+  }
+
+  /**
+   * Keeps at most `limit` live (unexpired, unrevoked) access tokens of a refresh token: the oldest
+   * beyond it are revoked, so that using one is 401 INVALID_TOKEN. They still count as grants for
+   * the mint limit. Returns how many were revoked.
+   */
+  revokeOldestTokens(refreshToken: string, limit: number, ttlSeconds: number, nowMs: number = Date.now()): number {
+    const live = this.db
+      .prepare(
+        `SELECT token FROM access_tokens WHERE refresh_token = ? AND issued_at > ? AND revoked_at IS NULL
+          ORDER BY issued_at DESC, rowid DESC`,
+      )
+      .all(refreshToken, nowMs - ttlSeconds * 1000) as { token: string }[];
+    const excess = live.slice(limit);
+    const revoke = this.db.prepare('UPDATE access_tokens SET revoked_at = ? WHERE token = ?');
+    this.tx(() => {
+      for (const t of excess) revoke.run(nowMs, t.token);
+    });
+    return excess.length;
   }
 
   /** Grants made from one refresh token since `sinceMs` (for the token-mint limit). */
