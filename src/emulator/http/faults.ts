@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import type { ZohoErrorBody, ZohoTokenError } from '../../wire/index.ts';
+import { tooManyRequestsBody } from './limits.ts';
 import { routeKeyOf } from './route-key.ts';
 
 export type FaultMode = 'status' | 'timeout' | 'reset';
@@ -138,7 +139,7 @@ const STATUS_BODIES: Record<number, Omit<ZohoErrorBody, 'status'>> = {
     message: 'Please check if the URL trying to access is a correct one',
     details: {},
   },
-  429: { code: 'TOO_MANY_REQUESTS', message: 'too many requests', details: {} },
+  429: (({ status: _status, ...body }) => body)(tooManyRequestsBody()),
   500: { code: 'INTERNAL_ERROR', message: 'Internal Server Error', details: {} },
 };
 

@@ -16,16 +16,31 @@ import type { TokenErrorLocale } from '../config.ts';
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Zoho documents one 429 code for both an exhausted credit budget and too many concurrent calls
- * (zoho-api.md §7.4); the exact body is undocumented, so it is the standard envelope.
+ * Zoho documents one 429 code, TOO_MANY_REQUESTS, for an exhausted credit budget and for too many
+ * concurrent or sub-concurrent calls (zoho-api.md §7.4; Kaizen #203), but no body. This is its
+ * standard envelope with the message clients have logged for it; clients must read the code.
  */
 export function tooManyRequestsBody(): ZohoErrorBody {
   return {
     code: 'TOO_MANY_REQUESTS',
     details: {},
-    message: 'too many requests',
+    message: 'too many requests. please try again after some time',
     status: 'error',
   };
+}
+
+/**
+ * The calls that count against Zoho's sub-concurrency for mail (Kaizen #203 names "mail" among its
+ * heavy APIs without listing routes): every call that reads or changes a mailbox, that is every
+ * route under `/Emails` (lists, single emails, link and unlink), Associate Email, and the
+ * email_available lookup. Records, metadata, users and the org are not mail.
+ */
+export function isMailRoute(routeKey: string): boolean {
+  return (
+    routeKey.includes('/Emails') ||
+    routeKey.endsWith('/actions/associate_email') ||
+    routeKey === 'GET /crm/v8/actions/email_available'
+  );
 }
 
 /**
