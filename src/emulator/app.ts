@@ -3,14 +3,16 @@
  *
  *   (1) route key: the templated key is computed from the raw URL and counted in stats, with the
  *       in-flight gauge; every /crm request is counted, rejected ones included;
- *   (2) [issue 3] faults in phase 'before', the concurrency limit, daily credits, latency;
- *   (3) token check: `Authorization: Zoho-oauthtoken …`, else 401 INVALID_TOKEN;
- *   (4) the route handler (routes/*.ts);
- *   (5) [issue 3] faults in phase 'after', the X-API-CREDITS-REMAINING header.
+ *   (2) faults in phase 'before';
+ *   (3) token check: `Authorization: Zoho-oauthtoken …`, else 401 INVALID_TOKEN; then the
+ *       concurrency limit, the mail sub-concurrency limit and daily credits;
+ *   (4) once the body is read: latency, then whether an abandoned write runs, the mail
+ *       permission check, and the route handler (routes/*.ts);
+ *   (5) faults in phase 'after', the X-API-CREDITS-REMAINING header.
  *
  * Stages 1–3 are onRequest hooks (registered in order, so they run in order, and before the body
- * is parsed); stage 5 belongs in onSend hooks. Admin (/__emulator) and token (/oauth) calls skip
- * the /crm stages.
+ * is parsed); stage 4's checks are preHandler hooks; stage 5 belongs in onSend hooks. Admin
+ * (/__emulator) and token (/oauth) calls skip the /crm stages.
  */
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { ConfigHolder } from './config.ts';
