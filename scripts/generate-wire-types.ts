@@ -28,6 +28,8 @@ const FILES = [
   'modules.json',
   'fields.json',
   'pipeline.json',
+  'layouts.json',
+  'related_lists.json',
 ];
 
 const work = mkdtempSync(join(tmpdir(), 'zoho-oas-'));

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { loadZohoConfig, ZohoConfigError, type ZohoConfig } from './zoho/index.ts';
 import { sandboxSettingsFromEnv, type SandboxSettings } from './graphql/sandbox.ts';
 import { DEFAULT_LIMITS, type CallerAuthSettings, type QueryLimits } from './settings.ts';
+import type { PredictionRule } from './domain/prediction.ts';
 
 /** The ZOHO_* variables whose presence means "not the embedded emulator". */
 export const ZOHO_SETTINGS = [
@@ -44,6 +45,8 @@ export interface GatewayConfig {
   sandbox: SandboxSettings;
   /** Why caller authentication is (or is not) required: printed at start. */
   authRequirement: AuthRequirement;
+  /** Which deals Contact.dealPrediction may choose (ZOHO_PREDICTION_ELIGIBLE; docs/prediction.md). */
+  predictionRule: PredictionRule;
 }
 
 export interface AuthRequirement {
@@ -159,6 +162,18 @@ const env = z.object({
   ZOHO_CONCURRENCY: positive(),
   ZOHO_TIMEOUT_MS: positive(),
   ZOHO_LATE_WRITE_WINDOW_MS: positive(),
+  // Ours, not Zoho's: the article's prediction rule reads two ways (docs/prediction.md).
+  ZOHO_PREDICTION_ELIGIBLE: opt(
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .pipe(
+        z.enum(['open', 'not_closed_lost'], {
+          error: 'must be open (only deals whose stage is Open) or not_closed_lost (any stage but Closed Lost)',
+        }),
+      ),
+  ),
   OTEL_EXPORTER_OTLP_ENDPOINT: opt(httpUrl),
   OTEL_SERVICE_NAME: opt(z.string().trim()),
 });
@@ -281,5 +296,6 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
       : null,
     sandbox,
     authRequirement,
+    predictionRule: e.ZOHO_PREDICTION_ELIGIBLE === 'not_closed_lost' ? 'NOT_CLOSED_LOST' : 'OPEN',
   };
 }

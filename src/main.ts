@@ -66,6 +66,8 @@ async function main(): Promise<void> {
     emulator = await startEmulator({
       port: config.zoho.emulatorPort,
       ...(config.zoho.emulatorDb ? { db: config.zoho.emulatorDb } : {}),
+      // The embedded emulator plays Zoho with the reading the gateway predicts with.
+      config: { predictionEligible: config.predictionRule === 'NOT_CLOSED_LOST' ? 'not_closed_lost' : 'open' },
     });
     zohoConfig = loadZohoConfig(process.env, {
       authMode: 'service',
@@ -92,6 +94,7 @@ async function main(): Promise<void> {
     sandbox: config.sandbox,
     telemetry,
     bodyTimeoutMs: config.bodyTimeoutMs,
+    predictionRule: config.predictionRule,
   });
 
   const base = gateway.url.replace(/\/graphql$/, '');

@@ -5,7 +5,11 @@
  *
  * The rule, with what Zoho leaves open settled as zoho-api.md §11 suggests:
  * - eligible deals are the contact's deals (primary contact or contact role, as Zoho's related
- *   list holds them) whose stage is OPEN by the Stage metadata's `forecast_type`;
+ *   list holds them) whose stage, by the Stage metadata's `forecast_type`, the eligibility rule
+ *   allows. The article ("the most recently modified deal, provided the deal is not closed-lost")
+ *   reads two ways, so the rule is a setting (ZOHO_PREDICTION_ELIGIBLE): OPEN, the default, takes
+ *   Open stages only; NOT_CLOSED_LOST takes every stage but Closed Lost, Closed Won included.
+ *   A stage missing from the metadata is never eligible;
  * - one eligible deal: it (SINGLE_OPEN_DEAL);
  * - several: the latest `Modified_Time`, a tie going to the larger deal id compared as a number
  *   (MOST_RECENTLY_MODIFIED);
@@ -17,6 +21,16 @@
 import type { StageCategory } from './stage.ts';
 
 export type PredictionReason = 'SINGLE_OPEN_DEAL' | 'MOST_RECENTLY_MODIFIED' | 'NO_OPEN_DEAL';
+
+/** Which deals prediction may choose (the gateway's ZOHO_PREDICTION_ELIGIBLE). */
+export type PredictionRule = 'OPEN' | 'NOT_CLOSED_LOST';
+export const DEFAULT_PREDICTION_RULE: PredictionRule = 'OPEN';
+
+/** Whether a deal whose stage has this category may be chosen under the rule. */
+export function isEligible(category: StageCategory | null, rule: PredictionRule): boolean {
+  if (category === null) return false;
+  return rule === 'OPEN' ? category === 'OPEN' : category !== 'CLOSED_LOST';
+}
 
 /** What prediction looks at in a deal. */
 export type PredictableDeal = { id: string; stage: string | null; modifiedTime: string | null };
@@ -32,6 +46,8 @@ export type PredictionCandidate<D> = {
 export type DealPrediction<D> = {
   deal: D | null;
   reason: PredictionReason;
+  /** The eligibility rule this prediction applied. */
+  rule: PredictionRule;
   /** Every deal of the contact, in the order the rule ranks them: eligible first, then newest, then larger id. */
   candidates: Array<PredictionCandidate<D>>;
 };
@@ -58,6 +74,7 @@ export function predictDeal<D>(
   deals: readonly D[],
   facts: (deal: D) => PredictableDeal,
   categories: ReadonlyMap<string, StageCategory>,
+  rule: PredictionRule = DEFAULT_PREDICTION_RULE,
 ): DealPrediction<D> {
   const ranked = deals
     .map((deal) => {
@@ -69,7 +86,7 @@ export function predictDeal<D>(
         at: instant(f.modifiedTime),
         stageCategory,
         modifiedTime: f.modifiedTime,
-        eligible: stageCategory === 'OPEN',
+        eligible: isEligible(stageCategory, rule),
       };
     })
     .sort((a, b) => Number(b.eligible) - Number(a.eligible) || b.at - a.at || compareIdsNumerically(b.id, a.id));
@@ -80,10 +97,11 @@ export function predictDeal<D>(
     eligible,
   }));
   const eligibleCount = ranked.filter((c) => c.eligible).length;
-  if (eligibleCount === 0) return { deal: null, reason: 'NO_OPEN_DEAL', candidates };
+  if (eligibleCount === 0) return { deal: null, reason: 'NO_OPEN_DEAL', rule, candidates };
   return {
     deal: ranked[0]!.deal,
     reason: eligibleCount === 1 ? 'SINGLE_OPEN_DEAL' : 'MOST_RECENTLY_MODIFIED',
+    rule,
     candidates,
   };
 }

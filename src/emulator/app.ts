@@ -3,16 +3,18 @@
  *
  *   (1) route key: the templated key is computed from the raw URL and counted in stats, with the
  *       in-flight gauge; every /crm request is counted, rejected ones included;
- *   (2) [issue 3] faults in phase 'before', the concurrency limit, daily credits, latency;
- *   (3) token check: `Authorization: Zoho-oauthtoken …`, else 401 INVALID_TOKEN;
- *   (4) the route handler (routes/*.ts);
- *   (5) [issue 3] faults in phase 'after', the X-API-CREDITS-REMAINING header.
+ *   (2) faults in phase 'before';
+ *   (3) token check: `Authorization: Zoho-oauthtoken …`, else 401 INVALID_TOKEN; then the
+ *       concurrency limit, the mail sub-concurrency limit and daily credits;
+ *   (4) once the body is read: latency, then whether an abandoned write runs, the mail
+ *       permission check, and the route handler (routes/*.ts);
+ *   (5) faults in phase 'after', the X-API-CREDITS-REMAINING header.
  *
  * Stages 1–3 are onRequest hooks (registered in order, so they run in order, and before the body
- * is parsed); stage 5 belongs in onSend hooks. Admin (/__emulator) and token (/oauth) calls skip
- * the /crm stages.
+ * is parsed); stage 4's checks are preHandler hooks; stage 5 belongs in onSend hooks. Admin
+ * (/__emulator) and token (/oauth) calls skip the /crm stages.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { ConfigHolder } from './config.ts';
 import { authenticate } from './http/auth.ts';
 import { Behaviours } from './http/behaviour-state.ts';
@@ -35,6 +37,7 @@ import { registerLinkRoutes } from './routes/links.ts';
 import { registerOAuthRoutes } from './routes/oauth.ts';
 import { registerOrgRoutes } from './routes/org.ts';
 import { registerRecordRoutes } from './routes/records.ts';
+import { registerSettingsRoutes } from './routes/settings.ts';
 import type { EmulatorContext } from './context.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import type { Store } from './store/index.ts';
@@ -85,15 +88,23 @@ function registerTokenStage(app: FastifyInstance, ctx: EmulatorContext): void {
 function registerBodyParsing(app: FastifyInstance): void {
   // JSON, and the url-encoded type: Zoho's own curl examples post a JSON file with `-d`, which
   // curl labels application/x-www-form-urlencoded, and Zoho reads it as JSON. A url-encoded body
-  // that is not JSON is a form (the token endpoint's refresh-token grant). Any other content type
-  // is 415 in Zoho's envelope (the token endpoint adds multipart in its own scope). An empty body
-  // is "no body" (DELETE and GET callers often send the header anyway).
+  // that is not JSON is a form (the token endpoint's refresh-token grant). A body with no
+  // Content-Type at all is read as JSON too: Zoho's Node SDK sets the header only for bulk URLs,
+  // so it posts associate_email bodies without one. Any other content type is 415 in Zoho's
+  // envelope (the token endpoint adds multipart in its own scope). An empty body is "no body"
+  // (DELETE and GET callers often send the header anyway).
   app.removeAllContentTypeParsers();
   const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (req, body, done) => {
-    if (typeof body === 'string' && body.trim() === '') return done(null, undefined);
-    return parseJson(req, body as string, done);
-  });
+  const jsonOrNothing = (
+    req: FastifyRequest,
+    body: string | Buffer,
+    done: (err: Error | null, body?: unknown) => void,
+  ) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    return parseJson(req, text, done);
+  };
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT }, jsonOrNothing);
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
     { parseAs: 'string', bodyLimit: BODY_LIMIT },
@@ -104,6 +115,12 @@ function registerBodyParsing(app: FastifyInstance): void {
       return done(null, Object.fromEntries(new URLSearchParams(text)));
     },
   );
+  // Fastify hands a body without Content-Type to the catch-all parser, and any type nothing else
+  // claims: the first is JSON, the rest 415.
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (req, body, done) => {
+    if (req.headers['content-type'] !== undefined) return done(errors.unsupportedMediaType());
+    return jsonOrNothing(req, body, done);
+  });
 }
 
 function registerErrorHandling(app: FastifyInstance): void {
@@ -143,6 +160,38 @@ function registerErrorHandling(app: FastifyInstance): void {
     const e = errors.invalidUrlPattern();
     return reply.code(e.statusCode).send(e.body);
   });
+}
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/**
+ * Zoho answers a method a path does not take with 400 INVALID_REQUEST_METHOD, not 404: every /crm
+ * route pattern gets the methods it lacks, answered that way. Call before any route is added;
+ * `complete()` adds them once all the routes are in.
+ */
+function methodsNotAllowed(app: FastifyInstance): { complete(): void } {
+  const byUrl = new Map<string, Set<string>>();
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/crm/')) return;
+    const methods = byUrl.get(route.url) ?? new Set<string>();
+    for (const m of Array.isArray(route.method) ? route.method : [route.method]) methods.add(m);
+    byUrl.set(route.url, methods);
+  });
+  return {
+    complete() {
+      for (const [url, methods] of [...byUrl]) {
+        const missing = METHODS.filter((m) => !methods.has(m));
+        if (missing.length === 0) continue;
+        app.route({
+          method: missing,
+          url,
+          handler: async () => {
+            throw errors.invalidRequestMethod();
+          },
+        });
+      }
+    },
+  };
 }
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
@@ -187,6 +236,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   registerMailPermissionStage(app, ctx);
 
   // (4) route handlers
+  const wrongMethods = methodsNotAllowed(app);
   await registerOAuthRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
   registerOrgRoutes(app, ctx);
@@ -197,8 +247,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   //      issue 3 routes: associate, metadata, inbound
   registerAssociateRoutes(app, ctx);
   registerMetadataRoutes(app, ctx);
+  registerSettingsRoutes(app, ctx);
   registerInboundRoutes(app, ctx);
   registerFaultAdminRoutes(app, ctx);
+  wrongMethods.complete();
 
   // (5) ---- issue 3 stages go here, as onSend hooks on /crm requests ----
   //      faults 'after' → X-API-CREDITS-REMAINING

@@ -22,7 +22,32 @@ export interface EmulatorConfig {
   batchMode: 'partial' | 'atomic';
   /** 'replace': relinking moves the link; 'reject': relinking an email linked elsewhere fails. */
   relinkMode: 'replace' | 'reject';
+  /**
+   * Which of a contact's deals deal prediction may choose: 'open' (stage `forecast_type` Open) or
+   * 'not_closed_lost' (any stage but Closed Lost, so a Closed Won deal counts). docs/emulator.md
+   * argues the default.
+   */
+  predictionEligible: PredictionEligible;
+  /**
+   * A write whose client went away (timed out, reset) before the answer: true applies it, as Zoho
+   * would once the request has arrived; false drops it when the client is gone before the handler
+   * runs.
+   */
+  applyAbandonedWrites: boolean;
+  /** Active access tokens per refresh token; the next one issued revokes the oldest (Zoho: 15). */
+  liveTokenLimit: number;
+  /** Mail calls in flight per user and OAuth client (Zoho's sub-concurrency: 10); null = none. */
+  mailConcurrencyLimit: number | null;
+  /** Language of the token endpoint's mint refusal (Zoho localizes `error` and `error_description`). */
+  tokenErrorLocale: TokenErrorLocale;
+  /** HTTP status of the mint refusal: Zoho's Kaizen #43 says 200, clients have logged 400. */
+  tokenMintRefusalStatus: 200 | 400;
 }
+
+export const PREDICTION_ELIGIBLE = ['open', 'not_closed_lost'] as const;
+export type PredictionEligible = (typeof PREDICTION_ELIGIBLE)[number];
+export const TOKEN_ERROR_LOCALES = ['en', 'zh'] as const;
+export type TokenErrorLocale = (typeof TOKEN_ERROR_LOCALES)[number];
 
 export const DEFAULT_CONFIG: Readonly<EmulatorConfig> = Object.freeze({
   latencyMs: 0,
@@ -33,6 +58,12 @@ export const DEFAULT_CONFIG: Readonly<EmulatorConfig> = Object.freeze({
   accessTokenTtlSeconds: 3600,
   batchMode: 'partial',
   relinkMode: 'replace',
+  predictionEligible: 'open',
+  applyAbandonedWrites: true,
+  liveTokenLimit: 15,
+  mailConcurrencyLimit: 10,
+  tokenErrorLocale: 'en',
+  tokenMintRefusalStatus: 200,
 });
 
 const nonNegativeInt = z.number().int().min(0);
@@ -46,6 +77,12 @@ const configPatchSchema = z
     accessTokenTtlSeconds: z.number().int().min(1),
     batchMode: z.enum(['partial', 'atomic']),
     relinkMode: z.enum(['replace', 'reject']),
+    predictionEligible: z.enum(PREDICTION_ELIGIBLE),
+    applyAbandonedWrites: z.boolean(),
+    liveTokenLimit: z.number().int().min(1),
+    mailConcurrencyLimit: z.number().int().min(1).nullable(),
+    tokenErrorLocale: z.enum(TOKEN_ERROR_LOCALES),
+    tokenMintRefusalStatus: z.union([z.literal(200), z.literal(400)]),
   })
   .strict()
   .partial();

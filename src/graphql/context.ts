@@ -3,6 +3,7 @@ import type { Loaders } from '../loaders/index.ts';
 import type { OrgCache } from '../loaders/org-cache.ts';
 import type { LateWrites } from '../services/settle.ts';
 import type { Operations } from '../services/operations.ts';
+import type { PredictionRule } from '../domain/prediction.ts';
 
 /** What every resolver receives; built once per GraphQL request (src/graphql/server.ts). */
 export interface GatewayContext {
@@ -22,4 +23,6 @@ export interface GatewayContext {
    * pass-through mode the Zoho org and user. `keyed`: a key is to be kept under it.
    */
   callerScope(keyed: boolean): Promise<string>;
+  /** Which deals Contact.dealPrediction may choose (ZOHO_PREDICTION_ELIGIBLE). */
+  predictionRule: PredictionRule;
 }

@@ -15,6 +15,7 @@ import { ZohoError, type ZohoClient, type ZohoRequest, type ZohoRequester } from
 import { createLoaders } from '../loaders/index.ts';
 import { OrgCache } from '../loaders/org-cache.ts';
 import { DEFAULT_LIMITS, type CallerAuthSettings, type QueryLimits } from '../settings.ts';
+import { DEFAULT_PREDICTION_RULE, type PredictionRule } from '../domain/prediction.ts';
 import { createCallerAuth, registerCallerAuth } from '../http/auth.ts';
 import { registerCors } from '../http/cors.ts';
 import { registerHealthRoutes } from '../http/health.ts';
@@ -75,6 +76,8 @@ export interface GatewayOptions {
    * gateway makes its own, which sees GraphQL operations only.
    */
   telemetry?: Telemetry;
+  /** Which deals Contact.dealPrediction may choose; default OPEN (src/config.ts reads it). */
+  predictionRule?: PredictionRule;
   /**
    * Apollo Sandbox at /graphql and introspection (src/graphql/sandbox.ts). Absent: from NODE_ENV,
    * GATEWAY_LANDING_PAGE and GATEWAY_INTROSPECTION (on in development, off in production).
@@ -187,6 +190,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   /** Pass-through callers' moves are repaired on their next call, at most every few seconds per caller. */
   const repairedScopes = new Map<string, number>();
   const batch = opts.batching ?? true;
+  const predictionRule = opts.predictionRule ?? DEFAULT_PREDICTION_RULE;
   const limits: QueryLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const telemetry = opts.telemetry ?? createTelemetry({ defaultMetrics: false });
   const { metrics, reachability } = telemetry;
@@ -321,6 +325,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
         late,
         operations,
         callerScope,
+        predictionRule,
       };
     },
   });

@@ -47,6 +47,8 @@ export async function emailConnection(
         return { items: page.emails, more: page.info?.more_records ?? false, nextIndex: page.info?.next_index ?? null };
       },
       ...(accept ? { accept, maxPages: MAX_FILTER_PAGES } : {}),
+      // Found again by its message id when the first page has moved (new mail arrived).
+      keyOf: (email) => email.message_id ?? '',
     });
     return {
       edges: conn.edges.map((e) => ({ cursor: e.cursor, node: emailFromWire(parent, contactId, e.node) })),

@@ -1,15 +1,16 @@
 /**
  * Contact.dealPrediction: the contact's deals (one related-list call, shared with Contact.deals
- * through the request's loader) and the org's cached stage metadata, through the pure rule.
+ * through the request's loader) and the org's cached stage metadata, through the pure rule, with
+ * the eligibility rule the gateway was configured with.
  */
 import type { ZohoRequester } from '../zoho/index.ts';
 import type { Loaders } from '../loaders/index.ts';
 import type { OrgCache } from '../loaders/org-cache.ts';
-import { predictDeal } from '../domain/prediction.ts';
+import { predictDeal, type PredictionRule } from '../domain/prediction.ts';
 import type { DealModel, DealPredictionModel } from '../graphql/models.ts';
 
 export async function dealPrediction(
-  ctx: { zoho: ZohoRequester; loaders: Loaders; orgCache: OrgCache },
+  ctx: { zoho: ZohoRequester; loaders: Loaders; orgCache: OrgCache; predictionRule: PredictionRule },
   contactId: string,
 ): Promise<DealPredictionModel> {
   const [deals, categories] = await Promise.all([
@@ -24,5 +25,6 @@ export async function dealPrediction(
     models,
     (m) => ({ id: m.id, stage: m.record?.Stage ?? null, modifiedTime: m.record?.Modified_Time ?? null }),
     categories,
+    ctx.predictionRule,
   );
 }

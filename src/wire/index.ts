@@ -16,6 +16,9 @@ import type * as CommonOas from './generated/common.ts';
 import type * as UsersOas from './generated/users.ts';
 import type * as FieldsOas from './generated/fields.ts';
 import type * as ModulesOas from './generated/modules.ts';
+import type * as LayoutsOas from './generated/layouts.ts';
+import type * as PipelineOas from './generated/pipeline.ts';
+import type * as RelatedListsOas from './generated/related-lists.ts';
 
 type Json<Op> = Op extends { content: { 'application/json': infer B } } ? B : never;
 
@@ -149,6 +152,25 @@ export type ZohoFieldSummary = Pick<
 > &
   Partial<Omit<ZohoField, 'api_name' | 'id' | 'data_type' | 'field_label' | 'display_label' | 'json_type'>>;
 export type ZohoFieldsListResponse = { fields: ZohoFieldSummary[] };
+/**
+ * One related list of a module (`GET /settings/related_lists?module=…`). The OAS requires
+ * `visible` without declaring it; Zoho sends it as a boolean.
+ */
+export type ZohoRelatedList = RelatedListsOas.components['schemas']['related_list'] & { visible: boolean };
+export type ZohoRelatedListsResponse = { related_lists: ZohoRelatedList[] };
+type OasLayout = LayoutsOas.components['schemas']['layouts'];
+type OasLayoutSection = LayoutsOas.components['schemas']['sections'];
+/**
+ * A layout (`GET /settings/layouts?module=…`). Overlay: its sections' fields are field summaries,
+ * as on `GET /settings/fields` (the OAS requires some 90 keys of each).
+ */
+export type ZohoLayout = Omit<OasLayout, 'sections'> & {
+  sections: Array<Omit<OasLayoutSection, 'fields'> & { fields: ZohoFieldSummary[] }>;
+};
+export type ZohoLayoutsResponse = { layouts: ZohoLayout[] };
+/** A pipeline of the Deals layout; its `maps` are the stages, each with `forecast_type`. */
+export type ZohoPipeline = PipelineOas.components['schemas']['pipeline'];
+export type ZohoPipelinesResponse = { pipeline: ZohoPipeline[] };
 
 // ---------------------------------------------------------------------------------------------
 // Emails of a record
@@ -264,4 +286,8 @@ export type ZohoTokenResponse = {
   scope?: string;
   refresh_token?: string;
 };
-export type ZohoTokenError = { error: string; error_description?: string };
+/**
+ * The accounts server's refusal. Its mint refusal adds `status: "failure"`, and Zoho localizes its
+ * `error` and `error_description` (zoho-api.md §8.2): read it by structure, never by its text.
+ */
+export type ZohoTokenError = { error: string; error_description?: string; status?: 'failure' };

@@ -22,6 +22,86 @@ function zohoPages(n: number) {
   return { fetchPage, reads };
 }
 
+/**
+ * A mailbox as Zoho pages it: newest first, 10 per page, the index naming the last item of the page
+ * before (keyset), so that mail arriving on top pushes the first page down but no later page.
+ */
+function keysetMailbox(initial: number) {
+  const items = Array.from({ length: initial }, (_, i) => `m${initial - 1 - i}`); // newest first
+  let next = initial;
+  const reads: Array<string | null> = [];
+  return {
+    reads,
+    arrive(n: number) {
+      for (let i = 0; i < n; i++) items.unshift(`m${next++}`);
+    },
+    fetchPage: async (index: string | null): Promise<Page<string>> => {
+      reads.push(index);
+      const from = index == null ? 0 : items.indexOf(index) + 1;
+      const page = items.slice(from, from + 10);
+      const more = from + 10 < items.length;
+      return { items: page, more, nextIndex: more ? page[page.length - 1]! : null };
+    },
+    all: () => [...items],
+  };
+}
+
+describe('resuming by key while mail arrives', () => {
+  it('neither repeats nor skips when mail arrives between two reads inside the first page', async () => {
+    const box = keysetMailbox(35);
+    const before = box.all();
+    const a = await collectConnection({ first: 4, fetchPage: box.fetchPage, keyOf: (m) => m });
+    box.arrive(3);
+    const b = await collectConnection({
+      first: 8,
+      after: a.pageInfo.endCursor,
+      fetchPage: box.fetchPage,
+      keyOf: (m) => m,
+    });
+    expect([...a.edges, ...b.edges].map((e) => e.node)).toEqual(before.slice(0, 12));
+  });
+
+  it('finds the last item on the next page when more mail arrived than the first page had left', async () => {
+    const box = keysetMailbox(35);
+    const before = box.all();
+    const a = await collectConnection({ first: 7, fetchPage: box.fetchPage, keyOf: (m) => m });
+    box.arrive(6); // item 7 of the old first page is now item 13: on page 2
+    box.reads.length = 0;
+    const b = await collectConnection({
+      first: 5,
+      after: a.pageInfo.endCursor,
+      fetchPage: box.fetchPage,
+      keyOf: (m) => m,
+    });
+    expect(b.edges.map((e) => e.node)).toEqual(before.slice(7, 12));
+    expect(box.reads).toHaveLength(2);
+  });
+
+  it('resumes a later page exactly, however much mail arrives on top', async () => {
+    const box = keysetMailbox(40);
+    const before = box.all();
+    const a = await collectConnection({ first: 15, fetchPage: box.fetchPage, keyOf: (m) => m });
+    box.arrive(25);
+    const b = await collectConnection({
+      first: 15,
+      after: a.pageInfo.endCursor,
+      fetchPage: box.fetchPage,
+      keyOf: (m) => m,
+    });
+    expect([...a.edges, ...b.edges].map((e) => e.node)).toEqual(before.slice(0, 30));
+  });
+
+  it('falls back to the skip when the last item left the list', async () => {
+    const src = zohoPages(65);
+    const a = await collectConnection({ first: 5, fetchPage: src.fetchPage, keyOf: (n) => `k${n}` });
+    const cursor = decodeCursor(a.pageInfo.endCursor);
+    expect(cursor).toEqual({ index: null, skip: 5, last: 'k4' });
+    const gone = encodeCursor({ ...cursor, last: 'k-gone' });
+    const b = await collectConnection({ first: 5, after: gone, fetchPage: src.fetchPage, keyOf: (n) => `k${n}` });
+    expect(b.edges.map((e) => e.node)).toEqual([5, 6, 7, 8, 9]);
+  });
+});
+
 describe('email connections over Zoho cursor pages', () => {
   it('chains three Zoho pages for first: 30', async () => {
     const src = zohoPages(65);
@@ -43,7 +123,7 @@ describe('email connections over Zoho cursor pages', () => {
   it('an edge at the end of a page resumes at the next page, without re-reading', async () => {
     const src = zohoPages(65);
     const a = await collectConnection({ first: 10, fetchPage: src.fetchPage });
-    expect(decodeCursor(a.pageInfo.endCursor)).toEqual({ index: '1', skip: 0 });
+    expect(decodeCursor(a.pageInfo.endCursor)).toEqual({ index: '1', skip: 0, last: null });
   });
 
   it('says there is no next page at the end, and gives an empty page for an empty list', async () => {
@@ -69,12 +149,19 @@ describe('email connections over Zoho cursor pages', () => {
     expect(capped.stoppedEarly).toBe(true);
     expect(capped.pageInfo.hasNextPage).toBe(true);
     // Resuming scans on from page 3 rather than starting over.
-    expect(decodeCursor(capped.pageInfo.endCursor)).toEqual({ index: '3', skip: 0 });
+    expect(decodeCursor(capped.pageInfo.endCursor)).toEqual({ index: '3', skip: 0, last: null });
   });
 
   it('rejects cursors it did not issue and page sizes outside 1..100', () => {
     expect(() => decodeCursor('bm9wZQ')).toThrow(InvalidCursorError);
-    expect(() => decodeCursor(encodeCursor({ index: 'x', skip: 2 }) + 'A')).toThrow(InvalidCursorError);
+    const forged = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
+    expect(() => decodeCursor(forged('c2:[null,"x",3]'))).toThrow(InvalidCursorError);
+    expect(() => decodeCursor(forged('c2:["x",2]'))).toThrow(InvalidCursorError);
+    expect(() => decodeCursor(forged('c2:["x",2,7]'))).toThrow(InvalidCursorError);
+    expect(() => decodeCursor(forged('c2:["x",-1,null]'))).toThrow(InvalidCursorError);
+    // A cursor issued before keys were added still reads, resumed by its skip.
+    expect(decodeCursor(forged('c1:["x",2]'))).toEqual({ index: 'x', skip: 2, last: null });
+    expect(decodeCursor(encodeCursor({ index: 'x', skip: 2, last: 'k' }))).toEqual({ index: 'x', skip: 2, last: 'k' });
     expect(checkPageSize(undefined)).toBe(10);
     expect(checkPageSize(100)).toBe(100);
     expect(() => checkPageSize(101)).toThrow(InvalidPageSizeError);

@@ -106,11 +106,35 @@ describe('config', () => {
     };
     const { status, body } = await emu.admin('PUT', '/__emulator/config', patch);
     expect(status).toBe(200);
-    expect(body).toEqual(patch);
+    expect(body).toMatchObject(patch);
     await emu.admin('PUT', '/__emulator/config', {
       tokenMintLimit: DEFAULT_CONFIG.tokenMintLimit,
       accessTokenTtlSeconds: 3600,
     });
+  });
+
+  it('stores the keys the emulator adds to the contract, and answers them with their defaults', async () => {
+    const added = {
+      predictionEligible: 'not_closed_lost',
+      applyAbandonedWrites: false,
+      liveTokenLimit: 3,
+      mailConcurrencyLimit: 2,
+      tokenErrorLocale: 'zh',
+      tokenMintRefusalStatus: 400,
+    };
+    const defaults = (await emu.admin('GET', '/__emulator/config')).body;
+    expect(defaults).toMatchObject({
+      predictionEligible: 'open',
+      applyAbandonedWrites: true,
+      liveTokenLimit: 15,
+      mailConcurrencyLimit: 10,
+      tokenErrorLocale: 'en',
+      tokenMintRefusalStatus: 200,
+    });
+    expect(Object.keys(defaults).sort()).toEqual(Object.keys(DEFAULT_CONFIG).sort());
+    expect((await emu.admin('PUT', '/__emulator/config', added)).body).toMatchObject(added);
+    const restore = Object.fromEntries(Object.keys(added).map((k) => [k, defaults[k]]));
+    expect((await emu.admin('PUT', '/__emulator/config', restore)).body).toEqual(defaults);
   });
 
   it('refuses unknown keys and bad values with a clear 400', async () => {

@@ -246,6 +246,7 @@ describe('POST /{module}/{id}/actions/associate_email over HTTP', () => {
     expect(asDaniel.status).toBe(403);
     expect(asDaniel.body).toMatchObject({
       code: 'NO_PERMISSION',
+      details: { permissions: ['Crm_Implied_View_Emails'] },
       message: 'Only Admin Role/Profile Users will have permission',
     });
     const asPatricia = await associate('Contacts', CONTACT, {

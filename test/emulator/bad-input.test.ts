@@ -61,14 +61,65 @@ describe('bad input', () => {
   it('answers unknown routes with 404 INVALID_URL_PATTERN', async () => {
     for (const [method, path] of [
       ['GET', '/crm/v8/Contacts/1/Emails/x/y/z'],
-      ['PATCH', '/crm/v8/Contacts/1'],
       ['GET', '/crm/v2'],
       ['GET', '/nothing'],
+      ['GET', '/crm/v8/settings/tags'],
+      ['GET', '/crm/v8/settings'],
     ]) {
       const res = await emu.api(method!, path!);
-      expect(res.status).toBe(404);
+      expect(res.status, `${method} ${path}`).toBe(404);
       expectEnvelope(res, 'INVALID_URL_PATTERN');
     }
+  });
+
+  it('answers a method a served path does not take with 400 INVALID_REQUEST_METHOD, as Zoho does', async () => {
+    for (const [method, path] of [
+      ['PATCH', '/crm/v8/Contacts/1'],
+      ['PUT', `/crm/v8/Contacts/${ARTICLE.contactWithManyEmails}/Emails`],
+      ['GET', LINK],
+      ['DELETE', '/crm/v8/org'],
+      ['POST', '/crm/v8/settings/fields?module=Deals'],
+      ['GET', `/crm/v8/Contacts/${ARTICLE.contactWithManyEmails}/actions/associate_email`],
+    ]) {
+      const res = await emu.api(method!, path!);
+      expect(res.status, `${method} ${path}`).toBe(400);
+      expect(res.body).toEqual({
+        code: 'INVALID_REQUEST_METHOD',
+        details: {},
+        message: 'The http request method type is not a valid one',
+        status: 'error',
+      });
+    }
+    // Counted under the path's route, like any other rejected call.
+    const stats = (await emu.admin('GET', '/__emulator/stats')).body;
+    expect(stats.requests['DELETE /crm/v8/org']).toBeGreaterThanOrEqual(1);
+  });
+
+  it('never takes "settings" for a record module', async () => {
+    const res = await emu.api('GET', '/crm/v8/settings/related_lists?module=Contacts');
+    expect(res.status).toBe(200);
+    expect(res.body.related_lists.map((l: { api_name: string }) => l.api_name)).toContain('Deals');
+    const unknown = await emu.api('GET', '/crm/v8/settings/whatever/123');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.code).toBe('INVALID_URL_PATTERN');
+  });
+
+  it('reads a JSON body sent with no Content-Type, as Zoho does (its Node SDK sends them)', async () => {
+    const res = await fetch(emu.url + LINK, {
+      method: 'POST',
+      headers: { authorization: `Zoho-oauthtoken ${emu.token}` },
+      body: new TextEncoder().encode(JSON.stringify({ Emails: [] })),
+    });
+    expect(res.headers.get('content-type') ?? '').toMatch(/json/);
+    // Parsed as JSON: an empty Emails array is the spec's top-level MANDATORY_NOT_FOUND, not a 415.
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: 'MANDATORY_NOT_FOUND' });
+    const text = await fetch(emu.url + LINK, {
+      method: 'POST',
+      headers: { authorization: `Zoho-oauthtoken ${emu.token}`, 'content-type': 'text/plain' },
+      body: '{"Emails":[]}',
+    });
+    expect(text.status).toBe(415);
   });
 
   it('keeps serving after all of that', async () => {

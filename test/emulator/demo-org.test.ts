@@ -55,6 +55,25 @@ describe('the demo org', () => {
     ).toBeGreaterThan(500);
   });
 
+  it('has message ids of 64 hex (mailbox mail) and of 96 hex (mail sent from CRM), as Zoho samples show', () => {
+    expect(count(`SELECT COUNT(*) AS n FROM emails WHERE length(message_id) = 64 AND kind = 'synced'`)).toBeGreaterThan(
+      100,
+    );
+    expect(
+      count(`SELECT COUNT(*) AS n FROM emails WHERE length(message_id) = 96 AND kind != 'synced'`),
+    ).toBeGreaterThan(100);
+    expect(count(`SELECT COUNT(*) AS n FROM emails WHERE length(message_id) NOT IN (64, 96)`)).toBe(0);
+  });
+
+  it('gives received mail no delivery status, and sent mail the statuses Zoho samples show', () => {
+    expect(count(`SELECT COUNT(*) AS n FROM emails WHERE sent = 0 AND status != '[]'`)).toBe(0);
+    const types = emu.store.db
+      .prepare(`SELECT DISTINCT json_extract(status, '$[0].type') AS t FROM emails WHERE sent = 1 ORDER BY t`)
+      .all()
+      .map((r: any) => r.t);
+    expect(types).toEqual(['bounced', 'draft', 'opened', 'scheduled', 'sent']);
+  });
+
   it('has a Stage picklist with forecast types, two of them Closed Lost', () => {
     const stages = emu.store.listStages(ARTICLE.dealTravelInsurance ? emu.store.getOrg('5843104000000016011')!.id : '');
     expect(stages.filter((s) => s.forecast_type === 'Closed Lost')).toHaveLength(2);

@@ -16,9 +16,9 @@ async function get(path: string) {
   return res;
 }
 
-async function pages(base: string) {
+async function pages(base: string, from?: string) {
   const out: any[] = [];
-  let index: string | undefined;
+  let index: string | undefined = from;
   for (;;) {
     const res = await get(index === undefined ? base : `${base}${base.includes('?') ? '&' : '?'}index=${index}`);
     if (res.status === 204) return out;
@@ -138,5 +138,56 @@ describe('one email', () => {
   it('answers 204 for an email that is not under the record', async () => {
     const res = await get(`/crm/v8/Contacts/${ARTICLE.contactOfMultiLink}/Emails/${ARTICLE.emailOfFirstContact}`);
     expect(res.status).toBe(204);
+  });
+});
+
+describe('the index cursor', () => {
+  const C = ARTICLE.contactWithManyEmails;
+  const list = (index?: string) => get(`/crm/v8/Contacts/${C}/Emails${index ? `?index=${index}` : ''}`);
+  const ids = (res: { body: any }) => res.body.Emails.map((e: { message_id: string }) => e.message_id) as string[];
+  const deliver = async (subject: string) => {
+    const res = await emu.admin('POST', '/__emulator/inbound', { contactId: C, subject });
+    expect(res.status).toBe(200);
+    return res.body.message_id as string;
+  };
+
+  it('is an opaque hex string, not an offset', async () => {
+    const page1 = await list();
+    const next = page1.body.info.next_index as string;
+    expect(next).toMatch(/^[0-9a-f]{96,}$/);
+    expect(Buffer.from(next, 'hex').toString('latin1')).not.toContain(ids(page1).at(-1)!);
+  });
+
+  it('is stable when mail arrives between two page reads: no repeat and no skip', async () => {
+    const before = (await pages(`/crm/v8/Contacts/${C}/Emails`)).flatMap((p) => p.Emails.map((e: any) => e.message_id));
+    const page1 = await list();
+    const arrived = [await deliver('New mail one'), await deliver('New mail two'), await deliver('New mail three')];
+    const page2 = await list(page1.body.info.next_index);
+    // Page 2 is exactly what followed page 1 before the mail arrived.
+    expect(ids(page2)).toEqual(before.slice(10, 20));
+    expect(ids(page2).filter((id) => ids(page1).includes(id))).toEqual([]);
+    // The new mail is at the top of a fresh first page, newest first.
+    expect(ids(await list()).slice(0, 3)).toEqual([...arrived].reverse());
+    // Reading on to the end, every email shows once.
+    const rest = await pages(`/crm/v8/Contacts/${C}/Emails`, page2.body.info.next_index);
+    const seen = [...ids(page1), ...ids(page2), ...rest.flatMap((p) => p.Emails.map((e: any) => e.message_id))];
+    expect(seen).toEqual(before);
+  });
+
+  it("gives the previous page's index in prev_index, and 0 when the previous page is the first", async () => {
+    const p1 = await list();
+    const p2 = await list(p1.body.info.next_index);
+    const p3 = await list(p2.body.info.next_index);
+    expect(p2.body.info.prev_index).toBe('0');
+    expect(ids(await list(p3.body.info.prev_index))).toEqual(ids(p2));
+  });
+
+  it("belongs to the list it came from: another record's list refuses it, as does an altered one", async () => {
+    const next = (await list()).body.info.next_index as string;
+    const other = await get(`/crm/v8/Contacts/${ARTICLE.contactOfMultiLink}/Emails?index=${next}`);
+    expect(other.status).toBe(400);
+    expect(other.body).toMatchObject({ code: 'INVALID_DATA', details: { param_name: 'index' } });
+    const flipped = next.slice(0, -1) + (next.endsWith('0') ? '1' : '0');
+    expect((await list(flipped)).body).toMatchObject({ code: 'INVALID_DATA', details: { param_name: 'index' } });
   });
 });

@@ -71,7 +71,7 @@ describe('limits over HTTP', () => {
     expect(refused.body).toEqual({
       code: 'TOO_MANY_REQUESTS',
       details: {},
-      message: 'too many requests',
+      message: 'too many requests. please try again after some time',
       status: 'error',
     });
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
@@ -83,6 +83,46 @@ describe('limits over HTTP', () => {
     expect(stats.maxInFlight).toBeGreaterThanOrEqual(4);
     expect(stats.rejected).toEqual({ '429': 1 });
     expect(stats.requests['GET /crm/v8/org']).toBe(7);
+  });
+
+  it('holds mail calls to their own sub-concurrency limit, 10 by default, refused as the main limit refuses', async () => {
+    const MAIL = `/crm/v8/Contacts/${ARTICLE.contactWithManyEmails}/Emails`;
+    await emu.admin('PUT', '/__emulator/config', { latencyMs: 400 });
+    expect((await emu.admin('GET', '/__emulator/config')).body.mailConcurrencyLimit).toBe(10);
+    const eleven = await Promise.all(Array.from({ length: 11 }, () => emu.api('GET', MAIL)));
+    expect(eleven.map((r) => r.status).sort()).toEqual([...Array(10).fill(200), 429]);
+
+    await emu.admin('PUT', '/__emulator/config', { mailConcurrencyLimit: 2 });
+    await emu.admin('POST', '/__emulator/stats/reset');
+    const [mail, other] = await Promise.all([
+      Promise.all([
+        emu.api('GET', MAIL),
+        emu.api('GET', `${MAIL}/${ARTICLE.emailOfFirstContact}`),
+        emu.api('DELETE', `${MAIL}/actions/link_record?owner_id=1&message_ids=x`),
+      ]),
+      // Records and metadata are not mail: the main limit (none here) is all they meet.
+      Promise.all([emu.api('GET', ORG), emu.api('GET', `/crm/v8/Contacts/${ARTICLE.contactWithManyEmails}`)]),
+    ]);
+    expect(mail.map((r) => r.status).filter((s) => s === 429)).toHaveLength(1);
+    expect(other.map((r) => r.status)).toEqual([200, 200]);
+    const refused = mail.find((r) => r.status === 429)!;
+    expect(refused.body).toEqual({
+      code: 'TOO_MANY_REQUESTS',
+      details: {},
+      message: 'too many requests. please try again after some time',
+      status: 'error',
+    });
+    expect((await emu.admin('GET', '/__emulator/stats')).body.rejected['429']).toBe(1);
+
+    // A call refused for mail gives its main slot back: with a main limit of 2 and one slow mail
+    // call in flight, a second mail call is refused, and a record call still gets the second slot.
+    await emu.admin('PUT', '/__emulator/config', { concurrencyLimit: 2, mailConcurrencyLimit: 1 });
+    const slow = emu.api('GET', MAIL);
+    while ((await emu.admin('GET', '/__emulator/stats')).body.inFlight < 1);
+    expect((await emu.api('GET', MAIL)).status).toBe(429);
+    expect((await emu.api('GET', ORG)).status).toBe(200);
+    expect((await slow).status).toBe(200);
+    await emu.admin('PUT', '/__emulator/config', { mailConcurrencyLimit: 10 });
   });
 
   it('counts concurrency per user, as Zoho does', async () => {
@@ -127,18 +167,28 @@ describe('limits over HTTP', () => {
         }),
       }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
     // Tokens minted through the admin API (as above) do not count against the limit.
-    for (let i = 0; i < 10; i++) expect((await mint()).status).toBe(200);
+    for (let i = 0; i < 10; i++) expect((await mint()).body.access_token).toMatch(/^1000\./);
+    // Zoho's refusal, as Kaizen #43 and client logs show it: HTTP 200, status "failure".
     expect(await mint()).toEqual({
-      status: 400,
+      status: 200,
       body: {
-        error: 'Access Denied',
         error_description: 'You have made too many requests continuously. Please try again after some time.',
+        error: 'Access Denied',
+        status: 'failure',
       },
     });
+    // Localized, as Zoho localizes it (error and description both), and with HTTP 400 as some
+    // clients have logged it.
+    await emu.admin('PUT', '/__emulator/config', { tokenErrorLocale: 'zh', tokenMintRefusalStatus: 400 });
+    expect(await mint()).toEqual({
+      status: 400,
+      body: { error_description: '您已连续提出过多请求，请稍后再试。', error: '拒绝访问', status: 'failure' },
+    });
+    await emu.admin('PUT', '/__emulator/config', { tokenErrorLocale: 'en', tokenMintRefusalStatus: 200 });
     await emu.admin('PUT', '/__emulator/config', { tokenMintLimit: 12 });
     expect((await mint()).status).toBe(200);
     // The admin API's grant, ten through the token endpoint and one more after raising the limit;
-    // the refusal issued nothing.
+    // the refusals issued nothing.
     expect((await emu.admin('GET', '/__emulator/stats')).body.tokenGrants).toBe(12);
   });
 

@@ -64,17 +64,21 @@ describe('the refresh-token grant', () => {
     expect(emu.stats.snapshot().tokenGrants).toBe(1);
   });
 
-  it('refuses a wrong secret, an unknown refresh token and another grant type', async () => {
-    expect(await token({ body: new URLSearchParams({ ...grant, client_secret: 'nope' }) })).toEqual({
-      status: 400,
+  it('refuses an unknown client, a wrong secret, an unknown refresh token and another grant type with HTTP 200, as Zoho does', async () => {
+    expect(await token({ body: new URLSearchParams({ ...grant, client_id: '1000.NOBODY' }) })).toEqual({
+      status: 200,
       body: { error: 'invalid_client' },
     });
+    expect(await token({ body: new URLSearchParams({ ...grant, client_secret: 'nope' }) })).toEqual({
+      status: 200,
+      body: { error: 'invalid_client_secret' },
+    });
     expect(await token({ body: new URLSearchParams({ ...grant, refresh_token: '1000.x.y' }) })).toEqual({
-      status: 400,
+      status: 200,
       body: { error: 'invalid_code' },
     });
     expect(await token({ body: new URLSearchParams({ ...grant, grant_type: 'authorization_code' }) })).toEqual({
-      status: 400,
+      status: 200,
       body: { error: 'unsupported_grant_type' },
     });
   });
@@ -121,5 +125,54 @@ describe('the token check on /crm', () => {
     } finally {
       await emu.admin('PUT', '/__emulator/config', { accessTokenTtlSeconds: 3600 });
     }
+  });
+});
+
+describe('live access tokens per refresh token', () => {
+  // Its own emulator: the limit counts every token issued from the demo refresh token.
+  let fresh: TestEmulator;
+  beforeAll(async () => {
+    fresh = await startTestEmulator({ config: { tokenMintLimit: 1_000 } });
+  });
+  afterAll(() => fresh.close());
+
+  const mint = async () => {
+    const res = await fetch(`${fresh.url}/oauth/v2/token`, { method: 'POST', body: new URLSearchParams(grant) });
+    const body = (await res.json()) as { access_token: string };
+    return body.access_token;
+  };
+  const works = async (t: string) => (await fresh.api('GET', '/crm/v8/org', { token: t })).status;
+
+  it('keeps 15 alive: the 16th token issued revokes the oldest, which then gets 401 INVALID_TOKEN', async () => {
+    expect((await fresh.admin('GET', '/__emulator/config')).body.liveTokenLimit).toBe(15);
+    fresh.stats.reset();
+    const tokens: string[] = [];
+    for (let i = 0; i < 16; i++) tokens.push(await mint());
+    const oldest = await fresh.api('GET', '/crm/v8/org', { token: tokens[0]! });
+    expect(oldest.status).toBe(401);
+    expect(oldest.body).toEqual(INVALID_TOKEN);
+    for (const t of tokens.slice(1)) expect(await works(t)).toBe(200);
+    expect(fresh.stats.snapshot()).toMatchObject({ tokenGrants: 16, tokensRevoked: 1 });
+    // The 17th revokes the next oldest.
+    await mint();
+    expect(await works(tokens[1]!)).toBe(401);
+    expect(await works(tokens[2]!)).toBe(200);
+  });
+
+  it('follows liveTokenLimit, and counts revoked tokens as grants for the mint limit', async () => {
+    await fresh.admin('PUT', '/__emulator/config', { liveTokenLimit: 2, tokenMintLimit: 1_000 });
+    const a = await mint();
+    const b = await mint();
+    const c = await mint();
+    expect([await works(a), await works(b), await works(c)]).toEqual([401, 200, 200]);
+    // Tokens minted through the admin API belong to no refresh token, and never count.
+    expect(await works(fresh.token)).toBe(200);
+
+    // Every token issued in the window counts against the mint limit, revoked or not.
+    const grantsSoFar = fresh.store.countGrantsSince(DEMO_CREDENTIALS.refreshToken, Date.now() - 10 * 60 * 1000);
+    await fresh.admin('PUT', '/__emulator/config', { tokenMintLimit: grantsSoFar });
+    const refused = await fetch(`${fresh.url}/oauth/v2/token`, { method: 'POST', body: new URLSearchParams(grant) });
+    expect(await refused.json()).toMatchObject({ error: 'Access Denied', status: 'failure' });
+    await fresh.admin('PUT', '/__emulator/config', { liveTokenLimit: 15, tokenMintLimit: 1_000 });
   });
 });

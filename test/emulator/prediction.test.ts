@@ -108,6 +108,50 @@ describe('deal prediction, as a rule over plain data', () => {
     expect(p).toEqual({ deal: null, reason: 'no_open_deal', candidates: [] });
   });
 
+  it('under the not_closed_lost reading, lets a won deal win when it is the most recently modified', () => {
+    const deals = [
+      deal('5001', '2025-01-01T10:00:00+00:00', 'Qualification'),
+      deal('5002', '2025-12-01T10:00:00+00:00', 'Closed Won'),
+      deal('5003', '2025-12-02T10:00:00+00:00', 'Closed Lost to Competition'),
+    ];
+    const open = predict(deals);
+    const notLost = predictDeal({
+      contactId: CONTACT,
+      deals,
+      forecastTypeOfStage: stages,
+      eligible: 'not_closed_lost',
+    });
+    expect([open.deal?.id, open.reason]).toEqual(['5001', 'single_open_deal']);
+    expect([notLost.deal?.id, notLost.reason]).toEqual(['5002', 'most_recently_modified']);
+    expect(notLost.candidates.map((d) => d.id)).toEqual(['5001', '5002']);
+  });
+
+  it('under the not_closed_lost reading, links a contact whose only deal is won, and never a lost one', () => {
+    const won = deal('6001', '2025-01-01T10:00:00+00:00', 'Closed Won');
+    const lost = deal('6002', '2025-02-01T10:00:00+00:00', 'Closed Lost');
+    const unknown = deal('6003', '2025-03-01T10:00:00+00:00', 'Renamed stage');
+    const p = predictDeal({
+      contactId: CONTACT,
+      deals: [won, lost, unknown],
+      forecastTypeOfStage: stages,
+      eligible: 'not_closed_lost',
+    });
+    expect(p.deal).toBe(won);
+    expect(p.reason).toBe('single_open_deal');
+    expect(predict([won, lost, unknown]).deal).toBeNull();
+  });
+
+  it('under the not_closed_lost reading, breaks a tie between an open and a won deal by the larger id', () => {
+    const same = '2025-04-01T10:00:00+00:00';
+    const p = predictDeal({
+      contactId: CONTACT,
+      deals: [deal('7001', same, 'Qualification'), deal('7002', same, 'Closed Won')],
+      forecastTypeOfStage: stages,
+      eligible: 'not_closed_lost',
+    });
+    expect([p.deal?.id, p.reason]).toEqual(['7002', 'tie_broken_by_larger_id']);
+  });
+
   it('orders ids of different lengths numerically', () => {
     expect(compareDealIds('99', '100')).toBeLessThan(0);
     expect(compareDealIds('5843104000004382122', '5843104000004382121')).toBeGreaterThan(0);
@@ -188,7 +232,13 @@ describe('deal prediction in the emulator', () => {
       subject: 'Question',
     });
     expect(res.status).toBe(200);
-    return res.body as { message_id: string; linked_record: { id: string } | null; reason: string };
+    return res.body as { message_id: string; linked_record: { id: string } | null; reason: string; rule: string };
+  }
+
+  async function setEligible(predictionEligible: 'open' | 'not_closed_lost') {
+    expect((await emu.admin('PUT', '/__emulator/config', { predictionEligible })).body.predictionEligible).toBe(
+      predictionEligible,
+    );
   }
 
   it('links a received email to the contact’s only open deal', async () => {
@@ -245,6 +295,62 @@ describe('deal prediction in the emulator', () => {
       { id: '5843104000091000032', stage: 'Closed Won', modified: '2025-01-02T10:00:00-05:00' },
     ]);
     expect(await deliver(c)).toMatchObject({ linked_record: null, reason: 'no_open_deal' });
+  });
+
+  it('with predictionEligible "not_closed_lost", links to a newer won deal, or to a contact’s only won deal', async () => {
+    const beside = contactWithDeals([
+      { id: '5843104000091000051', stage: 'Qualification', modified: '2025-01-01T10:00:00-05:00' },
+      { id: '5843104000091000052', stage: 'Closed Won', modified: '2025-02-01T10:00:00-05:00' },
+      { id: '5843104000091000053', stage: 'Closed Lost', modified: '2025-03-01T10:00:00-05:00' },
+    ]);
+    const onlyWon = contactWithDeals([
+      { id: '5843104000091000061', stage: 'Closed Won', modified: '2025-01-01T10:00:00-05:00' },
+    ]);
+    expect(await deliver(beside)).toMatchObject({
+      linked_record: { id: '5843104000091000051' },
+      reason: 'single_open_deal',
+      rule: 'open',
+    });
+    expect(await deliver(onlyWon)).toMatchObject({ linked_record: null, reason: 'no_open_deal', rule: 'open' });
+    await setEligible('not_closed_lost');
+    try {
+      expect(await deliver(beside)).toMatchObject({
+        linked_record: { id: '5843104000091000052' },
+        reason: 'most_recently_modified',
+        rule: 'not_closed_lost',
+      });
+      expect(await deliver(onlyWon)).toMatchObject({
+        linked_record: { id: '5843104000091000061' },
+        reason: 'single_open_deal',
+        rule: 'not_closed_lost',
+      });
+    } finally {
+      await setEligible('open');
+    }
+  });
+
+  it('with predictionEligible "not_closed_lost", breaks a tie between an open and a won deal by the larger id', async () => {
+    const same = '2025-04-01T10:00:00-05:00';
+    const c = contactWithDeals([
+      { id: '5843104000091000072', stage: 'Qualification', modified: same },
+      { id: '5843104000091000071', stage: 'Closed Won', modified: same },
+      { id: '5843104000091000073', stage: 'Closed Lost', modified: same },
+    ]);
+    await setEligible('not_closed_lost');
+    try {
+      expect(await deliver(c)).toMatchObject({
+        linked_record: { id: '5843104000091000072' },
+        reason: 'tie_broken_by_larger_id',
+      });
+    } finally {
+      await setEligible('open');
+    }
+  });
+
+  it('refuses a predictionEligible that is neither reading', async () => {
+    const res = await emu.admin('PUT', '/__emulator/config', { predictionEligible: 'won' });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatch(/predictionEligible/);
   });
 
   it('applies to a received email associated without a linked_record, not to a sent one', async () => {

@@ -53,6 +53,42 @@ describe('records', () => {
     expect(seen.size).toBe(200);
   });
 
+  it('sorts by sort_by and sort_order, as Get Records documents, id descending by default', async () => {
+    const list = async (query: string) =>
+      (await get(`/crm/v8/Deals?fields=Modified_Time,Created_Time&per_page=200${query}`)).body;
+    const byDefault = await list('');
+    expect(byDefault.info).toMatchObject({ sort_by: 'id', sort_order: 'desc' });
+    const ids = byDefault.data.map((d: { id: string }) => BigInt(d.id));
+    expect([...ids].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0))).toEqual(ids);
+
+    const oldestFirst = await list('&sort_by=Modified_Time&sort_order=asc');
+    expect(oldestFirst.info).toMatchObject({ sort_by: 'Modified_Time', sort_order: 'asc' });
+    const times = oldestFirst.data.map((d: { Modified_Time: string }) => Date.parse(d.Modified_Time));
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    // Pages follow the sort: page 2 goes on where page 1 stopped.
+    const p2 = await get('/crm/v8/Deals?fields=Created_Time&per_page=200&page=2&sort_by=Created_Time');
+    const created = (await list('&sort_by=Created_Time')).data.map((d: { Created_Time: string }) =>
+      Date.parse(d.Created_Time),
+    );
+    expect(Date.parse(p2.body.data[0].Created_Time)).toBeLessThanOrEqual(created.at(-1)!);
+
+    const related = await get(
+      `/crm/v8/Contacts/${ARTICLE.contactWithManyEmails}/Deals?fields=Modified_Time&sort_by=Modified_Time&sort_order=desc`,
+    );
+    const relatedTimes = related.body.data.map((d: { Modified_Time: string }) => Date.parse(d.Modified_Time));
+    expect([...relatedTimes].sort((a, b) => b - a)).toEqual(relatedTimes);
+    expect(related.body.info).toMatchObject({ sort_by: 'Modified_Time', sort_order: 'desc' });
+
+    expect((await get('/crm/v8/Deals?fields=Stage&sort_by=Stage')).body).toMatchObject({
+      code: 'INVALID_DATA',
+      details: { param_name: 'sort_by' },
+    });
+    expect((await get('/crm/v8/Deals?fields=Stage&sort_order=up')).body).toMatchObject({
+      code: 'INVALID_DATA',
+      details: { param_name: 'sort_order' },
+    });
+  });
+
   it('answers 204 when no listed id matches', async () => {
     const res = await get('/crm/v8/Deals?fields=Deal_Name&ids=5843104000000000009');
     expect(res.status).toBe(204);

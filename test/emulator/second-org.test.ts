@@ -115,7 +115,13 @@ describe('a user who is not an administrator', () => {
     expect((await call('GET', `/crm/v8/Contacts/${contact}/Emails/${danielsEmail}`, daniel)).status).toBe(200);
     const other = await call('GET', `/crm/v8/Contacts/${contact}/Emails/${patriciasEmail}`, daniel);
     expect(other.status).toBe(403);
-    expect(other.body).toMatchObject({ code: 'NO_PERMISSION', status: 'error' });
+    // As Zoho's OAS shows NO_PERMISSION: the missing profile permission in details.permissions.
+    expect(other.body).toEqual({
+      code: 'NO_PERMISSION',
+      details: { permissions: ['Crm_Implied_View_Emails'] },
+      message: 'permission denied',
+      status: 'error',
+    });
     const mailbox = await call(
       'GET',
       `/crm/v8/Contacts/${contact}/Emails?type=user_emails&owner_id=${ARTICLE.userPatriciaBoyle}`,

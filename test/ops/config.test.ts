@@ -171,3 +171,22 @@ describe('.env.example', () => {
 it('a landing-page flag that is not a boolean is a mistake like any other', () => {
   expect(problems({ GATEWAY_LANDING_PAGE: 'maybe' })).toEqual(['GATEWAY_LANDING_PAGE: must be true or false.']);
 });
+
+describe('ZOHO_PREDICTION_ELIGIBLE', () => {
+  it('defaults to the open reading, and takes either reading, whatever its case', () => {
+    expect(loadGatewayConfig({}).predictionRule).toBe('OPEN');
+    expect(loadGatewayConfig({ ZOHO_PREDICTION_ELIGIBLE: 'open' }).predictionRule).toBe('OPEN');
+    expect(loadGatewayConfig({ ZOHO_PREDICTION_ELIGIBLE: 'not_closed_lost' }).predictionRule).toBe('NOT_CLOSED_LOST');
+    expect(loadGatewayConfig({ ZOHO_PREDICTION_ELIGIBLE: ' Not_Closed_Lost ' }).predictionRule).toBe('NOT_CLOSED_LOST');
+  });
+
+  it('is not a Zoho credential: setting it alone keeps the embedded emulator', () => {
+    expect(loadGatewayConfig({ ZOHO_PREDICTION_ELIGIBLE: 'not_closed_lost' }).zoho.kind).toBe('embedded');
+  });
+
+  it('refuses anything else in one line that names both readings', () => {
+    expect(problems({ ZOHO_PREDICTION_ELIGIBLE: 'won' })).toEqual([
+      'ZOHO_PREDICTION_ELIGIBLE: must be open (only deals whose stage is Open) or not_closed_lost (any stage but Closed Lost).',
+    ]);
+  });
+});

@@ -133,6 +133,16 @@ function applyOverlay(docs: Map<string, Json>): void {
   ];
   const fields = docs.get('fields.json').components.schemas.fields;
   fields.required = ['api_name', 'id', 'data_type', 'field_label', 'display_label', 'json_type'];
+  //    The same holds for the fields of a layout's sections (GET /settings/layouts).
+  const layouts = docs.get('layouts.json').components.schemas;
+  layouts.fields.required = fields.required;
+  // 13. layouts.json alone spells the unknown-module code `InvalidModule`; every other settings
+  //     route, the SDK's code list and Zoho's status codes say INVALID_MODULE.
+  layouts.InvalidParamError.properties.code.enum.push('INVALID_MODULE');
+  // 14. GET /settings/pipeline's 400 is a oneOf whose `pipeline`-array variants require nothing, so
+  //     every error body matches them too and oneOf can never pass: any one variant is meant.
+  const pipeline400 = docs.get('pipeline.json').components.responses.ErrorResponse.content['application/json'];
+  pipeline400.schema = { anyOf: pipeline400.schema.oneOf };
   // 10. Associate Email's two Zoho OAS files disagree on its 400 (associate_email.json allows only
   //     INVALID_DATA and REQUIRED_PARAM_MISSING; associate_email.yaml has the flat
   //     MANDATORY_NOT_FOUND array and the one-email limit), and the v7 docs list more codes

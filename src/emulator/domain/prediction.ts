@@ -3,7 +3,9 @@
  *
  * The rule, with the points Zoho leaves open settled as zoho-api.md §11 suggests:
  * - candidates are the contact's deals, as primary contact (`Contact_Name`) or through a contact
- *   role, whose stage's `forecast_type` is `Open` (so Closed Won and Closed Lost never win);
+ *   role, that the eligibility reading allows: under 'open' (the default) a stage whose
+ *   `forecast_type` is `Open`; under 'not_closed_lost' any stage but `Closed Lost`, so a Closed
+ *   Won deal can win. The article supports both readings; docs/emulator.md argues the default;
  * - one candidate: it; several: the latest `Modified_Time`; a tie: the larger deal id;
  * - none: no link.
  *
@@ -25,8 +27,13 @@ export interface PredictionDeal {
   contactRoleIds: readonly string[];
 }
 
+/** Which deals may be chosen (the emulator's `predictionEligible` setting). */
+export type EligibilityRule = 'open' | 'not_closed_lost';
+
 export interface PredictionInput<D extends PredictionDeal = PredictionDeal> {
   contactId: string;
+  /** Default 'open'. */
+  eligible?: EligibilityRule;
   /** Any deals; those unrelated to the contact are ignored. */
   deals: readonly D[];
   /** Stage `actual_value` → its `forecast_type`, from the Stage picklist metadata. */
@@ -68,9 +75,16 @@ function timeOf(iso: string): number {
   return Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t;
 }
 
+/** Whether a stage of this forecast type may be chosen; a stage missing from the metadata never is. */
+export function isEligibleForecastType(forecastType: string | undefined, rule: EligibilityRule = 'open'): boolean {
+  if (forecastType === undefined) return false;
+  return rule === 'open' ? forecastType === 'Open' : forecastType !== 'Closed Lost';
+}
+
 export function predictDeal<D extends PredictionDeal>(input: PredictionInput<D>): Prediction<D> {
+  const rule = input.eligible ?? 'open';
   const candidates = input.deals.filter(
-    (d) => isDealOfContact(d, input.contactId) && input.forecastTypeOfStage.get(d.stage) === 'Open',
+    (d) => isDealOfContact(d, input.contactId) && isEligibleForecastType(input.forecastTypeOfStage.get(d.stage), rule),
   );
   const [first, ...rest] = candidates;
   if (first === undefined) return { deal: null, reason: 'no_open_deal', candidates };

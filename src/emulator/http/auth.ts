@@ -40,8 +40,8 @@ export function mintAccessToken(
 
 /**
  * Reads `Authorization: Zoho-oauthtoken <token>` and resolves the caller. A missing header, another
- * scheme (Zoho rejects `Bearer` even though its token response says "Bearer"), an unknown token
- * or an expired one all get 401 INVALID_TOKEN.
+ * scheme (Zoho rejects `Bearer` even though its token response says "Bearer"), an unknown token,
+ * an expired or a revoked one all get 401 INVALID_TOKEN.
  */
 export function authenticate(
   req: FastifyRequest,
@@ -53,7 +53,9 @@ export function authenticate(
   const match = typeof header === 'string' ? /^Zoho-oauthtoken\s+(\S+)\s*$/i.exec(header) : null;
   if (!match?.[1]) throw errors.invalidToken();
   const row = store.findAccessToken(match[1]);
-  if (!row || row.issued_at + ttlSeconds * 1000 <= nowMs) throw errors.invalidToken();
+  // Expired, or revoked by the 16th token of its refresh token (Zoho's v8 Token Validity page): CRM's
+  // REST API answers both as its 401 INVALID_TOKEN.
+  if (!row || row.revoked_at != null || row.issued_at + ttlSeconds * 1000 <= nowMs) throw errors.invalidToken();
   return { token: row.token, userId: row.user_id, orgId: row.org_id, clientId: row.client_id };
 }
 

@@ -7,6 +7,8 @@ import { ConcurrencyGate, CreditLedger } from './limits.ts';
 
 export class Behaviours {
   readonly gate = new ConcurrencyGate();
+  /** The sub-concurrency of Zoho's heavy APIs, here the mail routes (limits.ts isMailRoute). */
+  readonly mailGate = new ConcurrencyGate();
   readonly credits = new CreditLedger();
   readonly faults = new FaultRegistry();
   readonly held = new HeldConnections();

@@ -3,8 +3,9 @@
  * app.ts at its marked places (see the pipeline comment there):
  *
  *   (2)  faults in phase 'before'                       onRequest, before the token check
- *   (3b) concurrency → credits → latency                onRequest, after the token check (limits
+ *   (3b) concurrency → mail sub-concurrency → credits   onRequest, after the token check (limits
  *                                                        are per caller, so they need the token)
+ *   (4a) latency, then abandoned writes                 preHandler, once the body is read
  *   (5)  X-API-CREDITS-REMAINING, faults in phase 'after'   onSend
  *
  * plus the fault admin routes (`POST/GET/DELETE /__emulator/faults`). The state lives in one
@@ -15,7 +16,7 @@ import type { EmulatorContext } from '../context.ts';
 import { ZohoHttpError } from './errors.ts';
 import { isAdministrator, mayTouchMailOf, noPermission } from './permissions.ts';
 import { TOKEN_ROUTE, faultBody, parseFaultSpec, tokenFaultBody, type Fault } from './faults.ts';
-import { CREDITS_REMAINING_HEADER, latencyDelayMs, sleep, tooManyRequestsBody } from './limits.ts';
+import { CREDITS_REMAINING_HEADER, isMailRoute, latencyDelayMs, sleep, tooManyRequestsBody } from './limits.ts';
 
 /** Faults drawn in phase 'after', waiting for the response they spoil. */
 const pendingAfter = new WeakMap<FastifyRequest, { fault: Fault; token: boolean }>();
@@ -87,12 +88,20 @@ export function registerLimitStage(app: FastifyInstance, ctx: EmulatorContext): 
     const config = ctx.config.current;
     const b = ctx.behaviours;
     // Zoho counts concurrency per user and OAuth app (zoho-api.md §7.2).
-    const release = b.gate.tryEnter(
-      `${caller.orgId}:${caller.userId}:${caller.clientId ?? ''}`,
-      config.concurrencyLimit,
-    );
+    const who = `${caller.orgId}:${caller.userId}:${caller.clientId ?? ''}`;
+    const release = b.gate.tryEnter(who, config.concurrencyLimit);
     if (!release) throw new ZohoHttpError(429, tooManyRequestsBody());
     reply.raw.once('close', release);
+    // Mail is one of Zoho's heavy APIs, with a sub-concurrency limit of its own (zoho-api.md §7.3):
+    // a call beyond it is refused like one beyond the main limit, and frees its main slot.
+    if (isMailRoute(req.crm!.routeKey)) {
+      const releaseMail = b.mailGate.tryEnter(who, config.mailConcurrencyLimit);
+      if (!releaseMail) {
+        release();
+        throw new ZohoHttpError(429, tooManyRequestsBody());
+      }
+      reply.raw.once('close', releaseMail);
+    }
     // Credits are the org's (zoho-api.md §7.1); a call refused for concurrency spends none.
     const credit = b.credits.spend(caller.orgId, config.dailyCredits);
     if (!credit.allowed) {
@@ -100,10 +109,34 @@ export function registerLimitStage(app: FastifyInstance, ctx: EmulatorContext): 
       throw new ZohoHttpError(429, tooManyRequestsBody());
     }
     if (credit.remaining !== null) creditsLeft.set(req, credit.remaining);
-    // Inside the gate: a slow call holds its concurrency slot, as on Zoho.
+    // The client may give up while the call is at work (a timeout, a reset): noted for the
+    // abandoned-write decision below.
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) clientGone.add(req);
+    });
+  });
+
+  // Latency runs once the body is read, inside the gate (a slow call holds its concurrency slot,
+  // as on Zoho): a client that gives up during it has delivered its whole request, as Zoho would
+  // have received it. Whether such an abandoned write is then applied is `applyAbandonedWrites`.
+  app.addHook('preHandler', async (req, reply) => {
+    if (!req.crm?.caller) return;
+    const config = ctx.config.current;
     await sleep(latencyDelayMs(config.latencyMs, config.jitterMs));
+    if (!clientGone.has(req) || !WRITE_METHODS.has(req.method)) return;
+    if (ctx.config.current.applyAbandonedWrites) {
+      ctx.stats.countAbandonedWrite('applied');
+      return;
+    }
+    ctx.stats.countAbandonedWrite('dropped');
+    // Nobody is listening: end the exchange without running the handler.
+    reply.hijack();
   });
 }
+
+/** Requests whose client closed the connection before the answer. */
+const clientGone = new WeakSet<FastifyRequest>();
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 // ---------------------------------------------------------------- stage 4a: whose mail
 /**

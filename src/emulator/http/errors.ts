@@ -33,6 +33,8 @@ export const errors = {
   invalidUrlPattern: () =>
     fail(404, 'INVALID_URL_PATTERN', 'Please check if the URL trying to access is a correct one'),
   invalidToken: () => fail(401, 'INVALID_TOKEN', 'invalid oauth token'),
+  /** A method the path does not take: HTTP 400, as Zoho's OAS files and the associate docs give it. */
+  invalidRequestMethod: () => fail(400, 'INVALID_REQUEST_METHOD', 'The http request method type is not a valid one'),
   invalidModule: () =>
     fail(400, 'INVALID_MODULE', 'the module name given seems to be invalid', { resource_path_index: 0 }),
   /** An id in the path that names no record. Same shape as the Emails OAS `InvalidUrlError`. */

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import type { ZohoErrorBody, ZohoTokenError } from '../../wire/index.ts';
+import { tooManyRequestsBody } from './limits.ts';
 import { routeKeyOf } from './route-key.ts';
 
 export type FaultMode = 'status' | 'timeout' | 'reset';
@@ -130,13 +131,15 @@ function normaliseRoute(route: string): string {
 const STATUS_BODIES: Record<number, Omit<ZohoErrorBody, 'status'>> = {
   400: { code: 'INVALID_DATA', message: 'invalid data', details: {} },
   401: { code: 'INVALID_TOKEN', message: 'Invalid OAuth token', details: {} },
-  403: { code: 'NO_PERMISSION', message: 'Permission denied', details: {} },
+  // An injected 403 names the permission that guards API access as a whole (the profile's
+  // "Zoho CRM API Access", which clients have logged as Crm_Implied_Api_Access).
+  403: { code: 'NO_PERMISSION', message: 'Permission denied', details: { permissions: ['Crm_Implied_Api_Access'] } },
   404: {
     code: 'INVALID_URL_PATTERN',
     message: 'Please check if the URL trying to access is a correct one',
     details: {},
   },
-  429: { code: 'TOO_MANY_REQUESTS', message: 'too many requests', details: {} },
+  429: (({ status: _status, ...body }) => body)(tooManyRequestsBody()),
   500: { code: 'INTERNAL_ERROR', message: 'Internal Server Error', details: {} },
 };
 
@@ -146,7 +149,7 @@ const STATUS_BODIES: Record<number, Omit<ZohoErrorBody, 'status'>> = {
  */
 export function faultBody(status: number): ZohoErrorBody {
   const known = STATUS_BODIES[status] ?? (status >= 500 ? STATUS_BODIES[500]! : STATUS_BODIES[400]!);
-  return { code: known.code, details: { ...known.details }, message: known.message, status: 'error' };
+  return { code: known.code, details: structuredClone(known.details), message: known.message, status: 'error' };
 }
 
 /** The token endpoint speaks Zoho Accounts' dialect, not the CRM envelope. */

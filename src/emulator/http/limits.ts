@@ -9,30 +9,57 @@
  * Nothing here knows Fastify; the pipeline in app.ts calls these and writes the answers.
  */
 import type { ZohoErrorBody, ZohoTokenError } from '../../wire/index.ts';
+import type { TokenErrorLocale } from '../config.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Answers
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Zoho documents one 429 code for both an exhausted credit budget and too many concurrent calls
- * (zoho-api.md §7.4); the exact body is undocumented, so it is the standard envelope.
+ * Zoho documents one 429 code, TOO_MANY_REQUESTS, for an exhausted credit budget and for too many
+ * concurrent or sub-concurrent calls (zoho-api.md §7.4; Kaizen #203), but no body. This is its
+ * standard envelope with the message clients have logged for it; clients must read the code.
  */
 export function tooManyRequestsBody(): ZohoErrorBody {
   return {
     code: 'TOO_MANY_REQUESTS',
     details: {},
-    message: 'too many requests',
+    message: 'too many requests. please try again after some time',
     status: 'error',
   };
 }
 
-/** Zoho Accounts' refusal when a refresh token mints too fast; it comes with HTTP 400. */
-export function tokenMintRefusalBody(): ZohoTokenError {
-  return {
+/**
+ * The calls that count against Zoho's sub-concurrency for mail (Kaizen #203 names "mail" among its
+ * heavy APIs without listing routes): every call that reads or changes a mailbox, that is every
+ * route under `/Emails` (lists, single emails, link and unlink), Associate Email, and the
+ * email_available lookup. Records, metadata, users and the org are not mail.
+ */
+export function isMailRoute(routeKey: string): boolean {
+  return (
+    routeKey.includes('/Emails') ||
+    routeKey.endsWith('/actions/associate_email') ||
+    routeKey === 'GET /crm/v8/actions/email_available'
+  );
+}
+
+/**
+ * Zoho Accounts' refusal when a refresh token mints too fast, as clients have logged it, in
+ * English and in Chinese: Zoho localizes both `error` and `error_description`, and adds
+ * `status: "failure"`. Its HTTP status is 200 by Zoho's Kaizen #43, 400 in some client logs:
+ * `tokenMintRefusalStatus` picks one.
+ */
+const MINT_REFUSAL: Record<TokenErrorLocale, { error: string; description: string }> = {
+  en: {
     error: 'Access Denied',
-    error_description: 'You have made too many requests continuously. Please try again after some time.',
-  };
+    description: 'You have made too many requests continuously. Please try again after some time.',
+  },
+  zh: { error: '拒绝访问', description: '您已连续提出过多请求，请稍后再试。' },
+};
+
+export function tokenMintRefusalBody(locale: TokenErrorLocale = 'en'): ZohoTokenError {
+  const text = MINT_REFUSAL[locale];
+  return { error_description: text.description, error: text.error, status: 'failure' };
 }
 
 export const CREDITS_REMAINING_HEADER = 'X-API-CREDITS-REMAINING';

@@ -17,9 +17,17 @@ export function mayTouchMailOf(store: Store, caller: { orgId: string; userId: st
   return ownerId === caller.userId || isAdministrator(store, caller.orgId, caller.userId);
 }
 
+/**
+ * The permission a non-administrator lacks for another user's mail. Zoho's OAS examples name the
+ * missing profile permission in `details.permissions` (`Crm_Implied_View_Leads` for a record);
+ * which one guards another user's mailbox is undocumented, and Crm_Implied_View_Emails is the name
+ * clients have logged for mail.
+ */
+export const MAIL_PERMISSION = 'Crm_Implied_View_Emails';
+
 /** Zoho's 403 (the OAS example's shape; the associate docs give the message for mail). */
-export function noPermission(message = 'permission denied'): ZohoHttpError {
-  return new ZohoHttpError(403, envelope('NO_PERMISSION', message, {}));
+export function noPermission(message = 'permission denied', permissions: string[] = [MAIL_PERMISSION]): ZohoHttpError {
+  return new ZohoHttpError(403, envelope('NO_PERMISSION', message, { permissions }));
 }
 
 export const ADMIN_ONLY_MESSAGE = 'Only Admin Role/Profile Users will have permission';

@@ -10,6 +10,13 @@ export interface StatsSnapshot {
   rejected: Record<string, number>;
   /** Access tokens issued (refresh-token grants and admin-minted tokens). */
   tokenGrants: number;
+  /**
+   * Writes (POST, PUT, PATCH, DELETE) whose client went away before the handler ran: applied
+   * anyway (`applyAbandonedWrites: true`) or dropped.
+   */
+  abandonedWrites: { applied: number; dropped: number };
+  /** Access tokens revoked because a newer one exceeded `liveTokenLimit` for their refresh token. */
+  tokensRevoked: number;
 }
 
 export class Stats {
@@ -18,6 +25,8 @@ export class Stats {
   private inFlightNow = 0;
   private maxInFlight = 0;
   private tokenGrants = 0;
+  private abandoned = { applied: 0, dropped: 0 };
+  private tokensRevoked = 0;
 
   countRequest(routeKey: string): void {
     this.requests.set(routeKey, (this.requests.get(routeKey) ?? 0) + 1);
@@ -39,12 +48,20 @@ export class Stats {
   countTokenGrant(): void {
     this.tokenGrants += 1;
   }
+  countAbandonedWrite(outcome: 'applied' | 'dropped'): void {
+    this.abandoned[outcome] += 1;
+  }
+  countTokensRevoked(n: number): void {
+    this.tokensRevoked += n;
+  }
   /** Zeroes the counters; requests still open stay counted in `inFlight`. */
   reset(): void {
     this.requests.clear();
     this.rejected.clear();
     this.maxInFlight = this.inFlightNow;
     this.tokenGrants = 0;
+    this.abandoned = { applied: 0, dropped: 0 };
+    this.tokensRevoked = 0;
   }
   snapshot(): StatsSnapshot {
     return {
@@ -53,6 +70,8 @@ export class Stats {
       inFlight: this.inFlightNow,
       rejected: Object.fromEntries(this.rejected),
       tokenGrants: this.tokenGrants,
+      abandonedWrites: { ...this.abandoned },
+      tokensRevoked: this.tokensRevoked,
     };
   }
 }

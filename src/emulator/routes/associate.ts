@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ZohoAssociateResponse, ZohoErrorBody, ZohoLinkedRecord } from '../../wire/index.ts';
 import { validateAssociateBody, invalidData, type AssociateEmailInput } from '../domain/associate.ts';
-import { predictDeal, type Prediction, type PredictionDeal } from '../domain/prediction.ts';
+import { predictDeal, type EligibilityRule, type Prediction, type PredictionDeal } from '../domain/prediction.ts';
 import { ZohoHttpError, errors } from '../http/errors.ts';
 import { ADMIN_ONLY_MESSAGE, mayTouchMailOf, noPermission } from '../http/permissions.ts';
 import { zohoTime } from '../seed/index.ts';
@@ -35,6 +35,7 @@ export function predictForContact(
   store: Store,
   orgId: string,
   contactId: string,
+  eligible: EligibilityRule,
 ): Prediction<PredictionDeal & { name: string }> {
   const deals = store.dealsOfContact(orgId, contactId).map((d) => ({
     id: d.id,
@@ -46,7 +47,7 @@ export function predictForContact(
     contactRoleIds: d.contact_id === contactId ? [] : [contactId],
   }));
   const stages = new Map(store.listStages(orgId).map((s) => [s.actual_value, s.forecast_type]));
-  return predictDeal({ contactId, deals, forecastTypeOfStage: stages });
+  return predictDeal({ contactId, deals, forecastTypeOfStage: stages, eligible });
 }
 
 /** The wire `linked_record` of a deal link. */
@@ -60,7 +61,7 @@ export function dealLinkOf(store: Store, orgId: string, dealId: string | null): 
   };
 }
 
-/** Zoho's message ids are 64 hex characters. */
+/** Zoho's message ids are 64 or 96 hex characters; mail logged or synced into CRM gets 64 here. */
 export function newMessageId(): string {
   return randomBytes(32).toString('hex');
 }
@@ -105,7 +106,8 @@ export function insertNewEmail(store: Store, e: NewEmail): string {
     to_addrs: JSON.stringify(e.to.map(address)),
     cc_addrs: e.cc && e.cc.length > 0 ? JSON.stringify(e.cc.map(address)) : null,
     reply_to: null,
-    status: JSON.stringify([{ type: e.sent ? 'sent' : 'received', bounced_time: null, bounced_reason: null }]),
+    // Zoho's statuses (sent, opened, bounced) track mail the user sent; received mail has none.
+    status: JSON.stringify(e.sent ? [{ type: 'sent', bounced_time: null, bounced_reason: null }] : []),
     read: e.sent ? 1 : 0,
     source: 'individual',
     // Zia has not looked at a new email yet.
@@ -138,6 +140,7 @@ const LR = '$.Emails[0].linked_record';
 /** Where the email goes and which deal it is linked to, or the error that refuses it. */
 function placement(
   store: Store,
+  eligible: EligibilityRule,
   orgId: string,
   module: RecordModule,
   recordId: string,
@@ -146,7 +149,7 @@ function placement(
   const lr = email.linked_record;
   if (!lr) {
     if (module === 'Deals') return { filedUnder: [{ module: 'Deals', id: recordId }], dealId: recordId };
-    const dealId = email.sent ? null : (predictForContact(store, orgId, recordId).deal?.id ?? null);
+    const dealId = email.sent ? null : (predictForContact(store, orgId, recordId, eligible).deal?.id ?? null);
     return { filedUnder: [{ module: 'Contacts', id: recordId }], dealId };
   }
   // The second record must be of the other module: a contact for a deal, a deal for a contact.
@@ -197,7 +200,14 @@ export function registerAssociateRoutes(app: FastifyInstance, ctx: EmulatorConte
             ],
           });
         }
-        const { filedUnder, dealId } = placement(store, caller.orgId, module, recordId, email);
+        const { filedUnder, dealId } = placement(
+          store,
+          ctx.config.current.predictionEligible,
+          caller.orgId,
+          module,
+          recordId,
+          email,
+        );
         return insertNewEmail(store, {
           orgId: caller.orgId,
           ownerId,

@@ -8,25 +8,11 @@ import { errors } from '../http/errors.ts';
 import type { EmailFilter } from '../store/index.ts';
 import { toWireEmail, toWireEmailDetail } from '../store/email-wire.ts';
 import type { EmulatorContext } from '../context.ts';
+import { FIRST_PAGE_INDEX, decodeEmailIndex, encodeEmailIndex, type EmailKey } from '../domain/email-cursor.ts';
 import { callerOf, queryParam, recordModule, requireDigits } from './shared.ts';
 
 /** Zoho returns a fixed 10 per page, with no per_page parameter. */
 export const EMAILS_PER_PAGE = 10;
-
-/**
- * The `index` cursor is opaque to callers; here it encodes the offset of the page it starts.
- * "0" is the first page, as Zoho's first page reports `prev_index: "0"`.
- */
-export function encodeIndex(offset: number): string {
-  return offset === 0 ? '0' : Buffer.from(`o:${offset}`).toString('base64url');
-}
-function decodeIndex(raw: string | undefined): number {
-  if (raw === undefined || raw === '' || raw === '0') return 0;
-  const text = Buffer.from(raw, 'base64url').toString('utf8');
-  const m = /^o:(\d{1,9})$/.exec(text);
-  if (!m || Buffer.from(text).toString('base64url') !== raw) throw errors.invalidParam('index');
-  return Number(m[1]);
-}
 
 /**
  * The `type` filter. Without it, the mailbox's synced mail and the mail sent from CRM show
@@ -50,6 +36,14 @@ function filterOf(type: string | undefined, ownerId: string | undefined, callerI
   }
 }
 
+/** Where a page starts: after the email the `index` names, or at the top for none or "0". */
+function startOf(raw: string | undefined, scope: string): EmailKey | null {
+  if (raw === undefined || raw === '' || raw === FIRST_PAGE_INDEX) return null;
+  const key = decodeEmailIndex(raw, scope);
+  if (!key) throw errors.invalidParam('index');
+  return key;
+}
+
 /** `owner_id` / `user_id` name a mailbox user: digits, or INVALID_DATA. */
 function userParam(value: string | undefined, name: string): string | undefined {
   if (value === undefined || value === '') return undefined;
@@ -67,17 +61,27 @@ export function registerEmailRoutes(app: FastifyInstance, ctx: EmulatorContext):
     // The OAS marks owner_id mandatory; the documentation (and Zoho) do not.
     const ownerId = userParam(queryParam(req, 'owner_id'), 'owner_id');
     const filter = filterOf(queryParam(req, 'type'), ownerId, caller.userId);
-    const offset = decodeIndex(queryParam(req, 'index'));
+    // A cursor is bound to the record's list it came from (domain/email-cursor.ts).
+    const scope = `${caller.orgId}/${module}/${id}`;
+    const after = startOf(queryParam(req, 'index'), scope);
     if (!store.recordExists(caller.orgId, module, id)) throw errors.invalidPathId(1);
-    const { rows, more } = store.listEmailsOf(caller.orgId, module, id, filter, offset, EMAILS_PER_PAGE);
+    const { rows, more } = store.listEmailsOf(caller.orgId, module, id, filter, after, EMAILS_PER_PAGE);
     if (rows.length === 0) return reply.code(204).send();
+    const keyOf = (row: { time_ms: number; message_id: string }): EmailKey => ({
+      timeMs: row.time_ms,
+      messageId: row.message_id,
+    });
+    // The previous page holds the 10 emails up to `after`, and starts after the 11th; with 10 or
+    // fewer, it is the first page.
+    const before = after ? store.emailsUpTo(caller.orgId, module, id, filter, after, EMAILS_PER_PAGE + 1) : [];
+    const prevStart = before.length > EMAILS_PER_PAGE ? before[EMAILS_PER_PAGE]! : null;
     return {
       Emails: rows.map((row) => toWireEmail(store, row)),
       info: {
         per_page: EMAILS_PER_PAGE,
         count: rows.length,
-        next_index: more ? encodeIndex(offset + EMAILS_PER_PAGE) : null,
-        prev_index: encodeIndex(Math.max(0, offset - EMAILS_PER_PAGE)),
+        next_index: more ? encodeEmailIndex(keyOf(rows[rows.length - 1]!), scope) : null,
+        prev_index: prevStart ? encodeEmailIndex(keyOf(prevStart), scope) : FIRST_PAGE_INDEX,
         more_records: more,
       },
     };

@@ -1,7 +1,7 @@
 /**
  * `POST /__emulator/inbound` (CONTRACT.md): delivers a received email to a contact as a mailbox
  * sync would, applying deal prediction, and answers `{message_id, linked_record}` (plus the
- * prediction's `reason`). An admin route: no token, not counted, not limited.
+ * prediction's `reason` and the eligibility `rule` it applied). An admin route: no token, not counted, not limited.
  *
  * Body: `{contactId, from?, subject?, content?, to?, ownerId?, time?, original_message_id?}`.
  * - `from` is an address string or `{user_name, email}`; by default the contact's own address.
@@ -66,7 +66,8 @@ export function registerInboundRoutes(app: FastifyInstance, ctx: EmulatorContext
         const existing = emailIdByOriginal(store, orgId, body.original_message_id);
         if (existing !== undefined) return { duplicate: existing } as const;
       }
-      const prediction = predictForContact(store, orgId, contact.id);
+      const rule = ctx.config.current.predictionEligible;
+      const prediction = predictForContact(store, orgId, contact.id, rule);
       const messageId = insertNewEmail(store, {
         orgId,
         ownerId,
@@ -84,7 +85,7 @@ export function registerInboundRoutes(app: FastifyInstance, ctx: EmulatorContext
         linkedDealId: prediction.deal?.id ?? null,
         filedUnder: [{ module: 'Contacts', id: contact.id }],
       });
-      return { messageId, dealId: prediction.deal?.id ?? null, reason: prediction.reason } as const;
+      return { messageId, dealId: prediction.deal?.id ?? null, reason: prediction.reason, rule } as const;
     });
     if ('duplicate' in result) {
       return reply
@@ -95,6 +96,7 @@ export function registerInboundRoutes(app: FastifyInstance, ctx: EmulatorContext
       message_id: result.messageId,
       linked_record: dealLinkOf(store, orgId, result.dealId),
       reason: result.reason,
+      rule: result.rule,
     };
   });
 }

@@ -17,7 +17,7 @@ import type { ModuleRow, StageRow, Store } from '../store/index.ts';
 import type { EmulatorContext } from '../context.ts';
 import { callerOf, queryParam } from './shared.ts';
 
-function moduleSummary(m: ModuleRow, sequence: number): ZohoModuleSummary {
+export function moduleSummary(m: ModuleRow, sequence: number): ZohoModuleSummary {
   return {
     api_name: m.api_name,
     id: m.id,
@@ -54,7 +54,7 @@ function moduleSummary(m: ModuleRow, sequence: number): ZohoModuleSummary {
 }
 
 /** Zoho's forecast categories, one id per name (the pipeline metadata's `forecast_category`). */
-const FORECAST_CATEGORY_IDS: Record<string, string> = { Pipeline: '1', Closed: '2', Omitted: '3' };
+export const FORECAST_CATEGORY_IDS: Record<string, string> = { Pipeline: '1', Closed: '2', Omitted: '3' };
 
 function stageValue(s: StageRow): ZohoPickListValue {
   return {
@@ -116,7 +116,7 @@ function lookupTo(store: Store, orgId: string, apiName: string): Partial<ZohoFie
   return { lookup: { module: { api_name: apiName, id: target?.id ?? null } } as unknown as ZohoFieldSummary['lookup'] };
 }
 
-function fieldsOf(store: Store, orgId: string, module: ModuleRow): ZohoFieldSummary[] {
+export function fieldsOf(store: Store, orgId: string, module: ModuleRow): ZohoFieldSummary[] {
   let specs: FieldSpec[];
   if (module.api_name === 'Deals') {
     const stages = store.listStages(orgId);

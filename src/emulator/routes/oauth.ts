@@ -3,10 +3,15 @@
  * parameters in the query string, a url-encoded form or a multipart form (Zoho's SDK sends
  * multipart), and the client credentials also as HTTP Basic auth (zoho-api.md §8.2).
  *
- * Decisions: failures answer HTTP 400 with Zoho's `{"error": "..."}` body (Zoho's own status for
- * them is undocumented; the token-mint refusal is documented as 400): `invalid_client` for an
- * unknown client or wrong secret, `invalid_code` for an unknown or foreign refresh token,
- * `unsupported_grant_type` for any other grant.
+ * Refusals come as Zoho sends them: HTTP 200 with `{"error": "..."}` (Zoho's Kaizen #43: "the
+ * status code ... remains 200"; clients have logged `{"error":"invalid_code"}` for a revoked
+ * refresh token and `{"error":"invalid_client_secret"}` for a wrong secret, both with 200):
+ * `invalid_client` for an unknown client, `invalid_client_secret` for a wrong secret,
+ * `invalid_code` for an unknown or foreign refresh token, `unsupported_grant_type` for any other
+ * grant (our choice: Zoho documents none). The mint refusal is its own body (http/limits.ts).
+ *
+ * Every grant counts against the refresh token's live tokens: the one past `liveTokenLimit`
+ * (Zoho's v8 Token Validity page: 15) revokes the oldest, which then gets 401 INVALID_TOKEN.
  */
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -50,15 +55,17 @@ export async function registerOAuthRoutes(app: FastifyInstance, ctx: EmulatorCon
 
     scope.post('/oauth/v2/token', async (req, reply) => {
       const p = grantParams(req);
-      const refuse = (error: string) => reply.code(400).send({ error } satisfies ZohoTokenError);
+      const config = ctx.config.current;
+      const refuse = (error: string) => reply.code(200).send({ error } satisfies ZohoTokenError);
       if (p.grant_type !== 'refresh_token') return refuse('unsupported_grant_type');
       const client = p.client_id ? ctx.store.findClient(p.client_id) : undefined;
-      if (!client || client.client_secret !== p.client_secret) return refuse('invalid_client');
+      if (!client) return refuse('invalid_client');
+      if (client.client_secret !== p.client_secret) return refuse('invalid_client_secret');
       const refresh = p.refresh_token ? ctx.store.findRefreshToken(p.refresh_token) : undefined;
       if (!refresh || refresh.client_id !== client.client_id) return refuse('invalid_code');
       // Token-endpoint faults run in the pipeline (http/behaviours.ts); the mint limit is here.
-      if (!tokenMintAllowed(ctx.store, refresh.token, ctx.config.current.tokenMintLimit)) {
-        return reply.code(400).send(tokenMintRefusalBody());
+      if (!tokenMintAllowed(ctx.store, refresh.token, config.tokenMintLimit)) {
+        return reply.code(config.tokenMintRefusalStatus).send(tokenMintRefusalBody(config.tokenErrorLocale));
       }
       const token = mintAccessToken(ctx.store, {
         userId: refresh.user_id,
@@ -67,6 +74,8 @@ export async function registerOAuthRoutes(app: FastifyInstance, ctx: EmulatorCon
         refreshToken: refresh.token,
       });
       ctx.stats.countTokenGrant();
+      const revoked = ctx.store.revokeOldestTokens(refresh.token, config.liveTokenLimit, config.accessTokenTtlSeconds);
+      if (revoked > 0) ctx.stats.countTokensRevoked(revoked);
       const body: ZohoTokenResponse = {
         access_token: token,
         scope: refresh.scope,

@@ -47,14 +47,53 @@ function paging(req: FastifyRequest): { page: number; perPage: number; offset: n
   return { page, perPage, offset: (page - 1) * perPage };
 }
 
-function listInfo(page: number, perPage: number, count: number, more: boolean) {
+/**
+ * `sort_by` (id, Created_Time or Modified_Time; default id) and `sort_order` (asc or desc; default
+ * desc), as Get Records and Related Records document them (zoho-api.md §5.1, §5.3). Anything else
+ * is INVALID_DATA on that parameter. Records with the same time are ordered by id, the same way.
+ */
+const SORT_FIELDS = ['id', 'Created_Time', 'Modified_Time'] as const;
+type SortField = (typeof SORT_FIELDS)[number];
+export interface Sort {
+  by: SortField;
+  order: 'asc' | 'desc';
+}
+
+function sortParam(req: FastifyRequest): Sort {
+  const by = queryParam(req, 'sort_by') ?? 'id';
+  const order = queryParam(req, 'sort_order') ?? 'desc';
+  if (!(SORT_FIELDS as readonly string[]).includes(by)) throw errors.invalidParam('sort_by');
+  if (order !== 'asc' && order !== 'desc') throw errors.invalidParam('sort_order');
+  return { by: by as SortField, order };
+}
+
+function compareIds(a: string, b: string): number {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Sorts records as `sort` says; times compare as instants, whatever their offsets. */
+export function sortRecords<R extends Record<string, unknown>>(records: R[], sort: Sort): R[] {
+  const sign = sort.order === 'asc' ? 1 : -1;
+  const time = (r: R) => {
+    const t = Date.parse(String(r[sort.by] ?? ''));
+    return Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t;
+  };
+  return [...records].sort((a, b) => {
+    const byTime = sort.by === 'id' ? 0 : time(a) - time(b);
+    return sign * (byTime || compareIds(String(a.id), String(b.id)));
+  });
+}
+
+function listInfo(page: number, perPage: number, count: number, more: boolean, sort: Sort) {
   return {
     call: false,
     per_page: perPage,
     count,
     page,
-    sort_by: 'id',
-    sort_order: 'desc',
+    sort_by: sort.by,
+    sort_order: sort.order,
     email: false,
     more_records: more,
   };
@@ -81,10 +120,16 @@ export function registerRecordRoutes(app: FastifyInstance, ctx: EmulatorContext)
       if (ids.length > MAX_IDS) throw errors.limitExceeded(MAX_IDS, 'ids');
       if (ids.some((id) => !/^\d{1,30}$/.test(id))) throw errors.invalidParam('ids');
     }
+    const sort = sortParam(req);
     const { page, perPage, offset } = paging(req);
-    const { records, more } = store.listRecords(orgId, module, { ids, offset, limit: perPage });
+    const all = sortRecords(store.listAllRecords(orgId, module, ids), sort);
+    const records = all.slice(offset, offset + perPage);
     if (records.length === 0) return noContent(reply);
-    return { data: records.map((r) => project(r, fields)), info: listInfo(page, perPage, records.length, more) };
+    const more = offset + perPage < all.length;
+    return {
+      data: records.map((r) => project(r, fields)),
+      info: listInfo(page, perPage, records.length, more, sort),
+    };
   });
 
   app.get<{ Params: { module: string; id: string } }>('/crm/v8/:module/:id', async (req, reply) => {
@@ -110,14 +155,18 @@ export function registerRecordRoutes(app: FastifyInstance, ctx: EmulatorContext)
         throw errors.invalidParam('related_list', 'the related list given seems to be invalid');
       // Related Records' own wording for a missing `fields` (zoho-api.md §5.3).
       const fields = fieldsParam(req, true, 'One of the expected parameter is missing');
+      const sort = sortParam(req);
       const { page, perPage, offset } = paging(req);
       if (!store.recordExists(orgId, 'Contacts', id)) throw errors.invalidPathId(1);
-      const all = store.dealsOfContact(orgId, id);
+      const all = sortRecords(
+        store.dealsOfContact(orgId, id).map((row) => JSON.parse(row.data) as Record<string, unknown>),
+        sort,
+      );
       const slice = all.slice(offset, offset + perPage);
       if (slice.length === 0) return noContent(reply);
       return {
-        data: slice.map((row) => project(JSON.parse(row.data) as Record<string, unknown>, fields)),
-        info: listInfo(page, perPage, slice.length, offset + perPage < all.length),
+        data: slice.map((record) => project(record, fields)),
+        info: listInfo(page, perPage, slice.length, offset + perPage < all.length, sort),
       };
     },
   );

@@ -103,8 +103,14 @@ interface Deal {
   product: string;
 }
 
-function messageIdOf(n: number): string {
-  return createHash('sha256').update(`${DEMO_ORG_ID}:email:${n}`).digest('hex');
+/**
+ * Zoho's samples show message ids of 64 and of 96 hex characters, without saying which mail gets
+ * which. Here mail sent from CRM (sent, scheduled, drafts) has 96 and mailbox mail 64, so that
+ * clients meet both.
+ */
+function messageIdOf(n: number, long: boolean): string {
+  const id = createHash('sha256').update(`${DEMO_ORG_ID}:email:${n}`).digest('hex');
+  return long ? id + createHash('sha256').update(`${DEMO_ORG_ID}:email:${n}:tail`).digest('hex').slice(0, 32) : id;
 }
 
 /** A user as `GET /users/{id}` answers it; shared by every org's seed. */
@@ -449,7 +455,6 @@ export function seedDemoOrg(db: Database.Database): void {
     opts: { messageId?: string; ownerId?: string; sent?: boolean; timeMs?: number; link?: 'predict' | 'none' },
   ) => {
     const n = emailSeq++;
-    const messageId = opts.messageId ?? messageIdOf(n);
     // One email in ten sits in the other user's mailbox (a colleague on the thread).
     const other = c.ownerId === patricia.id ? daniel.id : patricia.id;
     const owner = userById.get(opts.ownerId ?? (rnd.chance(0.1) ? other : c.ownerId))!;
@@ -466,6 +471,7 @@ export function seedDemoOrg(db: Database.Database): void {
           ['draft', 5],
         ] as const)
       : 'synced';
+    const messageId = opts.messageId ?? messageIdOf(n, kind !== 'synced');
     const contactAddr = { user_name: `${c.first} ${c.last}`, email: c.email };
     const ownerAddr = { user_name: owner.name, email: owner.email };
     let subject: string;
@@ -488,7 +494,8 @@ export function seedDemoOrg(db: Database.Database): void {
     let status: object[];
     if (kind === 'draft') status = [{ type: 'draft', ...statusNone }];
     else if (kind === 'scheduled') status = [{ type: 'scheduled', ...statusNone }];
-    else if (!sent) status = [{ type: 'received', ...statusNone }];
+    // Zoho's statuses (sent, opened, bounced) track mail the user sent; received mail has none.
+    else if (!sent) status = [];
     else if (rnd.chance(0.04))
       status = [
         {

@@ -216,7 +216,7 @@ export function seedSecondOrg(store: Store): void {
       to_addrs: JSON.stringify([sent ? contactAddr : ownerAddr]),
       cc_addrs: null,
       reply_to: null,
-      status: JSON.stringify([{ type: sent ? 'sent' : 'received', bounced_time: null, bounced_reason: null }]),
+      status: JSON.stringify(sent ? [{ type: 'sent', bounced_time: null, bounced_reason: null }] : []),
       read: 1,
       source: 'individual',
       summary: null,

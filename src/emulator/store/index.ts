@@ -51,6 +51,8 @@ export interface AccessTokenRow {
   client_id: string | null;
   refresh_token: string | null;
   issued_at: number;
+  /** Set when a newer token of the same refresh token exceeded the live-token limit. */
+  revoked_at?: number | null;
 }
 export interface DealRow {
   org_id: string;
@@ -77,6 +79,23 @@ export interface EmailFilter {
   ownerId?: string;
 }
 
+/** The emails a record's list shows (filed under it, or for a deal linked to it), under a filter. */
+function emailsOfRecordWhere(module: string): string {
+  const underRecord =
+    module === 'Deals'
+      ? `(e.linked_deal_id = @recordId OR EXISTS (SELECT 1 FROM email_records r WHERE r.org_id = e.org_id
+           AND r.message_id = e.message_id AND r.module = @module AND r.record_id = @recordId))`
+      : `EXISTS (SELECT 1 FROM email_records r WHERE r.org_id = e.org_id AND r.message_id = e.message_id
+           AND r.module = @module AND r.record_id = @recordId)`;
+  return `e.org_id = @orgId AND ${underRecord}
+            AND e.kind IN (SELECT value FROM json_each(@kinds))
+            AND (@ownerId IS NULL OR e.owner_id = @ownerId)`;
+}
+
+function emailsOfRecordParams(orgId: string, module: string, recordId: string, filter: EmailFilter) {
+  return { orgId, module, recordId, kinds: JSON.stringify(filter.kinds), ownerId: filter.ownerId ?? null };
+}
+
 export class Store {
   readonly db: Database.Database;
   readonly path: string;
@@ -88,6 +107,10 @@ export class Store {
     if (path !== ':memory:') this.db.pragma('journal_mode = WAL');
     this.db.pragma('foreign_keys = ON');
     this.db.exec(SCHEMA_SQL);
+    // Databases written before tokens could be revoked lack the column.
+    const tokenColumns = this.db.prepare('PRAGMA table_info(access_tokens)').all() as { name: string }[];
+    if (!tokenColumns.some((c) => c.name === 'revoked_at'))
+      this.db.exec('ALTER TABLE access_tokens ADD COLUMN revoked_at INTEGER');
     this.db
       .prepare('INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)')
       .run('schema_version', String(SCHEMA_VERSION));
@@ -170,6 +193,26 @@ export class Store {
     return this.db.prepare('SELECT * FROM access_tokens WHERE token = ?').get(token) as AccessTokenRow | undefined;
   }
 
+  /**
+   * Keeps at most `limit` live (unexpired, unrevoked) access tokens of a refresh token: the oldest
+   * beyond it are revoked, so that using one is 401 INVALID_TOKEN. They still count as grants for
+   * the mint limit. Returns how many were revoked.
+   */
+  revokeOldestTokens(refreshToken: string, limit: number, ttlSeconds: number, nowMs: number = Date.now()): number {
+    const live = this.db
+      .prepare(
+        `SELECT token FROM access_tokens WHERE refresh_token = ? AND issued_at > ? AND revoked_at IS NULL
+          ORDER BY issued_at DESC, rowid DESC`,
+      )
+      .all(refreshToken, nowMs - ttlSeconds * 1000) as { token: string }[];
+    const excess = live.slice(limit);
+    const revoke = this.db.prepare('UPDATE access_tokens SET revoked_at = ? WHERE token = ?');
+    this.tx(() => {
+      for (const t of excess) revoke.run(nowMs, t.token);
+    });
+    return excess.length;
+  }
+
   /** Grants made from one refresh token since `sinceMs` (for the token-mint limit). */
   countGrantsSince(refreshToken: string, sinceMs: number): number {
     const row = this.db
@@ -206,29 +249,17 @@ export class Store {
     return this.db.prepare(`SELECT 1 FROM ${table} WHERE org_id = ? AND id = ?`).get(orgId, id) !== undefined;
   }
 
-  /**
-   * One page of a module's records, ordered by id descending (Zoho's default sort), optionally
-   * restricted to `ids`. Ids are compared as numbers: Zoho ids are 19-digit and grow over time.
-   */
-  listRecords(
-    orgId: string,
-    module: RecordModule,
-    opts: { ids?: readonly string[]; offset: number; limit: number },
-  ): { records: Record<string, unknown>[]; more: boolean } {
+  /** Every record of a module, optionally only those with the given `ids` (routes sort them). */
+  listAllRecords(orgId: string, module: RecordModule, ids?: readonly string[]): Record<string, unknown>[] {
     const table = module === 'Contacts' ? 'contacts' : 'deals';
-    const params: unknown[] = [orgId];
-    let where = 'org_id = ?';
-    if (opts.ids) {
-      where += ` AND id IN (SELECT value FROM json_each(?))`;
-      params.push(JSON.stringify(opts.ids));
-    }
-    const rows = this.db
-      .prepare(`SELECT data FROM ${table} WHERE ${where} ORDER BY length(id) DESC, id DESC LIMIT ? OFFSET ?`)
-      .all(...params, opts.limit + 1, opts.offset) as { data: string }[];
-    return {
-      records: rows.slice(0, opts.limit).map((r) => JSON.parse(r.data) as Record<string, unknown>),
-      more: rows.length > opts.limit,
-    };
+    const rows = (
+      ids
+        ? this.db
+            .prepare(`SELECT data FROM ${table} WHERE org_id = ? AND id IN (SELECT value FROM json_each(?))`)
+            .all(orgId, JSON.stringify(ids))
+        : this.db.prepare(`SELECT data FROM ${table} WHERE org_id = ?`).all(orgId)
+    ) as { data: string }[];
+    return rows.map((r) => JSON.parse(r.data) as Record<string, unknown>);
   }
 
   /** Deals where the contact is `Contact_Name` or holds a contact role, newest id first. */
@@ -277,33 +308,61 @@ export class Store {
     );
   }
 
-  /** One page of a record's emails, newest first, plus whether more follow. */
+  /**
+   * One page of a record's emails, newest first (time descending, then message id), starting after
+   * `after` (keyset paging: a position is an email, not an offset), plus whether more follow.
+   */
   listEmailsOf(
     orgId: string,
     module: string,
     recordId: string,
     filter: EmailFilter,
-    offset: number,
+    after: { timeMs: number; messageId: string } | null,
     limit: number,
   ): { rows: EmailRow[]; more: boolean } {
-    const kinds = JSON.stringify(filter.kinds);
-    const underRecord =
-      module === 'Deals'
-        ? `(e.linked_deal_id = @recordId OR EXISTS (SELECT 1 FROM email_records r WHERE r.org_id = e.org_id
-             AND r.message_id = e.message_id AND r.module = @module AND r.record_id = @recordId))`
-        : `EXISTS (SELECT 1 FROM email_records r WHERE r.org_id = e.org_id AND r.message_id = e.message_id
-             AND r.module = @module AND r.record_id = @recordId)`;
     const rows = this.db
       .prepare(
         `SELECT e.* FROM emails e
-          WHERE e.org_id = @orgId AND ${underRecord}
-            AND e.kind IN (SELECT value FROM json_each(@kinds))
-            AND (@ownerId IS NULL OR e.owner_id = @ownerId)
+          WHERE ${emailsOfRecordWhere(module)}
+            AND (@afterTime IS NULL OR e.time_ms < @afterTime OR (e.time_ms = @afterTime AND e.message_id > @afterId))
           ORDER BY e.time_ms DESC, e.message_id ASC
-          LIMIT @limit OFFSET @offset`,
+          LIMIT @limit`,
       )
-      .all({ orgId, module, recordId, kinds, ownerId: filter.ownerId ?? null, limit: limit + 1, offset }) as EmailRow[];
+      .all({
+        ...emailsOfRecordParams(orgId, module, recordId, filter),
+        afterTime: after?.timeMs ?? null,
+        afterId: after?.messageId ?? null,
+        limit: limit + 1,
+      }) as EmailRow[];
     return { rows: rows.slice(0, limit), more: rows.length > limit };
+  }
+
+  /**
+   * Up to `limit` emails of the same list up to `upTo` (the email a page starts after) and before
+   * it, nearest first: the page before starts after the 11th (for `prev_index`).
+   */
+  emailsUpTo(
+    orgId: string,
+    module: string,
+    recordId: string,
+    filter: EmailFilter,
+    upTo: { timeMs: number; messageId: string },
+    limit: number,
+  ): EmailRow[] {
+    return this.db
+      .prepare(
+        `SELECT e.* FROM emails e
+          WHERE ${emailsOfRecordWhere(module)}
+            AND (e.time_ms > @upToTime OR (e.time_ms = @upToTime AND e.message_id <= @upToId))
+          ORDER BY e.time_ms ASC, e.message_id DESC
+          LIMIT @limit`,
+      )
+      .all({
+        ...emailsOfRecordParams(orgId, module, recordId, filter),
+        upToTime: upTo.timeMs,
+        upToId: upTo.messageId,
+        limit,
+      }) as EmailRow[];
   }
 
   /** Sets or clears an email's deal link. Returns the previous deal id. */

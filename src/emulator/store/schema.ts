@@ -42,7 +42,8 @@ CREATE TABLE IF NOT EXISTS access_tokens (
   org_id TEXT NOT NULL REFERENCES orgs(id),
   client_id TEXT,
   refresh_token TEXT,                    -- null for tokens minted through the admin API
-  issued_at INTEGER NOT NULL             -- epoch ms; expiry = issued_at + the current TTL
+  issued_at INTEGER NOT NULL,            -- epoch ms; expiry = issued_at + the current TTL
+  revoked_at INTEGER                     -- epoch ms; set when a newer token exceeded the live-token limit
 );
 CREATE INDEX IF NOT EXISTS access_tokens_refresh ON access_tokens(refresh_token, issued_at);
 

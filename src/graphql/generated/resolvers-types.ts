@@ -188,7 +188,7 @@ export type Deal = {
   emails: EmailConnection;
   /** The Zoho record id (digits). */
   id: Scalars['ID']['output'];
-  /** When the deal was last modified. Deal prediction prefers the most recently modified open deal. */
+  /** When the deal was last modified. Deal prediction prefers the most recently modified eligible deal. */
   modifiedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The deal's name (`Deal_Name`). */
   name?: Maybe<Scalars['String']['output']>;
@@ -213,21 +213,24 @@ export type DealEmailsArgs = {
 
 /**
  * Zoho's deal prediction applied to a contact's deals as they are now. Zoho links an email received
- * for a contact to: its only open deal; else its most recently modified open deal (a tie going to
- * the larger deal id); else no deal. Open means the stage's `forecast_type` is Open.
+ * for a contact to: its only eligible deal; else its most recently modified eligible deal (a tie
+ * going to the larger deal id); else no deal. Which deals are eligible depends on how the gateway
+ * reads Zoho's rule (`rule`): by default only deals whose stage's `forecast_type` is Open.
  */
 export type DealPrediction = {
   __typename?: 'DealPrediction';
   /**
    * Every deal of the contact (as primary contact or contact role), ranked as the rule ranks them:
-   * eligible (open) deals first, then the most recently modified, then the larger id. When `deal`
-   * is set, it is the first candidate.
+   * eligible deals first, then the most recently modified, then the larger id. When `deal` is set,
+   * it is the first candidate.
    */
   candidates: Array<DealPredictionCandidate>;
-  /** The deal an email received now would be linked to; null when the contact has no open deal. */
+  /** The deal an email received now would be linked to; null when the contact has no eligible deal. */
   deal?: Maybe<Deal>;
   /** Which branch of the rule decided. */
   reason: DealPredictionReason;
+  /** Which deals the rule let it choose from: the gateway's reading of Zoho's rule (ZOHO_PREDICTION_ELIGIBLE). */
+  rule: DealPredictionRule;
 };
 
 /** One deal that deal prediction looked at. */
@@ -235,22 +238,32 @@ export type DealPredictionCandidate = {
   __typename?: 'DealPredictionCandidate';
   /** The deal. */
   deal: Deal;
-  /** Whether the deal could be chosen: its stage is open. */
+  /** Whether the deal could be chosen: its stage is eligible under `DealPrediction.rule`. */
   eligible: Scalars['Boolean']['output'];
-  /** When the deal was last modified (`Modified_Time`): among open deals, the latest wins. */
+  /** When the deal was last modified (`Modified_Time`): among eligible deals, the latest wins. */
   modifiedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The category of its stage; null when the stage is not in the org's Stage metadata. */
   stageCategory?: Maybe<DealStageCategory>;
 };
 
-/** Which branch of the deal prediction rule decided. */
+/** Which branch of the deal prediction rule decided. Eligible means eligible under `DealPrediction.rule`. */
 export type DealPredictionReason =
-  /** The contact has several open deals; the most recently modified wins, a tie going to the larger deal id. */
+  /** The contact has several eligible deals; the most recently modified wins, a tie going to the larger deal id. */
   | 'MOST_RECENTLY_MODIFIED'
-  /** The contact has no open deal, so the email is linked to none. */
+  /** The contact has no eligible deal, so the email is linked to none. */
   | 'NO_OPEN_DEAL'
-  /** The contact has exactly one open deal. */
+  /** The contact has exactly one eligible deal (with the default rule: one open deal). */
   | 'SINGLE_OPEN_DEAL';
+
+/**
+ * Which deals deal prediction may choose. Zoho's description ("the most recently modified deal,
+ * provided the deal is not closed-lost") can be read two ways; the gateway is configured with one.
+ */
+export type DealPredictionRule =
+  /** Every deal except those whose stage is lost (`forecast_type` Closed Lost): a won deal can be chosen. */
+  | 'NOT_CLOSED_LOST'
+  /** Only deals whose stage is open (`forecast_type` Open): won and lost deals are never chosen. The default. */
+  | 'OPEN';
 
 /** The category of a deal's stage, from Zoho's `forecast_type`. */
 export type DealStageCategory =
@@ -258,7 +271,7 @@ export type DealStageCategory =
   | 'CLOSED_LOST'
   /** The deal was won (`forecast_type` Closed Won). */
   | 'CLOSED_WON'
-  /** The deal is still open (`forecast_type` Open). Only open deals take part in deal prediction. */
+  /** The deal is still open (`forecast_type` Open). With the default rule, only open deals take part in deal prediction. */
   | 'OPEN';
 
 /**
@@ -893,6 +906,7 @@ export type ResolversTypes = ResolversObject<{
   DealPrediction: ResolverTypeWrapper<DealPredictionModel>;
   DealPredictionCandidate: ResolverTypeWrapper<DealPredictionCandidateModel>;
   DealPredictionReason: DealPredictionReason;
+  DealPredictionRule: DealPredictionRule;
   DealStageCategory: DealStageCategory;
   Email: ResolverTypeWrapper<EmailModel>;
   EmailAddress: ResolverTypeWrapper<ZohoEmailAddress>;
@@ -1005,6 +1019,7 @@ export type DealPredictionResolvers<ContextType = GatewayContext, ParentType ext
   candidates?: Resolver<Array<ResolversTypes['DealPredictionCandidate']>, ParentType, ContextType>;
   deal?: Resolver<Maybe<ResolversTypes['Deal']>, ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['DealPredictionReason'], ParentType, ContextType>;
+  rule?: Resolver<ResolversTypes['DealPredictionRule'], ParentType, ContextType>;
 }>;
 
 export type DealPredictionCandidateResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DealPredictionCandidate'] = ResolversParentTypes['DealPredictionCandidate']> = ResolversObject<{
