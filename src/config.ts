@@ -11,6 +11,11 @@ import { z } from 'zod';
 import { loadZohoConfig, ZohoConfigError, type ZohoConfig } from './zoho/index.ts';
 import { sandboxSettingsFromEnv, type SandboxSettings } from './graphql/sandbox.ts';
 import { DEFAULT_LIMITS, type CallerAuthSettings, type QueryLimits } from './settings.ts';
+import {
+  loadPersistedOperations,
+  PersistedOperationsError,
+  type PersistedOperations,
+} from './http/persisted-operations.ts';
 
 /** The ZOHO_* variables whose presence means "not the embedded emulator". */
 export const ZOHO_SETTINGS = [
@@ -34,11 +39,17 @@ export interface GatewayConfig {
   auth: CallerAuthSettings;
   /** Origins allowed by CORS; empty means no cross-origin browser access; ['*'] means any. */
   corsOrigins: string[];
+  /** Development only: any localhost / 127.0.0.1 / [::1] origin too, on any port. */
+  corsLoopbackOrigins: boolean;
+  /** Relay's `Query.node` / `Query.nodes` (GATEWAY_RELAY_NODE). */
+  relayNode: boolean;
+  /** Operations accepted by hash alone from the first request (GATEWAY_PERSISTED_OPERATIONS). */
+  persistedOperations: PersistedOperations;
   readyCacheMs: number;
   shutdownTimeoutMs: number;
   limits: QueryLimits;
   otel: { endpoint: string; serviceName: string } | null;
-  /** Apollo Sandbox at /graphql and introspection: on in development, off in production. */
+  /** Apollo Sandbox at /graphql, GraphiQL at /graphiql, introspection: on in development, off in production. */
   sandbox: SandboxSettings;
   /** Why caller authentication is (or is not) required: printed at start. */
   authRequirement: AuthRequirement;
@@ -152,6 +163,9 @@ const env = z.object({
   // Read by src/graphql/sandbox.ts; checked here so a typo is reported with the rest.
   GATEWAY_LANDING_PAGE: opt(z.string().refine((v) => BOOLEAN.test(v), 'must be true or false')),
   GATEWAY_INTROSPECTION: opt(z.string().refine((v) => BOOLEAN.test(v), 'must be true or false')),
+  GATEWAY_GRAPHIQL: opt(z.string().refine((v) => BOOLEAN.test(v), 'must be true or false')),
+  GATEWAY_RELAY_NODE: opt(z.string().refine((v) => BOOLEAN.test(v), 'must be true or false')),
+  GATEWAY_PERSISTED_OPERATIONS: opt(z.string().trim()),
   // Read by the client's loader, which falls back to its default on a non-number: checked here.
   ZOHO_CONCURRENCY: positive(),
   ZOHO_TIMEOUT_MS: positive(),
@@ -251,17 +265,30 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
         'or use ZOHO_AUTH_MODE=passthrough so that each caller sends its own Zoho token.',
     );
   }
+  let persistedOperations: PersistedOperations = new Map();
+  if (e.GATEWAY_PERSISTED_OPERATIONS) {
+    try {
+      persistedOperations = loadPersistedOperations(e.GATEWAY_PERSISTED_OPERATIONS);
+    } catch (err) {
+      if (!(err instanceof PersistedOperationsError)) throw err;
+      problems.push(`GATEWAY_PERSISTED_OPERATIONS: ${err.message}.`);
+    }
+  }
   if (problems.length > 0 || !zoho) throw new GatewayConfigError(problems);
   const sandbox = sandboxSettingsFromEnv(source);
+  const nodeEnv = e.NODE_ENV ?? 'development';
 
   return {
-    nodeEnv: e.NODE_ENV ?? 'development',
+    nodeEnv,
     port: e.PORT ?? 4000,
     host,
     logLevel: e.LOG_LEVEL ?? 'info',
     zoho,
     auth,
     corsOrigins: e.GATEWAY_CORS_ORIGINS ?? [],
+    corsLoopbackOrigins: nodeEnv !== 'production',
+    relayNode: e.GATEWAY_RELAY_NODE === undefined ? true : /^\s*(true|1|yes|on)\s*$/i.test(e.GATEWAY_RELAY_NODE),
+    persistedOperations,
     readyCacheMs: e.GATEWAY_READY_CACHE_MS ?? 60_000,
     shutdownTimeoutMs: e.GATEWAY_SHUTDOWN_TIMEOUT_MS ?? 25_000,
     limits: {
