@@ -39,7 +39,9 @@ export async function renderGraphiqlPage(opts: GraphiqlPageOptions): Promise<str
     title: 'GraphiQL · Zoho CRM email-to-deal gateway',
     // Relative, so that the page works behind a proxy that mounts the gateway under a prefix.
     endpoint: 'graphql',
-    defaultTabs: [{ query: SANDBOX_DOCUMENT, variables: JSON.stringify(SANDBOX_VARIABLES, null, 2), headers }],
+    defaultQuery: SANDBOX_DOCUMENT,
+    // Yoga's page hands `variables` to GraphiQL as its initial variables; its type omits it.
+    ...{ variables: JSON.stringify(SANDBOX_VARIABLES, null, 2) },
     headers,
     defaultEditorToolsVisibility: 'variables',
     // A caller's key typed into the headers editor stays in that tab, not in localStorage.

@@ -208,9 +208,15 @@ export function withOfflineFallback(plugin: ApolloServerPlugin, graphiql: boolea
         async renderLandingPage() {
           const page = await render.call(listener);
           const html = page.html;
-          const fallback = sandboxFallbackHtml(graphiql);
           return {
-            html: async () => (typeof html === 'string' ? html : await html()).replace(APOLLO_FALLBACK, fallback),
+            html: async () => {
+              const text = typeof html === 'string' ? html : await html();
+              // Until Sandbox puts its iframe in it, the empty full-page container would swallow
+              // clicks on our link. The page's CSP admits only styles with its nonce.
+              const nonce = /'nonce-([^']+)'/.exec(text)?.[1] ?? '';
+              const style = `<style nonce="${nonce}">#embeddableSandbox:empty { pointer-events: none; }</style>`;
+              return text.replace(APOLLO_FALLBACK, `${style}\n${sandboxFallbackHtml(graphiql)}`);
+            },
           };
         },
       };
