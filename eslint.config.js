@@ -15,6 +15,7 @@ export default tseslint.config(
       'coverage/',
       'src/wire/generated/',
       'src/graphql/generated/',
+      'client/generated/',
       'bench/results/',
       // A separate package (the Hive Gateway peer), with its own dependencies.
       'bench/peers/',

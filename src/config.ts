@@ -266,9 +266,11 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
     );
   }
   let persistedOperations: PersistedOperations = new Map();
-  if (e.GATEWAY_PERSISTED_OPERATIONS) {
+  // Read from the source, not the parsed values: a mistake elsewhere must not hide this one.
+  const manifest = source.GATEWAY_PERSISTED_OPERATIONS?.trim();
+  if (manifest) {
     try {
-      persistedOperations = loadPersistedOperations(e.GATEWAY_PERSISTED_OPERATIONS);
+      persistedOperations = loadPersistedOperations(manifest);
     } catch (err) {
       if (!(err instanceof PersistedOperationsError)) throw err;
       problems.push(`GATEWAY_PERSISTED_OPERATIONS: ${err.message}.`);
