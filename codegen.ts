@@ -26,6 +26,7 @@ const config: CodegenConfig = {
           Contact: '../models.ts#ContactModel',
           Deal: '../models.ts#DealModel',
           Email: '../models.ts#EmailModel',
+          Node: '../models.ts#NodeModel',
           EmailAddress: '../../wire/index.ts#ZohoEmailAddress',
           ZohoUser: '../../wire/index.ts#ZohoMinifiedUser',
           EmailConnection: '../models.ts#EmailConnectionModel',

@@ -15,9 +15,12 @@ export default tseslint.config(
       'coverage/',
       'src/wire/generated/',
       'src/graphql/generated/',
+      'client/generated/',
       'bench/results/',
       // A separate package (the Hive Gateway peer), with its own dependencies.
       'bench/peers/',
+      // The example app's build output.
+      'examples/web/dist/',
       'third_party/',
     ],
   },
@@ -59,6 +62,13 @@ export default tseslint.config(
       '@typescript-eslint/await-thenable': 'error',
       '@typescript-eslint/only-throw-error': 'error',
       '@typescript-eslint/prefer-promise-reject-errors': 'error',
+    },
+  },
+  {
+    // The example app runs in the browser.
+    files: ['examples/web/src/**/*.{ts,tsx}'],
+    languageOptions: {
+      globals: { window: 'readonly', document: 'readonly', URLSearchParams: 'readonly' },
     },
   },
   {

@@ -18,7 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
-import { buildGatewaySchema } from '../src/graphql/schema.ts';
+import { buildGatewaySchema, type SchemaOptions } from '../src/graphql/schema.ts';
 
 export const ARTIFACT_DIR = resolve(import.meta.dirname, '../supergraph');
 export const SUBGRAPH_ARTIFACT = resolve(ARTIFACT_DIR, 'subgraph.graphql');
@@ -32,8 +32,8 @@ export const DEFAULT_ROUTING_URL = 'http://localhost:4000/graphql';
  * Exactly what `_service { sdl }` answers (@apollo/subgraph's own resolver, called in process):
  * the schema a router, `IntrospectAndCompose` or `rover subgraph introspect` sees.
  */
-export function printSubgraphSdl(): string {
-  const field = buildGatewaySchema().getQueryType()?.getFields()._service;
+export function printSubgraphSdl(opts: SchemaOptions = {}): string {
+  const field = buildGatewaySchema(opts).getQueryType()?.getFields()._service;
   const sdl = (field?.resolve?.(undefined, {}, undefined, undefined as never) as { sdl?: unknown } | undefined)?.sdl;
   if (typeof sdl !== 'string')
     throw new Error('the schema has no _service { sdl }: is it built with buildSubgraphSchema?');

@@ -12,6 +12,14 @@ import { loadZohoConfig, ZohoConfigError, type ZohoConfig } from './zoho/index.t
 import { sandboxSettingsFromEnv, type SandboxSettings } from './graphql/sandbox.ts';
 import { DEFAULT_LIMITS, type CallerAuthSettings, type QueryLimits } from './settings.ts';
 import type { PredictionRule } from './domain/prediction.ts';
+import {
+  loadPersistedOperations,
+  PersistedOperationsError,
+  type PersistedOperations,
+} from './http/persisted-operations.ts';
+
+/** Where idempotency keys and the move journal live, next to the emulator's database. */
+export const DEFAULT_STATE_DB = 'data/gateway.sqlite';
 
 /** The ZOHO_* variables whose presence means "not the embedded emulator". */
 export const ZOHO_SETTINGS = [
@@ -35,13 +43,21 @@ export interface GatewayConfig {
   auth: CallerAuthSettings;
   /** Origins allowed by CORS; empty means no cross-origin browser access; ['*'] means any. */
   corsOrigins: string[];
+  /** Development only: any localhost / 127.0.0.1 / [::1] origin too, on any port. */
+  corsLoopbackOrigins: boolean;
+  /** Relay's `Query.node` / `Query.nodes` (GATEWAY_RELAY_NODE). */
+  relayNode: boolean;
+  /** Operations accepted by hash alone from the first request (GATEWAY_PERSISTED_OPERATIONS). */
+  persistedOperations: PersistedOperations;
   readyCacheMs: number;
   shutdownTimeoutMs: number;
   /** How long a request, headers and body, may take to arrive before it is answered 408. */
   bodyTimeoutMs: number;
+  /** Idempotency keys and the move journal: their SQLite file, key lifetime and lease. */
+  state: { db: string; idempotencyTtlMs: number; leaseMs: number };
   limits: QueryLimits;
   otel: { endpoint: string; serviceName: string } | null;
-  /** Apollo Sandbox at /graphql and introspection: on in development, off in production. */
+  /** Apollo Sandbox at /graphql, GraphiQL at /graphiql, introspection: on in development, off in production. */
   sandbox: SandboxSettings;
   /** Why caller authentication is (or is not) required: printed at start. */
   authRequirement: AuthRequirement;
@@ -150,6 +166,9 @@ const env = z.object({
   GATEWAY_READY_CACHE_MS: positive(),
   GATEWAY_SHUTDOWN_TIMEOUT_MS: positive(),
   GATEWAY_BODY_TIMEOUT_MS: positive(),
+  GATEWAY_STATE_DB: opt(z.string().trim().min(1)),
+  GATEWAY_IDEMPOTENCY_TTL_MS: positive(),
+  GATEWAY_LEASE_MS: intVar(1_000, 600_000, 'a whole number of ms from 1000 to 600000'),
   GATEWAY_MAX_DEPTH: positive(),
   GATEWAY_MAX_ALIASES: intVar(0, 10_000, 'a whole number from 0 to 10000'),
   GATEWAY_MAX_TOKENS: positive(),
@@ -158,6 +177,9 @@ const env = z.object({
   // Read by src/graphql/sandbox.ts; checked here so a typo is reported with the rest.
   GATEWAY_LANDING_PAGE: opt(z.string().refine((v) => BOOLEAN.test(v), 'must be true or false')),
   GATEWAY_INTROSPECTION: opt(z.string().refine((v) => BOOLEAN.test(v), 'must be true or false')),
+  GATEWAY_GRAPHIQL: opt(z.string().refine((v) => BOOLEAN.test(v), 'must be true or false')),
+  GATEWAY_RELAY_NODE: opt(z.string().refine((v) => BOOLEAN.test(v), 'must be true or false')),
+  GATEWAY_PERSISTED_OPERATIONS: opt(z.string().trim()),
   // Read by the client's loader, which falls back to its default on a non-number: checked here.
   ZOHO_CONCURRENCY: positive(),
   ZOHO_TIMEOUT_MS: positive(),
@@ -270,20 +292,40 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
         'or use ZOHO_AUTH_MODE=passthrough so that each caller sends its own Zoho token.',
     );
   }
+  let persistedOperations: PersistedOperations = new Map();
+  // Read from the source, not the parsed values: a mistake elsewhere must not hide this one.
+  const manifest = source.GATEWAY_PERSISTED_OPERATIONS?.trim();
+  if (manifest) {
+    try {
+      persistedOperations = loadPersistedOperations(manifest);
+    } catch (err) {
+      if (!(err instanceof PersistedOperationsError)) throw err;
+      problems.push(`GATEWAY_PERSISTED_OPERATIONS: ${err.message}.`);
+    }
+  }
   if (problems.length > 0 || !zoho) throw new GatewayConfigError(problems);
   const sandbox = sandboxSettingsFromEnv(source);
+  const nodeEnv = e.NODE_ENV ?? 'development';
 
   return {
-    nodeEnv: e.NODE_ENV ?? 'development',
+    nodeEnv,
     port: e.PORT ?? 4000,
     host,
     logLevel: e.LOG_LEVEL ?? 'info',
     zoho,
     auth,
     corsOrigins: e.GATEWAY_CORS_ORIGINS ?? [],
+    corsLoopbackOrigins: nodeEnv !== 'production',
+    relayNode: e.GATEWAY_RELAY_NODE === undefined ? true : /^\s*(true|1|yes|on)\s*$/i.test(e.GATEWAY_RELAY_NODE),
+    persistedOperations,
     readyCacheMs: e.GATEWAY_READY_CACHE_MS ?? 60_000,
     shutdownTimeoutMs: e.GATEWAY_SHUTDOWN_TIMEOUT_MS ?? 25_000,
     bodyTimeoutMs: e.GATEWAY_BODY_TIMEOUT_MS ?? 10_000,
+    state: {
+      db: e.GATEWAY_STATE_DB ?? DEFAULT_STATE_DB,
+      idempotencyTtlMs: e.GATEWAY_IDEMPOTENCY_TTL_MS ?? 24 * 60 * 60_000,
+      leaseMs: e.GATEWAY_LEASE_MS ?? 15_000,
+    },
     limits: {
       maxDepth: e.GATEWAY_MAX_DEPTH ?? DEFAULT_LIMITS.maxDepth,
       maxAliases: e.GATEWAY_MAX_ALIASES ?? DEFAULT_LIMITS.maxAliases,

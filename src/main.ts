@@ -9,25 +9,8 @@
  * GATEWAY_SHUTDOWN_TIMEOUT_MS the process exits whatever is left.
  */
 import { GatewayConfigError, loadGatewayConfig, type GatewayConfig } from './config.ts';
+import { bannerLines } from './banner.ts';
 import { createLogger } from './observability/logger.ts';
-
-function describeAuth(config: GatewayConfig): string {
-  const { auth, zoho } = config;
-  const ways = [
-    auth.apiKeys.length
-      ? `API keys (${auth.apiKeys.length}; x-api-key${zoho.kind === 'external' && zoho.config.authMode === 'passthrough' ? '' : ' or Authorization: Bearer'})`
-      : null,
-    auth.jwt ? `JWT (${auth.jwt.jwksUrl ? `JWKS ${auth.jwt.jwksUrl}` : 'HMAC secret'})` : null,
-    zoho.kind === 'external' && zoho.config.authMode === 'passthrough'
-      ? "each caller's own Zoho token (Authorization: Zoho-oauthtoken)"
-      : null,
-  ].filter(Boolean);
-  if (ways.length) return `Caller authentication: ${ways.join(' + ')}`;
-  return (
-    'Caller authentication: OFF. Anyone who can reach this address may call the gateway. This is allowed only because ' +
-    `it talks to the emulator and listens on ${config.host} (development). Set GATEWAY_API_KEYS to require a key.`
-  );
-}
 
 async function main(): Promise<void> {
   let config: GatewayConfig;
@@ -82,6 +65,9 @@ async function main(): Promise<void> {
   }
 
   const telemetry = createTelemetry({ readyCacheMs: config.readyCacheMs });
+  // Idempotency keys and the move journal: a crash in the middle of a move is repaired at the next start.
+  const { SqliteStateStore } = await import('./state/sqlite.ts');
+  const state = new SqliteStateStore(config.state.db);
   const zoho = createZohoClient(zohoConfig, zohoClientOptions(telemetry, zohoConfig, logger));
   const gateway = await startGateway({
     zoho,
@@ -90,26 +76,20 @@ async function main(): Promise<void> {
     logger,
     auth: config.auth,
     corsOrigins: config.corsOrigins,
+    corsLoopbackOrigins: config.corsLoopbackOrigins,
+    relayNode: config.relayNode,
+    persistedOperations: config.persistedOperations,
     limits: config.limits,
     sandbox: config.sandbox,
     telemetry,
     bodyTimeoutMs: config.bodyTimeoutMs,
+    state,
+    idempotencyTtlMs: config.state.idempotencyTtlMs,
+    leaseMs: config.state.leaseMs,
     predictionRule: config.predictionRule,
   });
 
-  const base = gateway.url.replace(/\/graphql$/, '');
-  const lines = [
-    `GraphQL gateway:  ${gateway.url}  (open it in a browser for Apollo Sandbox)`,
-    emulator
-      ? `Zoho emulator:    ${emulator.url}  (embedded, demo org; admin API under ${emulator.url}/__emulator)`
-      : `Zoho:             ${JSON.stringify(describeConfig(zohoConfig))}`,
-    `Health, metrics:  ${base}/health/live  ${base}/health/ready  ${base}/metrics`,
-    describeAuth(config),
-    '',
-    'Try this operation in Sandbox:',
-    '  query { contact(id: "5843104000005878180") { fullName emails(first: 5) { nodes { subject sentAt linkedDeal { name stage } } } } }',
-  ];
-  console.log(lines.join('\n'));
+  console.log(bannerLines(config, gateway.url, emulator, describeConfig(zohoConfig)).join('\n'));
   if (!config.auth.apiKeys.length && !config.auth.jwt && zohoConfig.authMode !== 'passthrough') {
     logger.warn({ host: config.host }, 'caller authentication is off (development mode: emulator on loopback)');
   }
@@ -134,6 +114,7 @@ async function main(): Promise<void> {
     try {
       // The gateway first: its requests in flight may still need Zoho (or the embedded emulator).
       await gateway.close();
+      await state.close();
       zoho.close();
       await emulator?.close();
       await tracing?.shutdown();

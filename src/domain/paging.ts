@@ -72,12 +72,23 @@ export function checkPageSize(first: number | null | undefined): number {
   return n;
 }
 
+/**
+ * Relay's PageInfo. These connections page forward only; `hasPreviousPage` says whether the page
+ * starts past the beginning of the list, which a forward cursor knows for free.
+ */
+export type PageInfo = {
+  hasNextPage: boolean;
+  endCursor: string | null;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
+};
+
 /** One Zoho page, as the page source returns it. */
 export type Page<T> = { items: T[]; nextIndex: string | null; more: boolean };
 
 export type Connection<T> = {
   edges: Array<{ cursor: string; node: T }>;
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  pageInfo: PageInfo;
   /** Zoho pages read to build this connection. */
   pagesRead: number;
   /** True when the scan stopped at `maxPages` before it found `first` matches. */
@@ -101,6 +112,8 @@ export async function collectConnection<T>(opts: {
   const { first, fetchPage, accept = () => true, maxPages = Infinity, keyOf } = opts;
   const start = decodeCursor(opts.after);
   let { index } = start;
+  // A cursor past the very start of the list has emails before it.
+  const hasPreviousPage = start.index !== null || start.skip > 0 || start.last != null;
   const edges: Connection<T>['edges'] = [];
   let pagesRead = 0;
   let hasNextPage: boolean;
@@ -163,7 +176,8 @@ export async function collectConnection<T>(opts: {
     page = null;
     skip = 0;
   }
-  return { edges, pageInfo: { hasNextPage, endCursor }, pagesRead, stoppedEarly };
+  const startCursor = edges[0]?.cursor ?? null;
+  return { edges, pageInfo: { hasNextPage, endCursor, hasPreviousPage, startCursor }, pagesRead, stoppedEarly };
 }
 
 function cursorAfter<T>(page: Page<T>, index: string | null, k: number, keyOf?: (item: T) => string): string {

@@ -5,6 +5,7 @@
 import type { ZohoContact, ZohoDeal, ZohoEmail, ZohoEmailDetail } from '../wire/index.ts';
 import type { EmailParent } from '../domain/ids.ts';
 import type { DealPrediction } from '../domain/prediction.ts';
+import type { PageInfo } from '../domain/paging.ts';
 
 /** A contact: its id, and its record once loaded. */
 export type ContactModel = { id: string; record?: ZohoContact };
@@ -30,10 +31,16 @@ export type EmailModel = {
   linkedDeal?: DealModel | null;
 };
 
+/** What `node(id:)` found, tagged with its GraphQL type (Contact and Deal ids look alike). */
+export type NodeModel =
+  | (ContactModel & { __typename: 'Contact' })
+  | (DealModel & { __typename: 'Deal' })
+  | (EmailModel & { __typename: 'Email' });
+
 export type EmailEdgeModel = { cursor: string; node: EmailModel };
 export type EmailConnectionModel = {
   edges: EmailEdgeModel[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  pageInfo: PageInfo;
   /** Zoho pages read to build it. */
   pagesScanned: number;
   /** A filtered scan reached its page bound before it had `first` matches. */

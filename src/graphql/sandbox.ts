@@ -1,17 +1,22 @@
 /**
- * The landing page at /graphql (Apollo Sandbox, embedded) and schema introspection: on in
- * development, off in production unless configuration turns them on.
+ * The landing page at /graphql (Apollo Sandbox, embedded), GraphiQL at /graphiql and schema
+ * introspection: on in development, off in production unless configuration turns them on.
  *
- * Sandbox's bundle loads from Apollo's CDN; the page itself is ours. Embedded Sandbox sends its
+ * Sandbox's bundle loads from Apollo's CDN; the page itself is ours. When the bundle cannot load
+ * (no internet), the page offers GraphiQL instead, which the gateway serves itself
+ * (src/graphql/graphiql.ts). Embedded Sandbox sends its
  * operations from this page's origin as `POST` with `content-type: application/json`, which
  * Apollo Server's CSRF prevention (left on) accepts: a JSON request always needs a CORS
  * preflight, which a cross-site form or <img> cannot get.
  */
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLServerListener } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { CallerAuthSettings } from '../settings.ts';
 import type { ZohoAuthMode } from '../zoho/index.ts';
+
+/** GraphiQL's route (src/graphql/graphiql.ts serves it). */
+export const GRAPHIQL_PATH = '/graphiql';
 
 export interface SandboxSettings {
   /** Apollo Sandbox for browsers that open /graphql. */
@@ -22,10 +27,19 @@ export interface SandboxSettings {
    * `IntrospectAndCompose` work in production with introspection off.
    */
   introspection: boolean;
+  /**
+   * GraphiQL at /graphiql, served from an npm package with no CDN request: the explorer that
+   * works offline, and the landing page's fallback when Sandbox cannot load.
+   */
+  graphiql: boolean;
 }
 
-/** Variables that turn the landing page and introspection on or off, whatever NODE_ENV says. */
-export const SANDBOX_ENV = { landingPage: 'GATEWAY_LANDING_PAGE', introspection: 'GATEWAY_INTROSPECTION' } as const;
+/** Variables that turn the landing page, introspection and GraphiQL on or off, whatever NODE_ENV says. */
+export const SANDBOX_ENV = {
+  landingPage: 'GATEWAY_LANDING_PAGE',
+  introspection: 'GATEWAY_INTROSPECTION',
+  graphiql: 'GATEWAY_GRAPHIQL',
+} as const;
 
 function flag(env: Record<string, string | undefined>, name: string): boolean | undefined {
   const raw = env[name]?.trim().toLowerCase();
@@ -36,8 +50,9 @@ function flag(env: Record<string, string | undefined>, name: string): boolean | 
 }
 
 /**
- * Development (any NODE_ENV but `production`): both on. Production: both off, unless
- * GATEWAY_LANDING_PAGE=true / GATEWAY_INTROSPECTION=true. Each variable, when set, wins.
+ * Development (any NODE_ENV but `production`): all on. Production: all off, unless
+ * GATEWAY_LANDING_PAGE=true / GATEWAY_INTROSPECTION=true / GATEWAY_GRAPHIQL=true. Each variable,
+ * when set, wins.
  * Throws, naming the variable, on a value that is not a boolean.
  */
 export function sandboxSettingsFromEnv(env: Record<string, string | undefined> = process.env): SandboxSettings {
@@ -45,6 +60,7 @@ export function sandboxSettingsFromEnv(env: Record<string, string | undefined> =
   return {
     landingPage: flag(env, SANDBOX_ENV.landingPage) ?? !production,
     introspection: flag(env, SANDBOX_ENV.introspection) ?? !production,
+    graphiql: flag(env, SANDBOX_ENV.graphiql) ?? !production,
   };
 }
 
@@ -162,6 +178,52 @@ export function sandboxHeaders(auth: CallerAuthSettings | undefined, zohoMode: Z
   return headers;
 }
 
+/**
+ * What the landing page shows where Sandbox's bundle did not load. Apollo's page keeps this block
+ * under the Sandbox iframe, so it shows only when the iframe never came. The link is relative, so
+ * it survives a proxy that mounts the gateway under a prefix.
+ */
+export function sandboxFallbackHtml(graphiql: boolean): string {
+  const offer = graphiql
+    ? `<p><a id="graphiql-fallback" href=".${GRAPHIQL_PATH}">Open GraphiQL</a>, served by this gateway: it works offline, with the same example operations.</p>`
+    : `<p>GraphiQL, which this gateway can serve offline, is off here: set ${SANDBOX_ENV.graphiql}=true to turn it on.</p>`;
+  return `<div class="fallback">
+  <h1>Zoho CRM email-to-deal gateway</h1>
+  <p>Apollo Sandbox cannot be loaded: it comes from Apollo's CDN, and this browser seems to be offline.</p>
+  ${offer}
+</div>`;
+}
+
+const APOLLO_FALLBACK = /<div class="fallback">[\s\S]*?<\/div>/;
+
+/** Apollo's landing page, with our fallback in place of its "you might be offline" notice. */
+export function withOfflineFallback(plugin: ApolloServerPlugin, graphiql: boolean): ApolloServerPlugin {
+  return {
+    async serverWillStart(service) {
+      const listener: GraphQLServerListener | void = await plugin.serverWillStart?.(service);
+      const render = listener?.renderLandingPage;
+      if (!listener || !render) return listener;
+      return {
+        ...listener,
+        async renderLandingPage() {
+          const page = await render.call(listener);
+          const html = page.html;
+          return {
+            html: async () => {
+              const text = typeof html === 'string' ? html : await html();
+              // Until Sandbox puts its iframe in it, the empty full-page container would swallow
+              // clicks on our link. The page's CSP admits only styles with its nonce.
+              const nonce = /'nonce-([^']+)'/.exec(text)?.[1] ?? '';
+              const style = `<style nonce="${nonce}">#embeddableSandbox:empty { pointer-events: none; }</style>`;
+              return text.replace(APOLLO_FALLBACK, `${style}\n${sandboxFallbackHtml(graphiql)}`);
+            },
+          };
+        },
+      };
+    },
+  };
+}
+
 export interface SandboxApolloConfig {
   introspection: boolean;
   plugins: ApolloServerPlugin[];
@@ -181,21 +243,24 @@ export function sandboxApolloConfig(opts: {
   return {
     introspection: settings.introspection,
     plugins: [
-      ApolloServerPluginLandingPageLocalDefault({
-        document: SANDBOX_DOCUMENT,
-        variables: SANDBOX_VARIABLES,
-        // The Zoho data behind this gateway is the caller's business, not Apollo's.
-        includeCookies: false,
-        embed: {
-          runTelemetry: false,
-          // The endpoint is the page's own URL (/graphql on this server).
-          endpointIsEditable: false,
-          initialState: {
-            pollForSchemaUpdates: true,
-            sharedHeaders: sandboxHeaders(opts.auth, opts.zohoMode),
+      withOfflineFallback(
+        ApolloServerPluginLandingPageLocalDefault({
+          document: SANDBOX_DOCUMENT,
+          variables: SANDBOX_VARIABLES,
+          // The Zoho data behind this gateway is the caller's business, not Apollo's.
+          includeCookies: false,
+          embed: {
+            runTelemetry: false,
+            // The endpoint is the page's own URL (/graphql on this server).
+            endpointIsEditable: false,
+            initialState: {
+              pollForSchemaUpdates: true,
+              sharedHeaders: sandboxHeaders(opts.auth, opts.zohoMode),
+            },
           },
-        },
-      }),
+        }),
+        settings.graphiql,
+      ),
     ],
   };
 }

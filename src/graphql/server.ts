@@ -18,6 +18,7 @@ import { DEFAULT_LIMITS, type CallerAuthSettings, type QueryLimits } from '../se
 import { DEFAULT_PREDICTION_RULE, type PredictionRule } from '../domain/prediction.ts';
 import { createCallerAuth, registerCallerAuth } from '../http/auth.ts';
 import { registerCors } from '../http/cors.ts';
+import { registerPersistedOperations, type PersistedOperations } from '../http/persisted-operations.ts';
 import { registerHealthRoutes } from '../http/health.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../http/request-id.ts';
 import { createLogger } from '../observability/logger.ts';
@@ -33,7 +34,14 @@ import { newProcessId, Operations } from '../services/operations.ts';
 import { RecoveryWorker } from '../services/recovery.ts';
 import { invalidInput, RequestRefusedError } from '../domain/errors.ts';
 import { buildGatewaySchema } from './schema.ts';
-import { sandboxApolloConfig, sandboxSettingsFromEnv, type SandboxSettings } from './sandbox.ts';
+import {
+  GRAPHIQL_PATH,
+  sandboxApolloConfig,
+  sandboxHeaders,
+  sandboxSettingsFromEnv,
+  type SandboxSettings,
+} from './sandbox.ts';
+import { GRAPHIQL_CSP, renderGraphiqlPage } from './graphiql.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
@@ -68,6 +76,15 @@ export interface GatewayOptions {
   auth?: CallerAuthSettings;
   /** Origins allowed by CORS; none by default. */
   corsOrigins?: readonly string[];
+  /**
+   * Also allow any localhost / 127.0.0.1 / [::1] origin, on any port (development: a Vite dev
+   * server, the example app). Off by default; main.ts turns it on unless NODE_ENV=production.
+   */
+  corsLoopbackOrigins?: boolean;
+  /** `Query.node` and `Query.nodes` (GATEWAY_RELAY_NODE). Default: on. */
+  relayNode?: boolean;
+  /** Operations a client may send by hash alone from its first request (GATEWAY_PERSISTED_OPERATIONS). */
+  persistedOperations?: PersistedOperations;
   /** Query limits; each one defaults to DEFAULT_LIMITS. */
   limits?: Partial<QueryLimits>;
   /**
@@ -79,8 +96,9 @@ export interface GatewayOptions {
   /** Which deals Contact.dealPrediction may choose; default OPEN (src/config.ts reads it). */
   predictionRule?: PredictionRule;
   /**
-   * Apollo Sandbox at /graphql and introspection (src/graphql/sandbox.ts). Absent: from NODE_ENV,
-   * GATEWAY_LANDING_PAGE and GATEWAY_INTROSPECTION (on in development, off in production).
+   * Apollo Sandbox at /graphql, GraphiQL at /graphiql and introspection (src/graphql/sandbox.ts).
+   * Absent: from NODE_ENV, GATEWAY_LANDING_PAGE, GATEWAY_GRAPHIQL and GATEWAY_INTROSPECTION (on
+   * in development, off in production).
    */
   sandbox?: SandboxSettings;
 }
@@ -219,7 +237,12 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     else request.log.debug(line, 'request completed');
   });
 
-  await registerCors(app, opts.corsOrigins ?? []);
+  await registerCors(app, {
+    origins: opts.corsOrigins ?? [],
+    allowLoopbackOrigins: opts.corsLoopbackOrigins ?? false,
+  });
+  // Before the token limit below, which must count the operation a hash stands for.
+  registerPersistedOperations(app, GRAPHQL_PATH, opts.persistedOperations ?? new Map());
   registerCallerAuth(app, createCallerAuth(opts.auth ?? { apiKeys: [], jwt: null }, opts.zoho.mode), {
     path: GRAPHQL_PATH,
     onRefused: () => metrics.operations.inc({ operation: 'unknown', type: 'unknown', outcome: 'UNAUTHENTICATED' }),
@@ -245,12 +268,20 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   registerHealthRoutes(app, { zoho: opts.zoho, reachability, stopping: () => stopping });
   metrics.register(app);
 
-  const schema = buildGatewaySchema();
-  const sandbox = sandboxApolloConfig({
-    settings: opts.sandbox ?? sandboxSettingsFromEnv(),
-    auth: opts.auth,
-    zohoMode: opts.zoho.mode,
-  });
+  const schema = buildGatewaySchema({ relayNode: opts.relayNode ?? true });
+  const sandboxSettings = opts.sandbox ?? sandboxSettingsFromEnv();
+  const sandbox = sandboxApolloConfig({ settings: sandboxSettings, auth: opts.auth, zohoMode: opts.zoho.mode });
+  if (sandboxSettings.graphiql) {
+    // Rendered once: the page holds no secret, only placeholders for the headers to send.
+    const html = await renderGraphiqlPage({ headers: sandboxHeaders(opts.auth, opts.zoho.mode) });
+    app.get(GRAPHIQL_PATH, async (_request, reply) =>
+      reply
+        .header('content-type', 'text/html; charset=utf-8')
+        .header('content-security-policy', GRAPHIQL_CSP)
+        .header('cache-control', 'no-cache')
+        .send(html),
+    );
+  }
   metrics.instrumentItemMutations(schema);
   const apollo = new ApolloServer<GatewayContext>({
     schema,

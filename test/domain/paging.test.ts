@@ -132,7 +132,23 @@ describe('email connections over Zoho cursor pages', () => {
     expect(all.pageInfo.hasNextPage).toBe(false);
     const none = await collectConnection({ first: 10, fetchPage: zohoPages(0).fetchPage });
     expect(none.edges).toEqual([]);
-    expect(none.pageInfo).toEqual({ hasNextPage: false, endCursor: null });
+    expect(none.pageInfo).toEqual({ hasNextPage: false, endCursor: null, hasPreviousPage: false, startCursor: null });
+  });
+
+  it("says where a page starts, and whether items come before it (Relay's hasPreviousPage)", async () => {
+    const src = zohoPages(30);
+    const first = await collectConnection({ first: 4, fetchPage: src.fetchPage });
+    expect(first.pageInfo).toMatchObject({ hasPreviousPage: false, startCursor: first.edges[0]!.cursor });
+    const next = await collectConnection({ first: 4, after: first.pageInfo.endCursor, fetchPage: src.fetchPage });
+    expect(next.edges[0]!.node).toBe(4);
+    expect(next.pageInfo).toMatchObject({ hasPreviousPage: true, startCursor: next.edges[0]!.cursor });
+    // Past a page boundary too: the cursor then points at the start of the next Zoho page.
+    const third = await collectConnection({ first: 2, after: first.edges[3]!.cursor, fetchPage: src.fetchPage });
+    expect(third.pageInfo.hasPreviousPage).toBe(true);
+    const page2 = await collectConnection({ first: 12, fetchPage: src.fetchPage });
+    const fromPage2 = await collectConnection({ first: 2, after: page2.edges[9]!.cursor, fetchPage: src.fetchPage });
+    expect(fromPage2.edges[0]!.node).toBe(10);
+    expect(fromPage2.pageInfo.hasPreviousPage).toBe(true);
   });
 
   it('filters by scanning on until it has first matches, and stops at maxPages', async () => {

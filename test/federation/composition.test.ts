@@ -12,10 +12,10 @@ import { composeSupergraph, printSubgraphSdl, SUBGRAPH_NAME } from '../../script
 import { startStack, type Stack } from '../support/gateway.ts';
 import { SUPPORT_TYPE_DEFS } from './support-subgraph.ts';
 
-const ours = () => ({
+const ours = (opts: { relayNode?: boolean } = {}) => ({
   name: SUBGRAPH_NAME,
   url: 'http://zoho-email.internal/graphql',
-  typeDefs: parse(printSubgraphSdl()),
+  typeDefs: parse(printSubgraphSdl(opts)),
 });
 const support = (typeDefs: DocumentNode = SUPPORT_TYPE_DEFS) => ({
   name: 'support',
@@ -48,7 +48,7 @@ describe('composition with an independent support-ticket subgraph (@apollo/compo
   it('declares Contact, Deal and Email as entities keyed by id', () => {
     const sdl = printSubgraphSdl();
     for (const type of ['Contact', 'Deal', 'Email']) {
-      expect(sdl).toMatch(new RegExp(`type ${type}\\s+@key\\(fields: "id"\\)`));
+      expect(sdl).toMatch(new RegExp(`type ${type} implements Node\\s+@key\\(fields: "id"\\)`));
     }
   });
 
@@ -61,7 +61,7 @@ describe('composition with an independent support-ticket subgraph (@apollo/compo
       type Account @key(fields: "id") { id: ID!  crmUser: ZohoUser  address: EmailAddress  history: PageInfo }
       type ZohoUser @shareable { id: ID!  name: String  email: String }
       type EmailAddress @shareable { name: String  email: String }
-      type PageInfo @shareable { hasNextPage: Boolean!  endCursor: String }
+      type PageInfo @shareable { hasNextPage: Boolean!  endCursor: String  hasPreviousPage: Boolean!  startCursor: String }
     `);
     expect(
       composeServices([ours(), { name: 'accounts', url: 'http://accounts.internal/graphql', typeDefs: other }]).errors,
@@ -76,6 +76,15 @@ describe('composition with an independent support-ticket subgraph (@apollo/compo
     );
   });
 
+  it('refuses, as it should, a shared PageInfo that lacks the Relay fields this one has', () => {
+    const partial = parse(print(SUPPORT_TYPE_DEFS).replace(/\s+hasPreviousPage: Boolean!\s+startCursor: String/, ''));
+    expect(
+      composeServices([ours(), support(partial)])
+        .errors?.map((e) => e.message)
+        .join('\n'),
+    ).toMatch(/hasPreviousPage/);
+  });
+
   it("carries @listSize on the email connections into the supergraph, for the router's demand control", () => {
     const supergraph = composeSupergraph('http://localhost:4000/graphql');
     expect(supergraph).toContain('@link(url: "https://specs.apollo.dev/cost/v0.1", import: ["@listSize"])');
@@ -84,6 +93,43 @@ describe('composition with an independent support-ticket subgraph (@apollo/compo
     ).toHaveLength(2);
     expect(supergraph).toContain('join__Graph');
     expect(supergraph).toContain('@join__graph(name: "zoho_email", url: "http://localhost:4000/graphql")');
+  });
+});
+
+describe('beside another subgraph that defines its own Relay Node', () => {
+  const withNode = (extra: string) =>
+    parse(`
+      extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])
+      type Invoice implements Node @key(fields: "id") { id: ID!  total: Float }
+      ${extra}
+    `);
+  const errorsOf = (...subgraphs: Array<ReturnType<typeof ours>>) =>
+    composeServices(subgraphs).errors?.map((e) => e.message) ?? [];
+  const other = (typeDefs: DocumentNode) => ({ name: 'billing', url: 'http://billing.internal/graphql', typeDefs });
+
+  it('composes with one that has the Node interface only: our node(id:) then serves our ids', () => {
+    const billing = other(withNode('interface Node { id: ID! }  type Query { invoices: [Invoice!]! }'));
+    expect(errorsOf(ours(), billing)).toEqual([]);
+  });
+
+  it('clashes with one that serves Query.node too, and composes once GATEWAY_RELAY_NODE=false leaves ours out', () => {
+    const billing = other(withNode('interface Node { id: ID! }  type Query { node(id: ID!): Node }'));
+    expect(errorsOf(ours(), billing).join('\n')).toMatch(/Non-shareable field "Query\.node" is resolved from multiple/);
+    expect(errorsOf(ours({ relayNode: false }), billing)).toEqual([]);
+  });
+
+  it('composes under a dedicated Node host (an entity interface listing our types) with ours off', () => {
+    const host = other(
+      withNode(`
+        interface Node @key(fields: "id") { id: ID! }
+        type Contact implements Node @key(fields: "id") { id: ID! }
+        type Deal implements Node @key(fields: "id") { id: ID! }
+        type Email implements Node @key(fields: "id") { id: ID! }
+        type Query { node(id: ID!): Node }
+      `),
+    );
+    expect(errorsOf(ours({ relayNode: false }), host)).toEqual([]);
+    expect(errorsOf(ours(), host).join('\n')).toMatch(/Query\.node/);
   });
 });
 

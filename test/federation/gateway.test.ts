@@ -110,6 +110,31 @@ describe('@apollo/gateway over both subgraphs (IntrospectAndCompose over HTTP)',
     });
   });
 
+  it("serves Relay's node(id:) through the supergraph, joined with the other subgraph's fields", async () => {
+    const { data, errors } = await federated(
+      `query ($ids: [ID!]!) {
+        nodes(ids: $ids) {
+          __typename
+          id
+          ... on Contact { fullName tickets { id } }
+          ... on Deal { name tickets { title } }
+        }
+      }`,
+      { ids: [REBECCA, ARTICLE.dealTravelInsurance] },
+    );
+    expect(errors).toBeUndefined();
+    expect(data.nodes).toEqual([
+      { __typename: 'Contact', id: REBECCA, fullName: 'Rebecca Lindqvist', tickets: [{ id: 'T-1' }, { id: 'T-2' }] },
+      {
+        __typename: 'Deal',
+        id: ARTICLE.dealTravelInsurance,
+        name: 'Travel Insurance',
+        tickets: [{ title: 'Claim form will not upload' }],
+      },
+    ]);
+    expect(stack.allCalls()).toEqual({ 'GET /crm/v8/Contacts': 1, 'GET /crm/v8/Deals': 1 });
+  });
+
   it('resolves 50 Contact references, with their names, in one Zoho contacts call', async () => {
     const { data, errors } = await federated(`{ tickets { contact { id fullName } } }`);
     expect(errors).toBeUndefined();

@@ -46,6 +46,8 @@ export const SUPPORT_TYPE_DEFS = parse(/* GraphQL */ `
   type PageInfo @shareable {
     hasNextPage: Boolean!
     endCursor: String
+    hasPreviousPage: Boolean!
+    startCursor: String
   }
 
   type Contact @key(fields: "id") {
@@ -92,7 +94,15 @@ export async function startSupportSubgraph(tickets: readonly TicketRow[]): Promi
         const start = after ? Number(after) : 0;
         const nodes = tickets.slice(start, start + first).map(ticket);
         const end = start + nodes.length;
-        return { nodes, pageInfo: { hasNextPage: end < tickets.length, endCursor: nodes.length ? String(end) : null } };
+        return {
+          nodes,
+          pageInfo: {
+            hasNextPage: end < tickets.length,
+            endCursor: nodes.length ? String(end) : null,
+            hasPreviousPage: start > 0,
+            startCursor: nodes.length ? String(start + 1) : null,
+          },
+        };
       },
     },
     Ticket: {

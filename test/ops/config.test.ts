@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GATEWAY_ENV_VARS, GatewayConfigError, loadGatewayConfig } from '../../src/config.ts';
+import { parsePersistedOperations } from '../../src/http/persisted-operations.ts';
 
 const REAL_SERVICE = {
   ZOHO_CLIENT_ID: '1000.ABC',
@@ -122,6 +123,29 @@ describe('one clear message per mistake', () => {
     expect(byVar('ZOHO_CONCURRENCY')[0]).toMatch(/positive whole number/);
     expect(byVar('OTEL_EXPORTER_OTLP_ENDPOINT')[0]).toMatch(/http\(s\) URL/);
     expect(list).toHaveLength(9);
+  });
+
+  it('checks the settings the explorers, Relay node and persisted operations read', () => {
+    const list = problems({
+      GATEWAY_GRAPHIQL: 'sometimes',
+      GATEWAY_RELAY_NODE: 'maybe',
+      GATEWAY_PERSISTED_OPERATIONS: '/nonexistent/manifest.json',
+    });
+    expect(list).toEqual([
+      'GATEWAY_GRAPHIQL: must be true or false.',
+      'GATEWAY_RELAY_NODE: must be true or false.',
+      'GATEWAY_PERSISTED_OPERATIONS: cannot read /nonexistent/manifest.json (ENOENT).',
+    ]);
+  });
+
+  it('loads the client kit manifest, and refuses one whose hashes do not match their operations', () => {
+    const manifest = resolve(import.meta.dirname, '../../client/generated/persisted-documents.json');
+    const c = loadGatewayConfig({ GATEWAY_PERSISTED_OPERATIONS: manifest, GATEWAY_RELAY_NODE: 'false' });
+    expect(c.persistedOperations.size).toBeGreaterThanOrEqual(9);
+    expect(c.relayNode).toBe(false);
+    expect(() => parsePersistedOperations(JSON.stringify({ ['0'.repeat(64)]: '{ __typename }' }), 'm.json')).toThrow(
+      `m.json: the body of ${'0'.repeat(64)} does not hash to its key`,
+    );
   });
 
   it("reports the Zoho client's own checks with ours", () => {

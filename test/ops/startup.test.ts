@@ -101,3 +101,37 @@ describe('starting', () => {
     expect(p.output()).not.toContain(DEMO_CREDENTIALS.refreshToken);
   }, 60_000);
 });
+
+describe('the start banner names only the explorers that are on', () => {
+  it('in production (landing page and GraphiQL off) it says nothing of Sandbox and gives a curl line', async () => {
+    const p = start({ NODE_ENV: 'production', PORT: '0', EMULATOR_PORT: '0', EMULATOR_DB: ':memory:' }, 'node');
+    const [, url] = await p.waitFor(/GraphQL gateway:\s+(\S+)/);
+    await p.waitFor(/curl -s /);
+    const banner = p.output();
+    expect(banner).not.toMatch(/Sandbox|GraphiQL/);
+    expect(banner).toMatch(/CORS:\s+off \(same-origin only; set GATEWAY_CORS_ORIGINS\)/);
+    // The curl line, run as printed, answers.
+    const body = /-d '(\{.*\})'/.exec(banner)?.[1];
+    const res = await fetch(url!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body! });
+    expect(((await res.json()) as any).data.contact.fullName).toBe('Rebecca Lindqvist');
+  }, 60_000);
+
+  it('in development it points to Sandbox, and to GraphiQL for a browser with no internet', async () => {
+    const p = start({ PORT: '0', EMULATOR_PORT: '0', EMULATOR_DB: ':memory:' }, 'node');
+    const [, graphiql] = await p.waitFor(/offline: GraphiQL at (\S+)\)/);
+    await p.waitFor(/Try this operation in Sandbox:/);
+    expect(p.output()).toMatch(/CORS:\s+any http\(s\):\/\/localhost, 127\.0\.0\.1 or \[::1\] origin \(development\)/);
+    expect((await fetch(graphiql!)).status).toBe(200);
+  }, 60_000);
+
+  it('in production with only GraphiQL turned on, it names GraphiQL alone', async () => {
+    const p = start(
+      { NODE_ENV: 'production', GATEWAY_GRAPHIQL: 'true', PORT: '0', EMULATOR_PORT: '0', EMULATOR_DB: ':memory:' },
+      'node',
+    );
+    const [, graphiql] = await p.waitFor(/GraphiQL:\s+(\S+)/);
+    await p.waitFor(/Try this operation in GraphiQL:/);
+    expect(p.output()).not.toMatch(/Sandbox/);
+    expect((await fetch(graphiql!)).status).toBe(200);
+  }, 60_000);
+});

@@ -120,13 +120,17 @@ export interface GatewayProcess {
 export function spawnGateway(
   env: Record<string, string>,
   via: 'npx' | 'node' | 'dist' = 'npx',
-  opts: { cwd?: string } = {},
+  opts: {
+    cwd?: string;
+    /** Another entry point than the gateway's, such as src/emulator/main.ts. */ script?: string;
+  } = {},
 ): GatewayProcess {
+  const script = opts.script ?? 'src/main.ts';
   const [cmd, args] =
     via === 'npx'
-      ? ['npx', ['tsx', 'src/main.ts']]
+      ? ['npx', ['tsx', script]]
       : via === 'node'
-        ? [process.execPath, ['--import', 'tsx', 'src/main.ts']]
+        ? [process.execPath, ['--import', 'tsx', script]]
         : [process.execPath, ['dist/main.js']];
   const child = spawn(cmd, args as string[], {
     cwd: opts.cwd ?? ROOT,

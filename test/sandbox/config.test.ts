@@ -27,20 +27,24 @@ function embedConfig(html: string): any {
 
 describe('sandboxSettingsFromEnv: on in development, off in production unless configured', () => {
   it.each([
-    [{}, { landingPage: true, introspection: true }],
-    [{ NODE_ENV: 'development' }, { landingPage: true, introspection: true }],
-    [{ NODE_ENV: 'production' }, { landingPage: false, introspection: false }],
+    [{}, { landingPage: true, introspection: true, graphiql: true }],
+    [{ NODE_ENV: 'development' }, { landingPage: true, introspection: true, graphiql: true }],
+    [{ NODE_ENV: 'production' }, { landingPage: false, introspection: false, graphiql: false }],
     [
       { NODE_ENV: 'production', GATEWAY_LANDING_PAGE: 'true', GATEWAY_INTROSPECTION: 'true' },
-      { landingPage: true, introspection: true },
+      { landingPage: true, introspection: true, graphiql: false },
     ],
     [
       { NODE_ENV: 'production', GATEWAY_INTROSPECTION: '1' },
-      { landingPage: false, introspection: true },
+      { landingPage: false, introspection: true, graphiql: false },
+    ],
+    [
+      { NODE_ENV: 'production', GATEWAY_GRAPHIQL: 'true' },
+      { landingPage: false, introspection: false, graphiql: true },
     ],
     [
       { GATEWAY_LANDING_PAGE: 'false', GATEWAY_INTROSPECTION: 'off' },
-      { landingPage: false, introspection: false },
+      { landingPage: false, introspection: false, graphiql: true },
     ],
   ])('%j gives %j', (env, expected) => {
     expect(sandboxSettingsFromEnv(env)).toEqual(expected);
@@ -78,7 +82,7 @@ describe('the headers Sandbox starts with: what the caller must send, as placeho
 describe('development (the default)', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ gateway: { sandbox: { landingPage: true, introspection: true } } });
+    stack = await startStack({ gateway: { sandbox: { landingPage: true, introspection: true, graphiql: true } } });
   });
   afterAll(() => stack.close());
 
@@ -100,6 +104,25 @@ describe('development (the default)', () => {
         pollForSchemaUpdates: true,
       },
     });
+  });
+
+  it('offers GraphiQL (./graphiql) on the landing page, for a browser that cannot load Sandbox', async () => {
+    const { html } = await landingPage(stack);
+    expect(html).toContain('Apollo Sandbox cannot be loaded');
+    expect(html).toContain('<a id="graphiql-fallback" href="./graphiql">Open GraphiQL</a>');
+    expect(html).not.toContain('Welcome to Apollo Server');
+  });
+
+  it('serves GraphiQL at /graphiql: one self-contained page, preloaded with the example operations', async () => {
+    const res = await fetch(stack.gateway.url.replace(/\/graphql$/, '/graphiql'));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    // The browser is told what the page itself does: nothing from, or to, another origin.
+    expect(res.headers.get('content-security-policy')).toMatch(/default-src 'self'.*connect-src 'self'/);
+    const html = await res.text();
+    // No script, stylesheet, font or image from elsewhere.
+    expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)="https?:/);
+    expect(html).toContain(JSON.stringify(SANDBOX_DOCUMENT).slice(1, 80));
   });
 
   it('answers introspection', async () => {
@@ -174,9 +197,10 @@ describe('production (NODE_ENV=production)', () => {
     await Promise.all([closed?.close(), opened?.close()]);
   });
 
-  it('serves no landing page and refuses introspection', async () => {
+  it('serves no landing page, no GraphiQL, and refuses introspection', async () => {
     const { html } = await landingPage(closed);
     expect(html).not.toContain('EmbeddedSandbox');
+    expect((await fetch(closed.gateway.url.replace(/\/graphql$/, '/graphiql'))).status).toBe(404);
     const { errors } = await closed.gql(`{ __schema { queryType { name } } }`);
     expect(errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(errors?.[0]?.message).toMatch(/introspection/i);
@@ -195,6 +219,12 @@ describe('production (NODE_ENV=production)', () => {
     const { errors } = await opened.gql(`{ __schema { queryType { name } } }`);
     expect(errors).toBeUndefined();
   });
+
+  it('says how to turn GraphiQL on where the landing page is on and GraphiQL is not', async () => {
+    const { html } = await landingPage(opened);
+    expect(html).toContain('GraphiQL, which this gateway can serve offline, is off here: set GATEWAY_GRAPHIQL=true');
+    expect((await fetch(opened.gateway.url.replace(/\/graphql$/, '/graphiql'))).status).toBe(404);
+  });
 });
 
 describe('behind caller authentication', () => {
@@ -203,7 +233,7 @@ describe('behind caller authentication', () => {
     stack = await startStack({
       gateway: {
         auth: { apiKeys: ['sandbox-test-key-0123456789'], jwt: null },
-        sandbox: { landingPage: true, introspection: true },
+        sandbox: { landingPage: true, introspection: true, graphiql: true },
       },
     });
   });

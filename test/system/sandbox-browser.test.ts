@@ -60,7 +60,7 @@ describe.skipIf(!hasChromium)(
       );
 
     beforeAll(async () => {
-      stack = await startStack({ gateway: { sandbox: { landingPage: true, introspection: true } } });
+      stack = await startStack({ gateway: { sandbox: { landingPage: true, introspection: true, graphiql: true } } });
       const { chromium } = await import('playwright-core');
       userDataDir = mkdtempSync(join(tmpdir(), 'sandbox-chromium-'));
       context = await chromium.launchPersistentContext(userDataDir, {

@@ -1,6 +1,7 @@
 import type { QueryResolvers } from '../generated/resolvers-types.ts';
 import { isZohoRecordId } from '../../domain/ids.ts';
 import { badInput } from '../errors.ts';
+import { MAX_NODE_IDS, resolveNode } from '../../services/nodes.ts';
 
 const MAX_IDS = 100;
 
@@ -28,6 +29,12 @@ export const Query: QueryResolvers = {
     checkIds([id], 'id');
     const record = await loaders.deals.load(id);
     return record ? { id, record } : null;
+  },
+  node: (_, { id }, { loaders }) => resolveNode(loaders, id),
+  nodes: (_, { ids }, { loaders }) => {
+    if (ids.length > MAX_NODE_IDS)
+      throw badInput(`At most ${MAX_NODE_IDS} ids; got ${ids.length}.`, { field: 'ids', limit: MAX_NODE_IDS });
+    return Promise.all(ids.map((id) => resolveNode(loaders, id)));
   },
   deals: async (_, { ids }, { loaders }) => {
     checkIds(ids, 'ids');

@@ -10,6 +10,7 @@ import { EmailConnection } from './EmailConnection.ts';
 import { EmailLinkPayload } from './EmailLinkPayload.ts';
 import { MoveEmailsToDealPayload } from './MoveEmailsToDealPayload.ts';
 import { DealPredictionCandidate } from './DealPredictionCandidate.ts';
+import { Node } from './Node.ts';
 
 export const resolvers: Resolvers = {
   Query,
@@ -22,4 +23,5 @@ export const resolvers: Resolvers = {
   EmailLinkPayload,
   MoveEmailsToDealPayload,
   DealPredictionCandidate,
+  Node,
 };
