@@ -6,7 +6,7 @@
  * only then is the email free for the next operation.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Prng } from '../../src/emulator/seed/prng.ts';
+import { Prng } from './prng.ts';
 import {
   ABSENT,
   hasStackTrace,
@@ -95,6 +95,9 @@ interface PlannedItem {
 
 let nextOpId = 1;
 
+/** The pause of a client after an operation in which no item succeeded. */
+const BACKOFF_MS = 250;
+
 export class ChaosClient {
   readonly index: number;
   readonly #ctx: ClientContext;
@@ -140,7 +143,10 @@ export class ChaosClient {
         await sleep(25);
         continue;
       }
-      await this.execute(plan.op, plan.dealId, plan.expectedDealId, plan.items, false);
+      const op = await this.execute(plan.op, plan.dealId, plan.expectedDealId, plan.items, false);
+      // A caller whose whole batch failed backs off a little, as a real one would; this also
+      // keeps a gateway that fails fast from being flooded.
+      if (!op.items.some((i) => i.result?.status === 'SUCCEEDED')) await sleep(BACKOFF_MS);
     }
   }
 

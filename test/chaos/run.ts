@@ -302,7 +302,8 @@ async function main(): Promise<number> {
     console.log(renderTable(summary));
     writeFileSync(opts.out, JSON.stringify({ ...summary, schedule }, null, 2) + '\n');
     console.log(`\nJSON: ${relative(process.cwd(), opts.out)}; gateway log: ${relative(process.cwd(), logFile)}`);
-    return passed(summary) ? 0 : 1;
+    // 2: the run itself is void (the harness could not drive the emulator), as for a crash.
+    return summary.harnessErrors.length ? 2 : passed(summary) ? 0 : 1;
   } finally {
     await stopAll();
   }

@@ -15,7 +15,7 @@
  *   (Zoho's limit, mirrored locally), so a run provokes at most a handful of refreshes (401
  *   faults) and token-endpoint outages, and a correct gateway never runs out of tokens.
  */
-import { Prng } from '../../src/emulator/seed/prng.ts';
+import { Prng } from './prng.ts';
 
 export const ROUTES = {
   link: 'POST /crm/v8/Contacts/{id}/Emails/actions/link_record',
