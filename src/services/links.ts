@@ -104,7 +104,9 @@ export async function moveEmailsToDeal(
               }),
             )
         : undefined,
-      afterEach: journal ? (seq, v) => journal.settle(seq, v, v.status !== 'UNKNOWN') : undefined,
+      // A live gateway settles every email, UNKNOWN ones included: their caller was told where the
+      // email is and what to do, and may act on it at once; only a crash leaves entries to repair.
+      afterEach: journal ? (seq, v) => journal.settle(seq, v) : undefined,
     },
     (p, owner, target) => moveOne(ctx, p, owner, target),
   );

@@ -25,8 +25,8 @@ import type { JournalEntry, MutationName, OperationRecord, StateStore } from '..
 export interface MoveJournal {
   /** Records the emails of the move before its first write. */
   record(entries: ReadonlyArray<Omit<JournalEntry, 'opId' | 'state' | 'result'>>): Promise<void>;
-  /** An email's result: final (SUCCEEDED or FAILED), or unsettled (UNKNOWN), left for repair. */
-  settle(seq: number, result: unknown, final: boolean): Promise<void>;
+  /** An email's result is known to its caller: the entry needs no repair. */
+  settle(seq: number, result: unknown): Promise<void>;
 }
 
 export interface OperationsSettings {
@@ -231,8 +231,8 @@ export class Operations {
         this.#guard(() => store.journal(entries.map((e) => ({ ...e, opId, state: 'pending' as const, result: null })))),
       // The writes already happened: a failure to note a result must not hide it. The entry stays
       // pending, and the recovery reads the email back later.
-      settle: (seq, result, final) =>
-        store.settle(opId, seq, final ? 'done' : 'pending', result).catch((e: unknown) => {
+      settle: (seq, result) =>
+        store.settle(opId, seq, 'done', result).catch((e: unknown) => {
           this.#s.logger?.error({ err: e, operation: opId, seq }, 'could not note a moved email in the journal');
         }),
     };

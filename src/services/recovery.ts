@@ -8,8 +8,9 @@
  *   passed since its last renewal (no write of it can still land), the worker takes the move over
  *   and repairs each email it had not settled (links.ts `repairInterruptedMove`), logs what it did
  *   with the message ids, and records the result under the move's idempotency key;
- * - finished moves with emails left UNKNOWN: once the window has passed since they finished, the
- *   same repair, so that an email left on no deal is linked back.
+ * - moves whose repair could not read Zoho at the time (entries still pending): tried again.
+ * A live gateway's own UNKNOWN emails are never repaired behind its caller's back: the caller was
+ * told where each one is, and may already have acted on it.
  * Pass-through mode has no credentials of its own: its repairs wait for the next call in the
  * same caller scope (`repairScope`), or for a repeat with the key.
  */

@@ -50,7 +50,7 @@ export interface JournalEntry {
   targetDealName: string | null;
   /** The Deals module id, mandatory in link bodies. */
   moduleId: string;
-  /** pending: the move may still be working on it, or left it unsettled; done: its result is final. */
+  /** pending: the move may still be working on it (or died while it was); done: its result is known. */
   state: 'pending' | 'done';
   result: unknown;
 }
@@ -84,7 +84,7 @@ export interface StateStore {
   takeOver(id: string, from: string, to: string, leaseUntil: number, now: number): Promise<boolean>;
   /**
    * What may need repair: running operations whose owner's lease has passed (the owner died), and
-   * finished moves that left journal entries unsettled (an email whose outcome was unknown).
+   * finished ones whose repair left entries pending (Zoho could not be read at the time).
    */
   findRecoverable(now: number): Promise<OperationRecord[]>;
   /** Keyed operations of one caller scope that are still running, for repair in pass-through mode. */
