@@ -214,6 +214,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const { metrics, reachability } = telemetry;
   metrics.watchBudget(opts.zoho.budget);
   metrics.watchCredits(opts.zoho);
+  metrics.watchState(state);
   let stopping = false;
 
   app.addHook('onRequest', async (request, reply) => {

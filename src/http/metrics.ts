@@ -8,6 +8,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { StateStore } from '../state/types.ts';
 import { getOperationAST, type GraphQLSchema } from 'graphql';
 import {
   createInMemoryBudget,
@@ -209,6 +210,30 @@ export class GatewayMetrics {
   watchBudget(budget: ConcurrencyBudget): void {
     this.#ownLimit ??= budget.limit;
     if (!this.#observed.has(budget)) this.#watched.add(budget);
+  }
+
+  /** The state store's size (keys, running operations, journal entries, bytes), read at scrape time. */
+  watchState(store: StateStore): void {
+    const bytes = new Gauge({
+      name: 'gateway_state_store_bytes',
+      help: 'Size of the state store (the SQLite file with its write-ahead log), in bytes.',
+      registers: [this.registry],
+    });
+    new Gauge({
+      name: 'gateway_state_store_rows',
+      help: 'Rows in the state store of idempotency keys and the move journal, by kind (operations, running, journal, pending).',
+      labelNames: ['kind'] as const,
+      registers: [this.registry],
+      async collect() {
+        const s = await store.stats().catch(() => null);
+        if (!s) return;
+        this.set({ kind: 'operations' }, s.operations);
+        this.set({ kind: 'running' }, s.runningOperations);
+        this.set({ kind: 'journal' }, s.journalEntries);
+        this.set({ kind: 'pending' }, s.pendingEntries);
+        if (s.bytes !== null) bytes.set(s.bytes);
+      },
+    });
   }
 
   /** Reads the credits figure from the client (its own credentials) at scrape time. */

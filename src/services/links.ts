@@ -106,7 +106,9 @@ export async function moveEmailsToDeal(
         : undefined,
       // A live gateway settles every email, UNKNOWN ones included: their caller was told where the
       // email is and what to do, and may act on it at once; only a crash leaves entries to repair.
-      afterEach: journal ? (seq, v) => journal.settle(seq, v) : undefined,
+      afterEach: journal
+        ? (seq, v) => journal.settle(seq, v.status === 'SUCCEEDED' ? { ...v, email: bareEmail(v.email) } : v)
+        : undefined,
     },
     (p, owner, target) => moveOne(ctx, p, owner, target),
   );
@@ -738,4 +740,22 @@ export function moveResultsFrom(
     ),
   );
   return { results: assemble(input.emails, plan, verdicts, base) };
+}
+
+/** An email as it is kept with a result: its ids and its new deal, not Zoho's record (a body can be large). */
+export function bareEmail(e: EmailModel | null): EmailModel | null {
+  if (!e) return null;
+  return {
+    parent: e.parent,
+    contactId: e.contactId,
+    messageId: e.messageId,
+    ...(e.linkedDeal !== undefined
+      ? { linkedDeal: e.linkedDeal && { id: e.linkedDeal.id, name: e.linkedDeal.name ?? null } }
+      : {}),
+  };
+}
+
+/** A link, unlink or move payload as it is kept under its idempotency key. */
+export function keepResults<P extends EmailLinkPayloadModel | MoveEmailsToDealPayloadModel>(payload: P): P {
+  return { ...payload, results: payload.results.map((r) => ({ ...r, email: bareEmail(r.email) })) } as P;
 }

@@ -57,6 +57,8 @@ export interface MutationHandlers<T> {
   revisit(stored: T, finishedAt: number): Promise<T>;
   /** Repairs a move cut off by a crash, through its journal. Moves only. */
   repair?(op: OperationRecord): Promise<T>;
+  /** The result as it is kept: what the client needs again, without cached Zoho records. */
+  keep?(result: T): unknown;
 }
 
 /** Keys are 1 to 255 characters of printable text. */
@@ -139,7 +141,7 @@ export class Operations {
       result: null,
     };
     const claim = await this.#guard(() => this.#s.store.claim(op));
-    if (claim.claimed) return this.#own(op, () => h.run(isMove ? this.#journal(op.id) : null));
+    if (claim.claimed) return this.#own(op, () => h.run(isMove ? this.#journal(op.id) : null), h.keep);
 
     const existing = claim.existing;
     if (existing.fingerprint !== op.fingerprint) {
@@ -195,23 +197,26 @@ export class Operations {
       { operation: op.id, mutation: op.mutation, deadOwner: existing.owner },
       'repairing an operation cut off by its gateway process',
     );
-    return this.#own(op, () => (op.mutation === 'moveEmailsToDeal' && h.repair ? h.repair(op) : h.run(null)));
+    return this.#own(op, () => (op.mutation === 'moveEmailsToDeal' && h.repair ? h.repair(op) : h.run(null)), h.keep);
   }
 
   async #revisit<T>(op: OperationRecord, h: MutationHandlers<T>): Promise<T> {
     const stored = op.result as T;
     const now = h.revisit(stored, op.renewedAt);
     const result = await now;
-    if (result !== stored) await this.#guard(() => this.#s.store.finish(op.id, result, op.expiresAt, op.renewedAt));
+    if (result !== stored) {
+      const kept = h.keep ? h.keep(result) : result;
+      await this.#guard(() => this.#s.store.finish(op.id, kept, op.expiresAt, op.renewedAt));
+    }
     return result;
   }
 
-  /** Runs `work` as this process's operation `op`, and records its result. */
-  async #own<T>(op: OperationRecord, work: () => Promise<T>): Promise<T> {
+  /** Runs `work` as this process's operation `op`, and records its result (as `keep` trims it). */
+  async #own<T>(op: OperationRecord, work: () => Promise<T>, keep: (result: T) => unknown = (r) => r): Promise<T> {
     const running = (async () => {
       const result = await work();
       // The answer is true whether or not it could be kept: a failure to keep it is logged, not thrown.
-      await this.#s.store.finish(op.id, result, op.expiresAt, this.#s.now()).catch((e: unknown) => {
+      await this.#s.store.finish(op.id, keep(result), op.expiresAt, this.#s.now()).catch((e: unknown) => {
         this.#s.logger?.error({ err: e, operation: op.id }, 'could not record the result of an operation');
       });
       return result;

@@ -125,6 +125,8 @@ export class SqliteStateStore implements StateStore {
     this.#path = path;
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.#db = new Database(path);
+    // Pages freed by the purge go back to the file system (set before the first table exists).
+    this.#db.pragma('auto_vacuum = INCREMENTAL');
     if (path !== ':memory:') this.#db.pragma('journal_mode = WAL');
     // Another gateway process may hold the write lock for a moment: wait rather than fail.
     this.#db.pragma('busy_timeout = 5000');
@@ -245,7 +247,12 @@ export class SqliteStateStore implements StateStore {
         .run({ now }).changes;
       return entries + ops;
     });
-    return tx.immediate();
+    const removed = tx.immediate();
+    if (removed > 0) {
+      this.#db.pragma('incremental_vacuum');
+      if (this.#path !== ':memory:') this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    }
+    return removed;
   }
 
   async stats(): Promise<StateStoreStats> {

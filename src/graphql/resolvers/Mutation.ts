@@ -1,5 +1,12 @@
 import type { MutationResolvers } from '../generated/resolvers-types.ts';
-import { linkEmailsToDeal, moveEmailsToDeal, revisitResults, unlinkEmailsFromDeal } from '../../services/links.ts';
+import {
+  bareEmail,
+  keepResults,
+  linkEmailsToDeal,
+  moveEmailsToDeal,
+  revisitResults,
+  unlinkEmailsFromDeal,
+} from '../../services/links.ts';
 import { associateEmail, revisitAssociate } from '../../services/associate.ts';
 import { durably } from '../../services/operations.ts';
 import { repairMove } from '../../services/recovery.ts';
@@ -13,21 +20,25 @@ export const Mutation: MutationResolvers = {
     durably(ctx, 'linkEmailsToDeal', input, {
       run: () => linkEmailsToDeal(ctx, input),
       revisit: (stored, at) => revisitResults(ctx, 'linkEmailsToDeal', input.dealId, stored, at),
+      keep: keepResults,
     }),
   unlinkEmailsFromDeal: (_, { input }, ctx) =>
     durably(ctx, 'unlinkEmailsFromDeal', input, {
       run: () => unlinkEmailsFromDeal(ctx, input),
       revisit: (stored, at) => revisitResults(ctx, 'unlinkEmailsFromDeal', null, stored, at),
+      keep: keepResults,
     }),
   moveEmailsToDeal: (_, { input }, ctx) =>
     durably(ctx, 'moveEmailsToDeal', input, {
       run: (journal) => moveEmailsToDeal(ctx, input, journal),
       revisit: (stored, at) => revisitResults(ctx, 'moveEmailsToDeal', input.dealId, stored, at),
       repair: (op) => repairMove(ctx, ctx.zoho, op),
+      keep: keepResults,
     }),
   associateEmail: (_, { input }, ctx) =>
     durably(ctx, 'associateEmail', input, {
       run: () => associateEmail(ctx, input),
       revisit: (stored, at) => revisitAssociate(ctx, input, stored, at),
+      keep: (p) => ({ ...p, email: bareEmail(p.email) }),
     }),
 };
