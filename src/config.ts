@@ -322,7 +322,11 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
     shutdownTimeoutMs: e.GATEWAY_SHUTDOWN_TIMEOUT_MS ?? 25_000,
     bodyTimeoutMs: e.GATEWAY_BODY_TIMEOUT_MS ?? 10_000,
     state: {
-      db: e.GATEWAY_STATE_DB ?? DEFAULT_STATE_DB,
+      // Beside the embedded emulator's data, and as lasting: an emulator in memory starts a fresh org
+      // each time, against which a kept journal would repair moves that never happened there.
+      db:
+        e.GATEWAY_STATE_DB ??
+        (zoho.kind === 'embedded' && zoho.emulatorDb === ':memory:' ? ':memory:' : DEFAULT_STATE_DB),
       idempotencyTtlMs: e.GATEWAY_IDEMPOTENCY_TTL_MS ?? 24 * 60 * 60_000,
       leaseMs: e.GATEWAY_LEASE_MS ?? 15_000,
     },

@@ -70,6 +70,8 @@ export async function startGatewayChild(opts: {
     ZOHO_CLIENT_SECRET: DEMO_CREDENTIALS.clientSecret,
     ZOHO_REFRESH_TOKEN: DEMO_CREDENTIALS.refreshToken,
     ZOHO_TIMEOUT_MS: String(opts.zohoTimeoutMs),
+    // Each run's gateway keeps its journal to itself: another run's unfinished moves belong to another emulator.
+    GATEWAY_STATE_DB: ':memory:',
     ...opts.extraEnv,
   };
   const args = opts.launch === 'dist' ? ['dist/main.js'] : ['--import', 'tsx', 'src/main.ts'];

@@ -134,7 +134,15 @@ export function spawnGateway(
         : [process.execPath, ['dist/main.js']];
   const child = spawn(cmd, args as string[], {
     cwd: opts.cwd ?? ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', ...env },
+    // The journal in memory unless a test names a file: a repo-wide data/gateway.sqlite would carry
+    // one test's unfinished moves into another's gateway, against another emulator.
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      NODE_ENV: 'test',
+      GATEWAY_STATE_DB: ':memory:',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
