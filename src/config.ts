@@ -53,6 +53,8 @@ export interface GatewayConfig {
   shutdownTimeoutMs: number;
   /** How long a request, headers and body, may take to arrive before it is answered 408. */
   bodyTimeoutMs: number;
+  /** How long the gateway works on one request: Zoho calls wait and retry 429s until then. */
+  requestDeadlineMs: number;
   /** Idempotency keys and the move journal: their SQLite file, key lifetime and lease. */
   state: { db: string; idempotencyTtlMs: number; leaseMs: number };
   limits: QueryLimits;
@@ -166,6 +168,7 @@ const env = z.object({
   GATEWAY_READY_CACHE_MS: positive(),
   GATEWAY_SHUTDOWN_TIMEOUT_MS: positive(),
   GATEWAY_BODY_TIMEOUT_MS: positive(),
+  GATEWAY_REQUEST_DEADLINE_MS: intVar(1_000, 600_000, 'a whole number of ms from 1000 to 600000'),
   GATEWAY_STATE_DB: opt(z.string().trim().min(1)),
   GATEWAY_IDEMPOTENCY_TTL_MS: positive(),
   GATEWAY_LEASE_MS: intVar(1_000, 600_000, 'a whole number of ms from 1000 to 600000'),
@@ -184,6 +187,8 @@ const env = z.object({
   ZOHO_CONCURRENCY: positive(),
   ZOHO_TIMEOUT_MS: positive(),
   ZOHO_LATE_WRITE_WINDOW_MS: positive(),
+  ZOHO_MAIL_CONCURRENCY: positive(),
+  ZOHO_CREDITS_COOLDOWN_MS: positive(),
   // Ours, not Zoho's: the article's prediction rule reads two ways (docs/prediction.md).
   ZOHO_PREDICTION_ELIGIBLE: opt(
     z
@@ -321,6 +326,7 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
     readyCacheMs: e.GATEWAY_READY_CACHE_MS ?? 60_000,
     shutdownTimeoutMs: e.GATEWAY_SHUTDOWN_TIMEOUT_MS ?? 25_000,
     bodyTimeoutMs: e.GATEWAY_BODY_TIMEOUT_MS ?? 10_000,
+    requestDeadlineMs: e.GATEWAY_REQUEST_DEADLINE_MS ?? 20_000,
     state: {
       // Beside the embedded emulator's data, and as lasting: an emulator in memory starts a fresh org
       // each time, against which a kept journal would repair moves that never happened there.

@@ -83,6 +83,7 @@ async function main(): Promise<void> {
     sandbox: config.sandbox,
     telemetry,
     bodyTimeoutMs: config.bodyTimeoutMs,
+    requestDeadlineMs: config.requestDeadlineMs,
     state,
     idempotencyTtlMs: config.state.idempotencyTtlMs,
     leaseMs: config.state.leaseMs,

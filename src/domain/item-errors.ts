@@ -24,7 +24,14 @@ export type ItemErrorCode =
   | 'INTERRUPTED'
   | 'UPSTREAM_ERROR';
 
-export type ItemErrorModel = { code: ItemErrorCode; message: string; vendorCode: string | null; field: string | null };
+export type ItemErrorModel = {
+  code: ItemErrorCode;
+  message: string;
+  vendorCode: string | null;
+  field: string | null;
+  /** When sending the item again may work, for a refusal that says (RATE_LIMITED, CREDITS_EXHAUSTED). */
+  retryAfterMs?: number | null;
+};
 
 /** What the gateway knows about an item that helps read Zoho's terse INVALID_DATA. */
 export interface ItemFacts {
@@ -51,11 +58,14 @@ function describe(e: ZohoError): string {
     case 'FORBIDDEN':
       return "Zoho's user may not change this email (for example, it is in another user's mailbox).";
     case 'RATE_LIMITED':
-      return e.kind === 'token_mint'
-        ? 'Zoho refused to issue another access token for now (10 per 10 minutes); try again shortly.'
-        : "Zoho's concurrency limit refused the call, after retries.";
+      if (e.kind === 'token_mint') {
+        return 'Zoho refused to issue another access token for now (10 per 10 minutes); try again shortly.';
+      }
+      return e.kind === 'deadline'
+        ? "The request's deadline passed while this item waited for a slot in Zoho's concurrency limit; nothing was sent for it."
+        : "Zoho's concurrency limit kept refusing the call until the request's deadline; nothing was applied.";
     case 'CREDITS_EXHAUSTED':
-      return "Zoho's API credits for the day are used up; calls fail until they renew.";
+      return e.message;
     case 'UPSTREAM_UNAVAILABLE':
       return e.phase === 'not_sent' && e.call?.route === '/oauth/v2/token'
         ? "Zoho's accounts server failed or did not answer, so no access token could be had."
@@ -79,7 +89,8 @@ export function fromZohoError(e: ZohoError, facts: ItemFacts): ItemErrorModel {
     );
   }
   if (e.kind === 'rejected' || e.kind === 'item') return refusal(e, facts, vendor);
-  return itemError(classify(e).code, describe(e), null, vendor);
+  const error = itemError(classify(e).code, describe(e), null, vendor);
+  return e.retryAfterMs !== null ? { ...error, retryAfterMs: e.retryAfterMs } : error;
 }
 
 /** Zoho refused the item or its call with a 4xx: what its code and details say. */

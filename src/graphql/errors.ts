@@ -77,7 +77,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       message,
       ...(formatted.locations ? { locations: formatted.locations } : {}),
       ...(formatted.path ? { path: formatted.path } : {}),
-      extensions: { code, ...(original.fromZoho ? { vendorCode: original.code } : {}) },
+      extensions: {
+        code,
+        ...(original.fromZoho ? { vendorCode: original.code } : {}),
+        ...(original.retryAfterMs !== null ? { retryAfterMs: original.retryAfterMs } : {}),
+      },
     };
   }
   return {

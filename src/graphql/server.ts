@@ -45,6 +45,8 @@ import { GRAPHIQL_CSP, renderGraphiqlPage } from './graphiql.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
+/** Below a router's usual 30 s subgraph timeout, so that the answer arrives before the router gives up. */
+export const DEFAULT_REQUEST_DEADLINE_MS = 20_000;
 export const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60_000;
 export const DEFAULT_LEASE_MS = 15_000;
 
@@ -61,6 +63,11 @@ export interface GatewayOptions {
   idempotencyTtlMs?: number;
   /** How long a running operation's lease lasts before another process may presume its owner dead. */
   leaseMs?: number;
+  /**
+   * How long the gateway works on one request before it answers whatever it has
+   * (GATEWAY_REQUEST_DEADLINE_MS): Zoho calls wait for a slot and retry 429s only until then.
+   */
+  requestDeadlineMs?: number;
   /** How long a request, body included, may take to arrive (GATEWAY_BODY_TIMEOUT_MS). */
   bodyTimeoutMs?: number;
   /** The clock (epoch ms) of the truth rules; tests set it. */
@@ -139,11 +146,24 @@ function logUnexpectedErrors(logger: Logger): ApolloServerPlugin<GatewayContext>
   };
 }
 
-/** Every Zoho call made for this request carries its request id and trace context. */
-function withHeaders(inner: ZohoRequester, headers: Record<string, string>): ZohoRequester {
+/**
+ * Every Zoho call made for this request carries its request id and trace context, the request's
+ * deadline, and the request as the operation whose calls the budget serves in turn.
+ */
+function forRequest(
+  inner: ZohoRequester,
+  headers: Record<string, string>,
+  call: { deadline: number; operation: string },
+): ZohoRequester {
   return {
     mode: inner.mode,
-    request: <T>(req: ZohoRequest) => inner.request<T>({ ...req, headers: { ...headers, ...req.headers } }),
+    request: <T>(req: ZohoRequest) =>
+      inner.request<T>({
+        deadline: call.deadline,
+        operation: call.operation,
+        ...req,
+        headers: { ...headers, ...req.headers },
+      }),
     getOrgId: () => inner.getOrgId(),
     getUserId: () => inner.getUserId(),
     creditsRemaining: () => inner.creditsRemaining(),
@@ -164,6 +184,7 @@ export interface Gateway {
 
 export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const bodyTimeoutMs = opts.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+  const deadlineMs = opts.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS;
   // Quiet by default for embedders and tests; main.ts passes the configured logger.
   const logger = opts.logger ?? createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
   const app = Fastify({
@@ -323,7 +344,11 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
         throw e;
       }
       const traceparent = upstreamTraceparent(request.headers.traceparent);
-      const zoho = withHeaders(requester, { [REQUEST_ID_HEADER]: request.id, ...(traceparent ? { traceparent } : {}) });
+      const zoho = forRequest(
+        requester,
+        { [REQUEST_ID_HEADER]: request.id, ...(traceparent ? { traceparent } : {}) },
+        { deadline: late.now() + deadlineMs, operation: request.id },
+      );
       const principal = request.principal;
       const callerScope = async (keyed: boolean): Promise<string> => {
         if (passthrough) return `zoho:${await zoho.getOrgId()}:${await zoho.getUserId()}`;

@@ -40,7 +40,8 @@ export class GatewayMetrics {
   /** Live counts across every observed budget, pass-through callers' included. */
   #queued = 0;
   #inFlight = 0;
-  #ownLimit: number | null = null;
+  /** The budget of the gateway's own credentials (the first one built or watched). */
+  #own: ConcurrencyBudget | null = null;
   #credits: () => number | null = () => null;
   #lastCredits: number | null = null;
 
@@ -106,7 +107,7 @@ export class GatewayMetrics {
     const watched = (): BudgetSnapshot[] => [...this.#watched].map((b) => b.snapshot());
     const queued = () => this.#queued + watched().reduce((n, b) => n + b.queued, 0);
     const inFlight = () => this.#inFlight + watched().reduce((n, b) => n + b.inFlight, 0);
-    const limit = () => this.#ownLimit;
+    const own = () => this.#own;
     new Gauge({
       name: 'gateway_zoho_budget_queue_depth',
       help: 'Zoho calls waiting for a slot in a concurrency budget now.',
@@ -128,8 +129,17 @@ export class GatewayMetrics {
       help: "Slots in the concurrency budget of the gateway's own credentials, or of each pass-through caller (ZOHO_CONCURRENCY).",
       registers: [this.registry],
       collect() {
-        const l = limit();
-        if (l !== null) this.set(l);
+        const b = own();
+        if (b) this.set(b.limit);
+      },
+    });
+    new Gauge({
+      name: 'gateway_zoho_budget_effective_limit',
+      help: "The concurrency limit in force now: ZOHO_CONCURRENCY, lowered by Zoho's concurrency 429s and raised back by successes (AIMD); the fleet's when REDIS_URL is set.",
+      registers: [this.registry],
+      collect() {
+        const b = own();
+        if (b) this.set(b.effectiveLimit());
       },
     });
     const credits = () => this.#credits() ?? this.#lastCredits;
@@ -169,8 +179,8 @@ export class GatewayMetrics {
   }
 
   /**
-   * A concurrency budget that reports its waits and queue: wraps the in-memory one. Use it for the
-   * client's `budget` and `callerBudget` options.
+   * A concurrency budget that reports its waits and queue: wraps `inner` (by default an in-memory
+   * budget). Use it for the client's `budget` and `callerBudget` options.
    */
   observedBudget(limit: number, inner: ConcurrencyBudget = createInMemoryBudget(limit)): ConcurrencyBudget {
     const histogram = this.budgetWait;
@@ -180,35 +190,38 @@ export class GatewayMetrics {
     };
     const budget: ConcurrencyBudget = {
       limit: inner.limit,
-      async run<T>(fn: () => Promise<T>): Promise<T> {
+      effectiveLimit: () => inner.effectiveLimit(),
+      async acquire(opts) {
         const queuedAt = performance.now();
         counts(1, 0);
-        let started = false;
+        let permit;
         try {
-          return await inner.run(async () => {
-            started = true;
-            counts(-1, 1);
-            histogram.observe((performance.now() - queuedAt) / 1000);
-            try {
-              return await fn();
-            } finally {
-              counts(0, -1);
-            }
-          });
+          permit = await inner.acquire(opts);
         } finally {
-          if (!started) counts(-1, 0);
+          counts(-1, 0);
         }
+        counts(0, 1);
+        histogram.observe((performance.now() - queuedAt) / 1000);
+        let released = false;
+        return {
+          release(feedback) {
+            if (released) return;
+            released = true;
+            counts(0, -1);
+            permit.release(feedback);
+          },
+        };
       },
       snapshot: () => inner.snapshot(),
     };
     this.#observed.add(budget);
-    this.#ownLimit ??= inner.limit;
+    this.#own ??= budget;
     return budget;
   }
 
   /** Counts a client's own budget in the gauges when it was not built by observedBudget. */
   watchBudget(budget: ConcurrencyBudget): void {
-    this.#ownLimit ??= budget.limit;
+    this.#own ??= budget;
     if (!this.#observed.has(budget)) this.#watched.add(budget);
   }
 

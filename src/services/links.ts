@@ -397,7 +397,12 @@ function unlinkStep(
 
 /** The email's link now, straight from Zoho: no loader, no cache. */
 async function readBack(ctx: LinkServiceContext, p: PlannedEmail): Promise<LinkState> {
-  const email = await getEmail(ctx.zoho, { module: 'Contacts', recordId: p.contactId, messageId: p.messageId });
+  const email = await getEmail(ctx.zoho, {
+    module: 'Contacts',
+    recordId: p.contactId,
+    messageId: p.messageId,
+    fresh: true,
+  });
   if (email === null) return 'gone';
   return email.linked_record?.id ?? null;
 }

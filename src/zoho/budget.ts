@@ -1,15 +1,26 @@
 /**
- * The concurrency budget: Zoho limits calls in flight per user and OAuth app (5–25 by edition,
- * zoho-api.md §7.2), and answers 429 beyond it. We keep at most ZOHO_CONCURRENCY calls open;
- * the rest queue and never fail for lack of a slot.
+ * The concurrency budget: Zoho limits the calls in flight per user and OAuth app (5 to 25 by
+ * edition, and 10 for its heavy APIs, mail among them: docs/zoho-notes.md), and answers 429
+ * beyond it. The budget keeps the calls in flight at or under an effective limit; the rest queue,
+ * and never fail for lack of a slot, only when the request's deadline passes while they wait.
  *
- * It sits behind an interface so that a shared store (Redis) can hold it once several replicas
- * share one Zoho user; the in-memory implementation uses cockatiel's bulkhead.
+ * The effective limit adapts, as TCP's congestion window and Netflix's concurrency-limits do
+ * (AIMD): it starts at ZOHO_CONCURRENCY; a 429 that Zoho answered for concurrency halves it
+ * (once per round: only a call started after the last decrease can decrease it again); and every
+ * call answered without one raises it by 1/limit, so that a full round of successes adds one
+ * slot, up to ZOHO_CONCURRENCY. Neighbours that share the org's limit (other integrations, other
+ * replicas) thus push the gateway down to what is left for it, and it climbs back when they go.
+ *
+ * It sits behind an interface so that a shared store (Redis) can hold the slots and the limit
+ * for a fleet of replicas: src/fleet/budget.ts.
  */
-import { bulkhead, type BulkheadPolicy } from 'cockatiel';
+import { ZohoError } from './errors.ts';
 
 export interface BudgetSnapshot {
+  /** The configured maximum (ZOHO_CONCURRENCY). */
   limit: number;
+  /** The limit in force now, after Zoho's 429s lowered it. */
+  effectiveLimit: number;
   inFlight: number;
   queued: number;
   /** The most calls ever in flight at once. */
@@ -20,71 +31,219 @@ export interface BudgetSnapshot {
   totalWaitMs: number;
   maxWaitMs: number;
   lastWaitMs: number;
+  /** Times Zoho's concurrency 429s lowered the limit. */
+  decreases: number;
+}
+
+export interface AcquireOptions {
+  /** A call to one of Zoho's heavy APIs (mail): it also needs a slot of their lower limit. */
+  heavy?: boolean | undefined;
+  /** When to stop waiting (epoch ms); null or absent: as long as it takes. */
+  deadline?: number | null | undefined;
+  /** Whose call it is (the GraphQL request): the fair share serves operations in turn. */
+  operation?: string | undefined;
+}
+
+/** How the call that held a slot went, for the limit to adapt. */
+export type Feedback = 'ok' | 'concurrency_refused' | 'failed';
+
+export interface Permit {
+  release(feedback: Feedback): void;
 }
 
 export interface ConcurrencyBudget {
+  /** The configured maximum. */
   readonly limit: number;
-  /** Runs `fn` once a slot is free; the slot is released when it settles. */
-  run<T>(fn: () => Promise<T>): Promise<T>;
+  effectiveLimit(): number;
+  /** A slot, once one is free; rejects (a `deadline` ZohoError, nothing sent) when the deadline passes first. */
+  acquire(opts?: AcquireOptions): Promise<Permit>;
   snapshot(): BudgetSnapshot;
 }
 
-export class InMemoryConcurrencyBudget implements ConcurrencyBudget {
+export interface BudgetSettings {
+  /** The most calls in flight (ZOHO_CONCURRENCY). */
+  limit: number;
+  /** The most calls in flight to Zoho's heavy APIs (mail), within `limit`. */
+  heavyLimit?: number;
+  /** The effective limit never goes below this. */
+  minLimit?: number;
+  /** Multiplicative decrease on a concurrency 429. */
+  backoffRatio?: number;
+  now?: () => number;
+}
+
+/** The AIMD rule alone: a limit that a concurrency refusal halves and successes raise. */
+export class AimdLimit {
+  #value: number;
+  readonly #max: number;
+  readonly #min: number;
+  readonly #ratio: number;
+  #lastDecreaseAt = Number.NEGATIVE_INFINITY;
+  decreases = 0;
+
+  constructor(max: number, min = 1, ratio = 0.5) {
+    this.#max = max;
+    this.#min = Math.min(min, max);
+    this.#ratio = ratio;
+    this.#value = max;
+  }
+
+  get value(): number {
+    return this.#value;
+  }
+
+  /** Whole slots. */
+  get slots(): number {
+    return Math.max(this.#min, Math.floor(this.#value));
+  }
+
+  /** A call started at `startedAt` was refused for concurrency at `now`. */
+  refused(startedAt: number, now: number): void {
+    // Calls that were already in flight when the limit last fell tell nothing new.
+    if (startedAt < this.#lastDecreaseAt) return;
+    this.#value = Math.max(this.#min, this.#value * this.#ratio);
+    this.#lastDecreaseAt = now;
+    this.decreases++;
+  }
+
+  succeeded(): void {
+    if (this.#value < this.#max) this.#value = Math.min(this.#max, this.#value + 1 / this.#value);
+  }
+
+  /** Adopts a value decided elsewhere (a fleet's shared limit). */
+  set(value: number): void {
+    this.#value = Math.min(this.#max, Math.max(this.#min, value));
+  }
+}
+
+interface Waiter {
+  heavy: boolean;
+  operation: string;
+  queuedAt: number;
+  grant: (p: Permit) => void;
+  timer: NodeJS.Timeout | null;
+}
+
+export function deadlineError(waitedMs: number): ZohoError {
+  return new ZohoError({
+    kind: 'deadline',
+    code: 'DEADLINE_EXCEEDED',
+    message: `The request's deadline passed while its Zoho call waited ${Math.round(waitedMs)} ms for a slot in Zoho's concurrency limit`,
+    phase: 'not_sent',
+    retryAfterMs: 1_000,
+  });
+}
+
+export class AdaptiveBudget implements ConcurrencyBudget {
   readonly limit: number;
-  readonly #bulkhead: BulkheadPolicy;
+  readonly aimd: AimdLimit;
+  readonly #heavyLimit: number;
+  readonly #now: () => number;
+  readonly #queue: Waiter[] = [];
   #inFlight = 0;
-  #queued = 0;
+  #heavyInFlight = 0;
   #maxInFlight = 0;
   #acquired = 0;
   #totalWaitMs = 0;
   #maxWaitMs = 0;
   #lastWaitMs = 0;
 
-  constructor(limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError('concurrency limit must be a positive integer');
-    this.limit = limit;
-    // An unbounded queue: calls over the limit wait, they are never rejected.
-    this.#bulkhead = bulkhead(limit, Number.POSITIVE_INFINITY);
+  constructor(s: BudgetSettings) {
+    if (!Number.isInteger(s.limit) || s.limit < 1) throw new RangeError('concurrency limit must be a positive integer');
+    this.limit = s.limit;
+    this.aimd = new AimdLimit(s.limit, s.minLimit ?? 1, s.backoffRatio ?? 0.5);
+    this.#heavyLimit = Math.min(s.heavyLimit ?? s.limit, s.limit);
+    this.#now = s.now ?? Date.now;
   }
 
-  async run<T>(fn: () => Promise<T>): Promise<T> {
+  effectiveLimit(): number {
+    return this.aimd.slots;
+  }
+
+  acquire(opts: AcquireOptions = {}): Promise<Permit> {
+    const heavy = opts.heavy ?? false;
     const queuedAt = performance.now();
-    this.#queued++;
-    let started = false;
-    try {
-      return await this.#bulkhead.execute(async () => {
-        started = true;
-        this.#queued--;
-        const waited = performance.now() - queuedAt;
-        this.#acquired++;
-        this.#totalWaitMs += waited;
-        this.#lastWaitMs = waited;
-        if (waited > this.#maxWaitMs) this.#maxWaitMs = waited;
-        this.#inFlight++;
-        if (this.#inFlight > this.#maxInFlight) this.#maxInFlight = this.#inFlight;
-        try {
-          return await fn();
-        } finally {
-          this.#inFlight--;
-        }
-      });
-    } finally {
-      if (!started) this.#queued--;
+    if (this.#queue.length === 0 && this.#fits(heavy)) return Promise.resolve(this.#grant(heavy, queuedAt));
+    return new Promise<Permit>((resolve, reject) => {
+      const w: Waiter = { heavy, operation: opts.operation ?? '', queuedAt, grant: resolve, timer: null };
+      if (opts.deadline != null) {
+        const ms = opts.deadline - this.#now();
+        if (ms <= 0) return reject(deadlineError(0));
+        w.timer = setTimeout(() => {
+          const i = this.#queue.indexOf(w);
+          if (i >= 0) this.#queue.splice(i, 1);
+          reject(deadlineError(performance.now() - queuedAt));
+        }, ms);
+        w.timer.unref?.();
+      }
+      this.#queue.push(w);
+      // A waiter ahead may be held for a heavy slot only: this one may still fit.
+      this.#dispatch();
+    });
+  }
+
+  #fits(heavy: boolean): boolean {
+    return this.#inFlight < this.aimd.slots && (!heavy || this.#heavyInFlight < this.#heavyLimit);
+  }
+
+  #grant(heavy: boolean, queuedAt: number): Permit {
+    const waited = performance.now() - queuedAt;
+    this.#acquired++;
+    this.#totalWaitMs += waited;
+    this.#lastWaitMs = waited;
+    if (waited > this.#maxWaitMs) this.#maxWaitMs = waited;
+    this.#inFlight++;
+    if (heavy) this.#heavyInFlight++;
+    if (this.#inFlight > this.#maxInFlight) this.#maxInFlight = this.#inFlight;
+    const startedAt = this.#now();
+    let released = false;
+    return {
+      release: (feedback) => {
+        if (released) return;
+        released = true;
+        this.#inFlight--;
+        if (heavy) this.#heavyInFlight--;
+        if (feedback === 'concurrency_refused') this.aimd.refused(startedAt, this.#now());
+        else if (feedback === 'ok') this.aimd.succeeded();
+        this.#dispatch();
+      },
+    };
+  }
+
+  /** Grants queued calls, in order, while slots are free; a heavy call waits for a heavy slot without blocking the others. */
+  #dispatch(): void {
+    for (let i = 0; i < this.#queue.length && this.#inFlight < this.aimd.slots;) {
+      const w = this.#queue[i]!;
+      if (!this.#fits(w.heavy)) {
+        i++;
+        continue;
+      }
+      this.#queue.splice(i, 1);
+      if (w.timer) clearTimeout(w.timer);
+      w.grant(this.#grant(w.heavy, w.queuedAt));
     }
   }
 
   snapshot(): BudgetSnapshot {
     return {
       limit: this.limit,
+      effectiveLimit: this.aimd.slots,
       inFlight: this.#inFlight,
-      queued: this.#queued,
+      queued: this.#queue.length,
       maxInFlight: this.#maxInFlight,
       acquired: this.#acquired,
       totalWaitMs: this.#totalWaitMs,
       maxWaitMs: this.#maxWaitMs,
       lastWaitMs: this.#lastWaitMs,
+      decreases: this.aimd.decreases,
     };
   }
 }
 
-export const createInMemoryBudget = (limit: number): ConcurrencyBudget => new InMemoryConcurrencyBudget(limit);
+export const createInMemoryBudget = (limit: number, heavyLimit?: number): ConcurrencyBudget =>
+  new AdaptiveBudget({ limit, ...(heavyLimit !== undefined ? { heavyLimit } : {}) });
+
+/** Zoho's heavy APIs that the gateway calls: mail (Emails, associate_email, email_available). */
+export function isHeavyRoute(route: string): boolean {
+  return /\/Emails\b|\/associate_email$|\/email_available$/.test(route);
+}

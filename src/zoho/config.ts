@@ -64,6 +64,8 @@ export interface ZohoConfigInput {
   concurrency?: number | undefined;
   timeoutMs?: number | undefined;
   lateWriteWindowMs?: number | undefined;
+  mailConcurrency?: number | undefined;
+  creditsCooldownMs?: number | undefined;
   retry?: Partial<ZohoRetrySettings> | undefined;
   token?: Partial<ZohoTokenSettings> | undefined;
   /** Passthrough: how many callers' tokens (org id, budget, credits) are remembered. */
@@ -90,6 +92,10 @@ export interface ZohoConfig {
    * unless a read-back already shows the desired state.
    */
   lateWriteWindowMs: number;
+  /** Most calls in flight to Zoho's heavy APIs (mail), within `concurrency`: Zoho's sub-concurrency limit. */
+  mailConcurrency: number;
+  /** After Zoho says the day's credits are spent, calls fail at once for this long, then one tries again. */
+  creditsCooldownMs: number;
   retry: ZohoRetrySettings;
   token: ZohoTokenSettings;
   callerCacheSize: number;
@@ -182,6 +188,8 @@ export function resolveZohoConfig(input: ZohoConfigInput = {}): ZohoConfig {
     concurrency: positiveInt('ZOHO_CONCURRENCY', input.concurrency, 10),
     timeoutMs: positiveInt('ZOHO_TIMEOUT_MS', input.timeoutMs, 30_000),
     lateWriteWindowMs: positiveInt('ZOHO_LATE_WRITE_WINDOW_MS', input.lateWriteWindowMs, 60_000),
+    mailConcurrency: positiveInt('ZOHO_MAIL_CONCURRENCY', input.mailConcurrency, 10),
+    creditsCooldownMs: positiveInt('ZOHO_CREDITS_COOLDOWN_MS', input.creditsCooldownMs, 5 * 60_000),
     retry,
     token,
     callerCacheSize: positiveInt('callerCacheSize', input.callerCacheSize, 1_000),
@@ -215,6 +223,8 @@ export function loadZohoConfig(
     concurrency: num(env.ZOHO_CONCURRENCY),
     timeoutMs: num(env.ZOHO_TIMEOUT_MS),
     lateWriteWindowMs: num(env.ZOHO_LATE_WRITE_WINDOW_MS),
+    mailConcurrency: num(env.ZOHO_MAIL_CONCURRENCY),
+    creditsCooldownMs: num(env.ZOHO_CREDITS_COOLDOWN_MS),
     ...definedOnly(overrides),
   });
 }

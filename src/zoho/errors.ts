@@ -96,7 +96,8 @@ export class ZohoError extends Error {
   readonly phase: AttemptPhase;
   readonly call: ZohoCall | null;
   readonly fromZoho: boolean;
-  readonly retryAfterMs: number | null;
+  /** When to try again, when the refusal says or the gateway knows (set by the transport on a 429). */
+  retryAfterMs: number | null;
   /** Attempts made, and what each one did (set by the transport). */
   attempts = 1;
   history: readonly AttemptRecord[] = [];

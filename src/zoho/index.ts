@@ -39,10 +39,17 @@ export {
   type FailureCode,
 } from './classify.ts';
 export {
-  InMemoryConcurrencyBudget,
+  AdaptiveBudget,
+  AimdLimit,
   createInMemoryBudget,
+  deadlineError,
+  isHeavyRoute,
+  type AcquireOptions,
+  type BudgetSettings,
   type ConcurrencyBudget,
   type BudgetSnapshot,
+  type Feedback,
+  type Permit,
 } from './budget.ts';
 export * from './limits.ts';
 export { Secret, tokenFingerprint, scrubText } from './secret.ts';

@@ -25,7 +25,7 @@ import { ServiceCredentialProvider } from './auth/service.ts';
 import { StaticTokenProvider } from './auth/static.ts';
 import { missingCallerTokenError, parseCallerAuthorization } from './auth/passthrough.ts';
 import type { CredentialProvider } from './auth/types.ts';
-import { createInMemoryBudget, type ConcurrencyBudget } from './budget.ts';
+import { createInMemoryBudget, isHeavyRoute, type ConcurrencyBudget } from './budget.ts';
 import { mayRetry } from './classify.ts';
 import {
   describeConfig,
@@ -97,6 +97,8 @@ export interface ZohoClient extends ZohoRequester {
 interface CredentialState {
   budget: ConcurrencyBudget;
   creditsRemaining: number | null;
+  /** Zoho said the day's credits are spent: calls fail at once until then (epoch ms). */
+  creditsExhaustedUntil: number;
   org: Promise<string> | null;
   user: Promise<string> | null;
 }
@@ -120,6 +122,8 @@ interface CallState {
   timeoutMs: number;
   requestId: string | undefined;
   started: number;
+  /** When to stop retrying 429s and waiting for slots (epoch ms); null: the client's own bounds only. */
+  deadline: number | null;
   history: AttemptRecord[];
   /** A 401 INVALID_TOKEN has already been answered with a refresh (once per call). */
   refreshed: boolean;
@@ -209,10 +213,11 @@ class Requester implements ZohoRequester {
       // The gateway's request id, when the caller passed one upstream: ties these log lines to it.
       requestId: req.headers?.['x-request-id'],
       started: performance.now(),
+      deadline: req.essential ? null : (req.deadline ?? null),
       history: [],
       refreshed: false,
     };
-    return this.#withRetry(this.#withToken(this.#inBudget(this.#httpAttempt<T>())))(s);
+    return this.#withRetry(this.#withCredits(this.#withToken(this.#inBudget(this.#httpAttempt<T>()))))(s);
   }
 
   /** Attempts until one succeeds, the classifier says stop, or attempts or time run out. */
@@ -231,11 +236,13 @@ class Requester implements ZohoRequester {
           const elapsed = performance.now() - s.started;
           const context = { attempt: s.history.length, signal: NEVER_ABORTED, result: { error: err } };
           backoff = backoff ? backoff.next(context) : factory.next(context);
-          const delay = Math.min(backoff.duration, Math.max(0, config.retry.maxTotalMs - elapsed));
+          // A 429 is retried until the request's deadline (Zoho refused before doing anything, and
+          // the limit adapts meanwhile); everything else within the client's attempts and time.
+          const byDeadline = err.kind === 'rate_limited' && s.deadline !== null;
+          const room = byDeadline ? s.deadline! - this.#s.now() : config.retry.maxTotalMs - elapsed;
+          const delay = Math.min(backoff.duration, Math.max(0, room));
           const willRetry =
-            mayRetry(err, s.idempotent) &&
-            s.history.length < config.retry.maxAttempts &&
-            elapsed + delay < config.retry.maxTotalMs;
+            mayRetry(err, s.idempotent) && (byDeadline || s.history.length < config.retry.maxAttempts) && delay < room;
           if (err.kind === 'rate_limited') {
             hooks.onRateLimited?.({
               method: s.call.method,
@@ -248,6 +255,8 @@ class Requester implements ZohoRequester {
             await sleep(delay);
             continue;
           }
+          // Refused until the deadline: the caller may try again once the limit has had time to ease.
+          if (byDeadline) err.retryAfterMs ??= Math.max(1_000, Math.round(backoff.duration));
           logger?.warn(
             {
               requestId: s.requestId,
@@ -294,8 +303,59 @@ class Requester implements ZohoRequester {
     };
   }
 
+  /** Once Zoho said the day's credits are spent, calls fail at once, saying when to try again. */
+  #withCredits<T>(next: Attempt<T>): Attempt<T> {
+    return async (s) => {
+      const until = this.#state.creditsExhaustedUntil;
+      const now = this.#s.now();
+      if (now < until) {
+        s.history.push({
+          kind: 'credits_exhausted',
+          phase: 'not_sent',
+          status: null,
+          code: 'CREDITS_EXHAUSTED',
+          sentAt: null,
+        });
+        throw new ZohoError({
+          kind: 'credits_exhausted',
+          code: 'CREDITS_EXHAUSTED',
+          message: `Zoho's API credits for the day are used up; the gateway tries again at ${new Date(until).toISOString()}`,
+          phase: 'not_sent',
+          retryAfterMs: until - now,
+          details: { retryAt: new Date(until).toISOString() },
+          call: s.call,
+        });
+      }
+      try {
+        return await next(s);
+      } catch (e) {
+        if (e instanceof ZohoError && e.kind === 'credits_exhausted' && e.phase === 'answered') {
+          this.#state.creditsExhaustedUntil = this.#s.now() + this.#s.config.creditsCooldownMs;
+        }
+        throw e;
+      }
+    };
+  }
+
+  /** A slot in the concurrency budget for the HTTP request; how it went adapts the limit. */
   #inBudget<T>(next: TokenAttempt<T>): TokenAttempt<T> {
-    return (s, token) => this.#state.budget.run(() => next(s, token));
+    return async (s, token) => {
+      const permit = await this.#state.budget.acquire({
+        heavy: isHeavyRoute(s.call.route),
+        deadline: s.deadline,
+        ...(s.req.operation !== undefined ? { operation: s.req.operation } : {}),
+      });
+      try {
+        const res = await next(s, token);
+        permit.release('ok');
+        return res;
+      } catch (e) {
+        const refused = e instanceof ZohoError && e.kind === 'rate_limited';
+        const answered = e instanceof ZohoError && e.phase === 'answered';
+        permit.release(refused ? 'concurrency_refused' : answered ? 'ok' : 'failed');
+        throw e;
+      }
+    };
   }
 
   /** One HTTP request; its answer becomes a response, or a ZohoError that is thrown. */
@@ -434,7 +494,7 @@ export function createZohoClient(config: ZohoConfig | ZohoConfigInput, options: 
   const now = options.now ?? Date.now;
   const shared: Shared = { config: cfg, http: instance, hooks, logger, backoff: createBackoff(cfg.retry), now };
 
-  const budget = options.budget ?? createInMemoryBudget(cfg.concurrency);
+  const budget = options.budget ?? createInMemoryBudget(cfg.concurrency, cfg.mailConcurrency);
   let provider: CredentialProvider | null = null;
   if (cfg.authMode === 'service') {
     provider = new ServiceCredentialProvider(cfg, { http: instance, hooks, logger, now });
@@ -442,10 +502,16 @@ export function createZohoClient(config: ZohoConfig | ZohoConfigInput, options: 
     provider = new StaticTokenProvider(cfg.accessToken!.reveal(), 'token');
   }
   const own: Requester | null = provider
-    ? new Requester(shared, provider, { budget, creditsRemaining: null, org: null, user: null })
+    ? new Requester(shared, provider, {
+        budget,
+        creditsRemaining: null,
+        creditsExhaustedUntil: 0,
+        org: null,
+        user: null,
+      })
     : null;
 
-  const callerBudget = options.callerBudget ?? (() => createInMemoryBudget(cfg.concurrency));
+  const callerBudget = options.callerBudget ?? (() => createInMemoryBudget(cfg.concurrency, cfg.mailConcurrency));
   const callers = new LRUCache<string, CredentialState>({ max: cfg.callerCacheSize, ttl: cfg.callerCacheTtlMs });
 
   logger?.info(describeConfig(cfg), 'zoho client configured');
@@ -479,7 +545,7 @@ export function createZohoClient(config: ZohoConfig | ZohoConfigInput, options: 
       const key = tokenFingerprint(token);
       let state = callers.get(key);
       if (!state) {
-        state = { budget: callerBudget(key), creditsRemaining: null, org: null, user: null };
+        state = { budget: callerBudget(key), creditsRemaining: null, creditsExhaustedUntil: 0, org: null, user: null };
         callers.set(key, state);
       }
       return new Requester(shared, new StaticTokenProvider(token, 'passthrough'), state);

@@ -29,6 +29,20 @@ export interface ZohoRequest {
   /** Overrides the client's per-call timeout. */
   timeoutMs?: number;
   /**
+   * When the request this call serves must be answered (epoch ms): the call waits for a slot, and
+   * retries 429s, only until then. Absent: the client's own bounds (attempts and total time).
+   */
+  deadline?: number | null;
+  /**
+   * A call the truth of a reported result depends on (a read-back): it is served whatever the
+   * request's deadline, within the client's own bounds.
+   */
+  essential?: boolean;
+  /** Whose call it is (the GraphQL request): the budget's fair share serves operations in turn. */
+  operation?: string;
+  /** Straight from Zoho: no shared read cache, no joining an identical call in flight. */
+  fresh?: boolean;
+  /**
    * Extra headers for this call, such as `x-request-id` and `traceparent` so one id follows a
    * request upstream. They never override Authorization or Content-Type.
    */

@@ -27,6 +27,7 @@ const UNKNOWN_MESSAGE = 'f'.repeat(64);
 beforeAll(async () => {
   stack = await startStack({
     zoho: { timeoutMs: 400, retry: { initialDelayMs: 5, maxDelayMs: 20, maxTotalMs: 1_500, maxAttempts: 3 } },
+    gateway: { requestDeadlineMs: 1_500 },
   });
   [c] = contactsWithEmails(stack.emulator, { minEmails: 60, count: 1 }) as [ContactFixture];
   dealId = c.relatedDealIds[0]!;
@@ -119,10 +120,13 @@ describe('Zoho answers, item by item', () => {
     expect(stack.emulator.stats.snapshot().tokenGrants - before).toBeLessThanOrEqual(2);
   });
 
-  it('429 after the retries are spent: RATE_LIMITED', async () => {
+  it("429s until the request's deadline: RATE_LIMITED, with a hint of when to try again", async () => {
     await fault({ route: LINK, status: 429, rate: 1 });
     const p = await link(take(1));
-    expect(p.results[0].error.code).toBe('RATE_LIMITED');
+    expect(p.results[0]).toMatchObject({ status: 'FAILED', error: { code: 'RATE_LIMITED' } });
+    expect(p.results[0].error.retryAfterMs).toBeGreaterThanOrEqual(1_000);
+    // Zoho refused every attempt before doing anything, and kept being asked until the deadline.
+    expect(stack.calls(LINK)).toBeGreaterThan(3);
   });
 
   it('5xx after the retries are spent: UPSTREAM_UNAVAILABLE, and the email is not reported linked', async () => {

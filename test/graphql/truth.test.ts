@@ -78,6 +78,7 @@ async function oneOnA(): Promise<Ref> {
 beforeAll(async () => {
   stack = await startStack({
     zoho: { timeoutMs: 400, retry: { maxAttempts: 4, initialDelayMs: 5, maxDelayMs: 20, maxTotalMs: 3_000 } },
+    gateway: { requestDeadlineMs: 1_500 },
   });
   c = contactsWithEmails(stack.emulator, { minEmails: 40, count: 1 })[0]!;
   [dealA, dealB] = c.relatedDealIds as [string, string];

@@ -19,6 +19,7 @@ export const LINK_MUTATION = /* GraphQL */ `
           message
           vendorCode
           field
+          retryAfterMs
         }
         email {
           id
@@ -48,6 +49,7 @@ export const UNLINK_MUTATION = /* GraphQL */ `
           message
           vendorCode
           field
+          retryAfterMs
         }
         email {
           linkedDeal {

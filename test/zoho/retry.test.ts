@@ -6,7 +6,6 @@ import { mayRetry } from '../../src/zoho/classify.ts';
 import { MintLimiter } from '../../src/zoho/auth/mint-limiter.ts';
 import { refreshMarginMs } from '../../src/zoho/auth/service.ts';
 import { DEFAULT_TOKEN } from '../../src/zoho/config.ts';
-import { InMemoryConcurrencyBudget } from '../../src/zoho/budget.ts';
 
 const err = (init: Partial<ConstructorParameters<typeof ZohoError>[0]>) =>
   new ZohoError({ kind: 'rejected', code: 'X', message: 'x', ...init });
@@ -108,36 +107,5 @@ describe('token mint limit', () => {
     expect(refreshMarginMs(3_600_000, DEFAULT_TOKEN)).toBe(300_000);
     expect(refreshMarginMs(60_000, DEFAULT_TOKEN)).toBe(6_000);
     expect(refreshMarginMs(2_000, DEFAULT_TOKEN)).toBe(200);
-  });
-});
-
-describe('in-memory concurrency budget', () => {
-  it('runs at most its limit at once, queues the rest, and fails none', async () => {
-    const budget = new InMemoryConcurrencyBudget(3);
-    let open = 0;
-    let most = 0;
-    const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        budget.run(async () => {
-          open++;
-          most = Math.max(most, open);
-          await new Promise((r) => setTimeout(r, 5));
-          open--;
-          return i;
-        }),
-      ),
-    );
-    expect(results).toEqual(Array.from({ length: 20 }, (_, i) => i));
-    expect(most).toBe(3);
-    const s = budget.snapshot();
-    expect(s).toMatchObject({ limit: 3, inFlight: 0, queued: 0, maxInFlight: 3, acquired: 20 });
-    expect(s.maxWaitMs).toBeGreaterThan(0);
-  });
-
-  it('releases the slot when the work throws', async () => {
-    const budget = new InMemoryConcurrencyBudget(1);
-    await expect(budget.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    await expect(budget.run(async () => 'next')).resolves.toBe('next');
-    expect(budget.snapshot().inFlight).toBe(0);
   });
 });

@@ -530,6 +530,12 @@ export type ItemError = {
   field?: Maybe<Scalars['String']['output']>;
   /** What went wrong, for people. */
   message: Scalars['String']['output'];
+  /**
+   * When sending the item again may work, in milliseconds, for a refusal that says so:
+   * `RATE_LIMITED` (Zoho's concurrency limit was full until the request's deadline) and
+   * `CREDITS_EXHAUSTED` (until the gateway tries Zoho again). Null otherwise.
+   */
+  retryAfterMs?: Maybe<Scalars['Int']['output']>;
   /** Zoho's error code (for example `INVALID_DATA`), when the error came from Zoho. */
   vendorCode?: Maybe<Scalars['String']['output']>;
 };
@@ -1152,6 +1158,7 @@ export type ItemErrorResolvers<ContextType = GatewayContext, ParentType extends 
   code?: Resolver<ResolversTypes['ItemErrorCode'], ParentType, ContextType>;
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  retryAfterMs?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   vendorCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 

@@ -53,6 +53,11 @@ export interface GetEmailParams {
   messageId: string;
   /** The mailbox owner, when reading another user's shared email (sent as `owner_id`, as the OAS and SDK do). */
   ownerId?: string;
+  /**
+   * A read-back that a reported result depends on: straight from Zoho, past every cache, and
+   * served whatever the request's deadline.
+   */
+  fresh?: boolean;
 }
 
 /** One email with its `content`, or null when Zoho answers 204. */
@@ -66,6 +71,7 @@ export async function getEmail(c: ZohoRequester, p: GetEmailParams): Promise<Zoh
     route: `/${p.module}/{id}/Emails/{message_id}`,
     params: { id: p.recordId, message_id: p.messageId },
     query: { owner_id: p.ownerId },
+    ...(p.fresh ? { essential: true, fresh: true } : {}),
   });
   return res.data?.Emails?.[0] ?? null;
 }
