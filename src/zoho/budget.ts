@@ -7,7 +7,7 @@
  * The effective limit adapts, as TCP's congestion window and Netflix's concurrency-limits do
  * (AIMD): it starts at ZOHO_CONCURRENCY; a 429 that Zoho answered for concurrency halves it
  * (once per round: only a call started after the last decrease can decrease it again); and every
- * call answered without one raises it by 1/limit, so that a full round of successes adds one
+ * call answered without one raises it a little, so that four full rounds of successes add one
  * slot, up to ZOHO_CONCURRENCY. Neighbours that share the org's limit (other integrations, other
  * replicas) thus push the gateway down to what is left for it, and it climbs back when they go.
  *
@@ -72,6 +72,13 @@ export interface BudgetSettings {
   now?: () => number;
 }
 
+/**
+ * Rounds of successes per added slot. Each added slot is a probe that Zoho answers with a 429 once
+ * the org's limit is reached; probing every fourth round keeps those to a few per cent of calls,
+ * and still recovers from half the limit to all of it within a few seconds of traffic.
+ */
+const PROBE_ROUNDS = 4;
+
 /** The AIMD rule alone: a limit that a concurrency refusal halves and successes raise. */
 export class AimdLimit {
   #value: number;
@@ -107,7 +114,7 @@ export class AimdLimit {
   }
 
   succeeded(): void {
-    if (this.#value < this.#max) this.#value = Math.min(this.#max, this.#value + 1 / this.#value);
+    if (this.#value < this.#max) this.#value = Math.min(this.#max, this.#value + 1 / (this.#value * PROBE_ROUNDS));
   }
 
   /** Adopts a value decided elsewhere (a fleet's shared limit). */

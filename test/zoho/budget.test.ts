@@ -58,7 +58,7 @@ describe('the budget', () => {
 });
 
 describe('the adaptive limit (AIMD)', () => {
-  it("halves on Zoho's concurrency refusal, once per round, and climbs back one slot per round of successes", () => {
+  it("halves on Zoho's concurrency refusal, once per round, and climbs back one slot per four rounds of successes", () => {
     const aimd = new AimdLimit(10);
     aimd.refused(0, 100);
     expect(aimd.slots).toBe(5);
@@ -67,9 +67,12 @@ describe('the adaptive limit (AIMD)', () => {
     expect(aimd.slots).toBe(5);
     aimd.refused(120, 130);
     expect(aimd.slots).toBe(2);
-    for (let i = 0; i < 2; i++) aimd.succeeded();
+    // From 2.5: +1/(4 × limit) per success, so the sixth success reaches 3.
+    for (let i = 0; i < 5; i++) aimd.succeeded();
+    expect(aimd.slots).toBe(2);
+    aimd.succeeded();
     expect(aimd.slots).toBe(3);
-    for (let i = 0; i < 200; i++) aimd.succeeded();
+    for (let i = 0; i < 1_000; i++) aimd.succeeded();
     expect(aimd.slots).toBe(10);
     aimd.refused(200, 210);
     aimd.refused(220, 230);
