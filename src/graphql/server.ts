@@ -321,6 +321,9 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     parseOptions: { maxTokens: limits.maxTokens },
     // Never, in any environment: clients must not see stack traces.
     includeStacktraceInErrorResponses: false,
+    // main.ts owns SIGTERM and SIGINT (the drain, then the close). Apollo's own handlers, on by
+    // default outside NODE_ENV=test, would stop the server at the first signal and send it again.
+    stopOnTerminationSignals: false,
     introspection: sandbox.introspection,
     plugins: [
       ...sandbox.plugins,

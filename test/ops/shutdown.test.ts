@@ -204,8 +204,10 @@ describe('the drain delay', () => {
     const gate = await startGate(emulator.url);
     try {
       // A drain far longer than the test: the second signal below is what ends it.
+      // NODE_ENV=production: the signal handling a deployment gets (Apollo Server, for one, acts on
+      // signals outside NODE_ENV=test unless told not to).
       const { p, url } = await startGateway(
-        { GATEWAY_DRAIN_DELAY_MS: '100000', GATEWAY_SHUTDOWN_TIMEOUT_MS: '120000' },
+        { NODE_ENV: 'production', GATEWAY_DRAIN_DELAY_MS: '100000', GATEWAY_SHUTDOWN_TIMEOUT_MS: '120000' },
         gate.url,
       );
       const base = url.replace(/\/graphql$/, '');
@@ -268,7 +270,11 @@ describe('the drain delay', () => {
   }, 60_000);
 
   it('ends by itself when no second signal comes, and the process exits 0', async () => {
-    const { p } = await startGateway({ GATEWAY_DRAIN_DELAY_MS: '300', GATEWAY_SHUTDOWN_TIMEOUT_MS: '30000' });
+    const { p } = await startGateway({
+      NODE_ENV: 'production',
+      GATEWAY_DRAIN_DELAY_MS: '300',
+      GATEWAY_SHUTDOWN_TIMEOUT_MS: '30000',
+    });
     p.child.kill('SIGTERM');
     expect(await p.exited).toEqual({ code: 0, signal: null });
     const out = p.output();
