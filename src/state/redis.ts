@@ -416,8 +416,12 @@ export class RedisStateStore implements StateStore {
     defineScripts(this.#client);
   }
 
-  async #run(name: ScriptName, ...args: Array<string | number>): Promise<Reply> {
+  #open(): void {
     if (this.#closed) throw new Error('the Redis state store is closed');
+  }
+
+  async #run(name: ScriptName, ...args: Array<string | number>): Promise<Reply> {
+    this.#open();
     const fn = (this.#client as unknown as ScriptClient)[`${COMMAND_PREFIX}${name}`]!;
     return fn.call(this.#client, this.#prefix, ...args);
   }
@@ -429,32 +433,23 @@ export class RedisStateStore implements StateStore {
   }
 
   async claim(op: OperationRecord): Promise<ClaimResult> {
-    const fields: Array<string | number> = [
-      'id',
-      op.id,
-      'scope',
-      op.scope,
-      'mutation',
-      op.mutation,
-      'fingerprint',
-      op.fingerprint,
-      'state',
-      op.state,
-      'owner',
-      op.owner,
-      'leaseUntil',
-      op.leaseUntil,
-      'renewedAt',
-      op.renewedAt,
-      'createdAt',
-      op.createdAt,
-      'expiresAt',
-      op.expiresAt,
-      'input',
-      json(op.input),
-    ];
-    if (op.key !== null) fields.push('key', op.key);
-    if (op.result !== null && op.result !== undefined) fields.push('result', json(op.result));
+    this.#open();
+    const record: Record<string, string | number> = {
+      id: op.id,
+      scope: op.scope,
+      mutation: op.mutation,
+      fingerprint: op.fingerprint,
+      state: op.state,
+      owner: op.owner,
+      leaseUntil: op.leaseUntil,
+      renewedAt: op.renewedAt,
+      createdAt: op.createdAt,
+      expiresAt: op.expiresAt,
+      input: json(op.input),
+    };
+    if (op.key !== null) record.key = op.key;
+    if (op.result !== null && op.result !== undefined) record.result = json(op.result);
+    const fields = Object.entries(record).flat();
     let reply: Reply;
     try {
       reply = await this.#run(
@@ -475,12 +470,13 @@ export class RedisStateStore implements StateStore {
   }
 
   async get(id: string): Promise<OperationRecord | null> {
-    if (this.#closed) throw new Error('the Redis state store is closed');
+    this.#open();
     const h = await this.#client.hgetall(`${this.#prefix}op:${id}`);
     return Object.keys(h).length > 0 ? toRecord(h) : null;
   }
 
   async finish(id: string, result: unknown, expiresAt: number, now: number): Promise<void> {
+    this.#open();
     const text = json(result);
     const ttl = Math.max(0, expiresAt - now) + EXPIRY_GRACE_MS;
     try {
@@ -531,7 +527,7 @@ export class RedisStateStore implements StateStore {
   }
 
   async entries(opId: string): Promise<JournalEntry[]> {
-    if (this.#closed) throw new Error('the Redis state store is closed');
+    this.#open();
     const h = await this.#client.hgetall(`${this.#prefix}j:${opId}`);
     const out: JournalEntry[] = [];
     for (const [field, body] of Object.entries(h)) {
@@ -563,7 +559,7 @@ export class RedisStateStore implements StateStore {
   }
 
   async stats(): Promise<StateStoreStats> {
-    if (this.#closed) throw new Error('the Redis state store is closed');
+    this.#open();
     const p = this.#prefix;
     const replies = await this.#client
       .multi()
@@ -601,7 +597,7 @@ export class RedisStateStore implements StateStore {
    * when Redis cannot be reached.
    */
   async checkPersistence(): Promise<PersistenceCheck> {
-    if (this.#closed) throw new Error('the Redis state store is closed');
+    this.#open();
     const refused = (e: unknown) => {
       if (isReply(e)) return null;
       throw e;
