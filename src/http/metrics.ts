@@ -249,6 +249,34 @@ export class GatewayMetrics {
     });
   }
 
+  /** A fleet's link to Redis, and what it did without it, read at scrape time. */
+  watchFleet(fleet: { up(): boolean; counters(): { lostLeases: number; fallbacks: number } }): void {
+    new Gauge({
+      name: 'gateway_redis_up',
+      help: "1 while Redis (REDIS_URL) answers and the fleet's limits, token and state are shared; 0 while this replica runs on its local share.",
+      registers: [this.registry],
+      collect() {
+        this.set(fleet.up() ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'gateway_fleet_local_calls',
+      help: "Zoho calls that waited for a slot while Redis could not be asked, and took one of the replica's local share instead (since start).",
+      registers: [this.registry],
+      collect() {
+        this.set(fleet.counters().fallbacks);
+      },
+    });
+    new Gauge({
+      name: 'gateway_fleet_lost_leases',
+      help: 'Concurrency slots whose Redis lease ended while their call still ran (since start).',
+      registers: [this.registry],
+      collect() {
+        this.set(fleet.counters().lostLeases);
+      },
+    });
+  }
+
   /** Reads the credits figure from the client (its own credentials) at scrape time. */
   watchCredits(zoho: ZohoRequester): void {
     this.#credits = () => zoho.creditsRemaining();

@@ -12,7 +12,7 @@ import { RedisStateStore } from '../../src/state/redis.ts';
 import { SqliteStateStore } from '../../src/state/sqlite.ts';
 import type { OperationRecord, StateStore } from '../../src/state/types.ts';
 import { hasRedis, REDIS_MISSING, startRedis, type TestRedis } from '../support/redis.ts';
-import { describeStateStore, entry, op } from './contract.ts';
+import { describeStateStore, entry, op } from '../state/contract.ts';
 
 if (!hasRedis) console.warn(REDIS_MISSING);
 
