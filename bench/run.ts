@@ -59,6 +59,9 @@ const onlyUpstreams = listArg('upstreams') as UpstreamKind[] | undefined;
 const repsArg = listArg('reps')?.map(Number)[0];
 const micro = !argv.includes('--no-micro');
 
+// An interrupted run still stops its children (bench/lib/proc.ts kills them on exit).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
 const t0 = Date.now();
 const log = (s: string) => console.log(`[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)}s] ${s}`);
 

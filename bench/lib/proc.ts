@@ -15,6 +15,18 @@ const CLK_TCK = 100;
 
 export type Message = { type: string; [k: string]: unknown };
 
+// Servers with no IPC channel (the production gateway, Hive Gateway) would outlive a bench that
+// died: whatever is still running when this process exits is killed. (The bench turns SIGINT
+// and SIGTERM into an exit, so that this runs then too.)
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const p of running) p.kill('SIGKILL');
+});
+const track = (proc: ChildProcess) => {
+  running.add(proc);
+  proc.once('exit', () => running.delete(proc));
+};
+
 export interface Child {
   proc: ChildProcess;
   pid: number;
@@ -38,6 +50,7 @@ export function spawnChild(
     env: { ...process.env, LOG_LEVEL: 'warn', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
+  track(proc);
   let out = '';
   const keep = (d: Buffer) => {
     out = (out + d.toString()).slice(-20_000);
@@ -113,6 +126,7 @@ export function spawnServer(
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...opts.env },
     stdio: ['ignore', fd, fd],
   });
+  track(proc);
   closeSync(fd);
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
   const output = () => {
