@@ -229,7 +229,7 @@ export class GatewayMetrics {
   watchState(store: StateStore): void {
     const bytes = new Gauge({
       name: 'gateway_state_store_bytes',
-      help: 'Size of the state store (the SQLite file with its write-ahead log), in bytes.',
+      help: 'Size of the state store (the SQLite file with its write-ahead log), in bytes; absent with Redis, where measuring it would hold Redis up.',
       registers: [this.registry],
     });
     new Gauge({
