@@ -1,139 +1,316 @@
 /**
- * `npm run bench` (`-- --quick`): the benchmark of issue 9. Every workload × variant against one
- * emulator (its own process), each system under test in its own process so that its CPU and
- * peak RSS are its own. Writes bench/results/latest.{json,md,svg} (quick: quick.{json,md}).
+ * `npm run bench` (`-- --quick`): every workload × variant against two upstreams, the emulator and
+ * the fast stub (bench/lib/stub-upstream.ts), each system under test in its own process so that
+ * its CPU and peak RSS are its own; then the per-call client micro-benchmark (bench/client-cpu.ts).
+ * The `gateway` variant is the compiled build started as production starts it. Writes
+ * bench/results/latest.{json,md,svg} (quick: quick.{json,md}). docs/benchmarks.md explains it all.
  *
  * Never fails on a missed target: it exits non-zero only when the harness itself could not run
  * a workload (a setup or a process that would not start).
  *
- * For development: --only=<workload,…> --variants=<variant,…> --latencies=0,50 narrow the run
- * (the results then overwrite latest.* with the subset).
+ * For development: --only=<workload,…> --variants=<variant,…> --latencies=0,50
+ * --upstreams=emulator,stub --reps=N --no-micro narrow the run (the results then overwrite
+ * latest.* or quick.* with the subset).
  */
+import { execFile, execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
-import { ROOT, cpuMs, peakRssMb, resetPeakRss, spawnChild, type Child } from './lib/proc.ts';
+import { DEMO_CREDENTIALS } from '../src/emulator/seed/demo.ts';
+import { ROOT, cpuMs, freePort, peakRssMb, resetPeakRss, spawnChild, spawnServer, type Child } from './lib/proc.ts';
 import { runLoop, summarize, type LoopResult, type OpOutcome } from './lib/loop.ts';
-import { QUICK_WORKLOADS, WORKLOADS, limitOf, type Variant, type Workload } from './lib/workloads.ts';
+import {
+  QUICK_WORKLOADS,
+  RATIO_WORKLOADS,
+  WORKLOADS,
+  limitOf,
+  runs,
+  type UpstreamKind,
+  type Variant,
+  type Workload,
+} from './lib/workloads.ts';
 import type { Fixture } from './lib/fixtures.ts';
 import { composePeer, installPeer, peerOp, peerSmallReadBody, startPeer } from './lib/peer.ts';
-import { renderMarkdown, renderSvg, type Row } from './lib/report.ts';
+import { aggregateReps, renderMarkdown, renderSvg, type ClientCpu, type Results, type Row } from './lib/report.ts';
 
-const quick = process.argv.includes('--quick');
-const only = process.argv
-  .find((a) => a.startsWith('--only='))
-  ?.slice(7)
-  .split(',');
-const onlyVariants = process.argv
-  .find((a) => a.startsWith('--variants='))
-  ?.slice(11)
-  .split(',') as Variant[] | undefined;
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const listArg = (name: string) =>
+  argv
+    .find((a) => a.startsWith(`--${name}=`))
+    ?.slice(name.length + 3)
+    .split(',')
+    .filter(Boolean);
+const only = listArg('only');
+const onlyVariants = listArg('variants') as Variant[] | undefined;
+const onlyLatencies = listArg('latencies')?.map(Number);
+const onlyUpstreams = listArg('upstreams') as UpstreamKind[] | undefined;
+const repsArg = listArg('reps')?.map(Number)[0];
+const micro = !argv.includes('--no-micro');
+
+// An interrupted run still stops its children (bench/lib/proc.ts kills them on exit).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
 const t0 = Date.now();
 const log = (s: string) => console.log(`[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)}s] ${s}`);
 
-const onlyLatencies = process.argv
-  .find((a) => a.startsWith('--latencies='))
-  ?.slice(12)
-  .split(',')
-  .map(Number);
-const LATENCIES = onlyLatencies ?? (quick ? [0] : [0, 50]);
-const VARIANTS: Variant[] =
-  onlyVariants ??
-  (quick
-    ? ['gateway', 'unbatched', 'direct-rest']
-    : ['gateway', 'unbatched', 'direct-rest', 'bare-apollo', 'peer-hive-gateway']);
-const SEQ = quick ? { ops: 8, ms: 3_000 } : { ops: 20, ms: 6_000 };
+const UPSTREAMS: UpstreamKind[] = onlyUpstreams ?? ['emulator', 'stub'];
+const LATENCIES: Record<UpstreamKind, number[]> = {
+  emulator: onlyLatencies ?? (quick ? [0] : [0, 50]),
+  // The stub runs at 0 ms; the workloads with their own latency (link throughput, the hot read) set it.
+  stub: [0],
+};
+const VARIANTS: Record<UpstreamKind, Variant[]> = {
+  emulator: quick
+    ? ['gateway', 'direct-rest']
+    : ['gateway', 'unbatched', 'direct-rest', 'bare-apollo', 'peer-hive-gateway', 'floor'],
+  stub: quick
+    ? ['gateway', 'bare-apollo', 'direct-rest', 'floor', 'gateway-dedup-off', 'gateway-read-cache']
+    : [
+        'gateway',
+        'bare-apollo',
+        'peer-hive-gateway',
+        'direct-rest',
+        'floor',
+        'gateway-dedup-off',
+        'gateway-read-cache',
+      ],
+};
+/** Repetitions of the ratio workloads on the stub, interleaved across variants. */
+const REPS = repsArg ?? (quick ? 1 : 3);
+const SEQ: Record<UpstreamKind, { ops: number; ms: number }> = {
+  emulator: quick ? { ops: 8, ms: 3_000 } : { ops: 20, ms: 6_000 },
+  stub: quick ? { ops: 150, ms: 1_500 } : { ops: 400, ms: 3_000 },
+};
 const SEQ_SLOW = { ops: 8, ms: 8_000 };
-const THROUGHPUT_S = quick ? 4 : 8;
-const LIMITS_MS = 30_000;
+const THROUGHPUT_S: Record<UpstreamKind, number> = { emulator: quick ? 3 : 8, stub: quick ? 3 : 6 };
+const LIMITS_MS: Record<UpstreamKind, number> = { emulator: 20_000, stub: 15_000 };
 const WARMUP_OPS = 2;
+const STUB_WARM_MS = quick ? 500 : 1_000;
 
-const workloads = WORKLOADS.filter((w) => (quick ? QUICK_WORKLOADS.has(w.name) : true)).filter(
-  (w) => !only || only.includes(w.name),
+// ------------------------------------------------------------------------------ the build
+
+/** The newest modification time under a folder, in ms. */
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/** dist/ as `npm run build` makes it: reused when newer than src/ and the tsconfigs, else rebuilt. */
+function ensureBuild(): void {
+  const main = path.join(ROOT, 'dist/main.js');
+  const sources = Math.max(
+    newest(path.join(ROOT, 'src')),
+    statSync(path.join(ROOT, 'tsconfig.json')).mtimeMs,
+    statSync(path.join(ROOT, 'tsconfig.build.json')).mtimeMs,
+  );
+  if (existsSync(main) && statSync(main).mtimeMs >= sources) {
+    log('dist/ is up to date with src/: reusing it');
+    return;
+  }
+  log('building the gateway (npm run build)…');
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit', timeout: 300_000 });
+}
+
+ensureBuild();
+
+/** The read settings the compiled gateway knows (its config lists every variable it reads). */
+const gatewayVars = new Set(
+  ((await import(pathToFileURL(path.join(ROOT, 'dist/config.js')).href)) as { GATEWAY_ENV_VARS: string[] })
+    .GATEWAY_ENV_VARS,
+);
+const FEATURES = {
+  readDedup: gatewayVars.has('GATEWAY_READ_DEDUP'),
+  readCache: gatewayVars.has('GATEWAY_READ_CACHE_MS'),
+};
+log(
+  `gateway read settings: GATEWAY_READ_DEDUP ${FEATURES.readDedup ? 'supported' : 'not available'}, GATEWAY_READ_CACHE_MS ${FEATURES.readCache ? 'supported' : 'not available'}`,
 );
 
-// ------------------------------------------------------------------------------------ emulator
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'zoho-bench-'));
 
-const emu = spawnChild(path.join(ROOT, 'bench/lib/emulator-child.ts'));
-const { url: emuUrl } = await emu.waitFor<{ url: string }>('ready');
-const admin = async (method: string, p: string, body?: unknown) => {
-  const res = await fetch(`${emuUrl}${p}`, {
+// ------------------------------------------------------------------------------ upstreams
+
+interface UpstreamStats {
+  requests: Record<string, number>;
+  rejected: Record<string, number>;
+  maxInFlight: number;
+  inFlight?: number;
+  misses?: number;
+}
+
+interface Upstream {
+  kind: UpstreamKind;
+  url: string;
+  child: Child;
+  /** Latency, jitter, concurrency limit (both); relink and batch modes (the emulator). */
+  configure(c: Record<string, unknown>): Promise<void>;
+  stats(): Promise<UpstreamStats>;
+  resetStats(): Promise<void>;
+}
+
+async function http(base: string, method: string, p: string, body?: unknown): Promise<any> {
+  const res = await fetch(`${base}${p}`, {
     method,
     ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
   });
   if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${await res.text()}`);
-  return res.json() as Promise<any>;
-};
+  return res.json();
+}
+
+const emu = spawnChild(path.join(ROOT, 'bench/lib/emulator-child.ts'));
+const { url: emuUrl } = await emu.waitFor<{ url: string }>('ready');
 const BASE_CONFIG = { latencyMs: 0, jitterMs: 0, concurrencyLimit: null, relinkMode: 'replace', batchMode: 'partial' };
+const emulator: Upstream = {
+  kind: 'emulator',
+  url: emuUrl,
+  child: emu,
+  configure: (c) => http(emuUrl, 'PUT', '/__emulator/config', { ...BASE_CONFIG, ...c }),
+  stats: () => http(emuUrl, 'GET', '/__emulator/stats'),
+  resetStats: () => http(emuUrl, 'POST', '/__emulator/stats/reset'),
+};
 log(`emulator at ${emuUrl}`);
+
+let stub: Upstream | null = null;
+if (UPSTREAMS.includes('stub')) {
+  const child = spawnChild(path.join(ROOT, 'bench/lib/stub-child.ts'), { env: { BENCH_STUB_SOURCE: emuUrl } });
+  const { url } = await child.waitFor<{ url: string }>('ready');
+  stub = {
+    kind: 'stub',
+    url,
+    child,
+    configure: (c) =>
+      http(url, 'PUT', '/__stub/config', {
+        latencyMs: 0,
+        jitterMs: 0,
+        concurrencyLimit: null,
+        ...Object.fromEntries(
+          Object.entries(c).filter(([k]) => ['latencyMs', 'jitterMs', 'concurrencyLimit'].includes(k)),
+        ),
+      }),
+    stats: () => http(url, 'GET', '/__stub/stats'),
+    resetStats: () => http(url, 'POST', '/__stub/stats/reset'),
+  };
+  log(`stub upstream at ${url}`);
+}
 
 // ------------------------------------------------------------------------ systems under test
 
 interface Sut {
   variant: Variant;
   child: Child;
-  /** GraphQL endpoint; none for direct-rest. */
+  /** GraphQL endpoint, or the floor's base URL; none for direct-rest. */
   url: string | null;
-  /** Mutations the schema has (workload 4 needs moveEmailsToDeal). */
-  mutations: Set<string>;
 }
 
-const zohoEnv = {
-  ZOHO_API_BASE_URL: emuUrl,
-  ZOHO_ACCOUNTS_URL: emuUrl,
-  ZOHO_AUTH_MODE: 'service',
-  // Workload 6: the gateway's budget matches the emulator's concurrency limit (10, also Zoho's
-  // Standard edition and the default).
-  ZOHO_CONCURRENCY: '10',
-};
-
-async function startSut(variant: Variant): Promise<Sut> {
-  const tokens = (await admin('POST', '/__emulator/tokens')) as {
-    access_token: string;
-    client_id: string;
-    client_secret: string;
-    refresh_token: string;
+/**
+ * The production start's environment: NODE_ENV=production, the default log level, metrics on (the
+ * default), service mode with the emulator's demo credentials, Zoho's 10 calls in flight, a state
+ * database of its own. GATEWAY_READ_DEDUP passes through from the bench's environment; the read
+ * cache is on only in `gateway-read-cache` (GATEWAY_READ_CACHE_MS from the environment, else 1 s).
+ */
+function gatewayEnv(variant: Variant, up: Upstream): Record<string, string> {
+  const env: Record<string, string> = {
+    NODE_ENV: 'production',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ZOHO_API_BASE_URL: up.url,
+    ZOHO_ACCOUNTS_URL: up.url,
+    ZOHO_AUTH_MODE: 'service',
+    ZOHO_CLIENT_ID: DEMO_CREDENTIALS.clientId,
+    ZOHO_CLIENT_SECRET: DEMO_CREDENTIALS.clientSecret,
+    ZOHO_REFRESH_TOKEN: DEMO_CREDENTIALS.refreshToken,
+    ZOHO_CONCURRENCY: '10',
+    GATEWAY_STATE_DB: path.join(tmp, `${variant}-${up.kind}.sqlite`),
   };
+  if (process.env.GATEWAY_READ_DEDUP) env.GATEWAY_READ_DEDUP = process.env.GATEWAY_READ_DEDUP;
+  if (variant === 'gateway-dedup-off') env.GATEWAY_READ_DEDUP = 'false';
+  if (variant === 'gateway-read-cache') env.GATEWAY_READ_CACHE_MS = process.env.GATEWAY_READ_CACHE_MS || '1000';
+  return env;
+}
+
+const UNBATCHED_NOTE =
+  'An in-process child (src/ under tsx, no telemetry, logs at warn): compare its calls, not its CPU.';
+
+/** Why a variant cannot run with this build, or null. */
+function unavailable(variant: Variant): string | null {
+  if (variant === 'gateway-dedup-off' && !FEATURES.readDedup)
+    return 'the gateway has no GATEWAY_READ_DEDUP setting yet (in-flight dedup of identical reads does not exist)';
+  if (variant === 'gateway-read-cache' && !FEATURES.readCache)
+    return 'the gateway has no GATEWAY_READ_CACHE_MS setting yet (no read cache)';
+  return null;
+}
+
+let peerToken: string | null = null;
+
+async function startSut(variant: Variant, up: Upstream): Promise<Sut> {
   switch (variant) {
     case 'gateway':
+    case 'gateway-dedup-off':
+    case 'gateway-read-cache': {
+      const child = spawnServer(['dist/main.js'], {
+        env: gatewayEnv(variant, up),
+        logFile: path.join(tmp, `${variant}-${up.kind}.log`),
+      });
+      const { match } = await child.waitFor<{ match: RegExpExecArray }>('GraphQL gateway:\\s+(\\S+)');
+      return { variant, child, url: match[1]! };
+    }
     case 'unbatched': {
       const child = spawnChild(path.join(ROOT, 'bench/lib/gateway-child.ts'), {
         env: {
-          ...zohoEnv,
-          ZOHO_CLIENT_ID: tokens.client_id,
-          ZOHO_CLIENT_SECRET: tokens.client_secret,
-          ZOHO_REFRESH_TOKEN: tokens.refresh_token,
-          BENCH_BATCHING: variant === 'gateway' ? '1' : '0',
+          ZOHO_API_BASE_URL: up.url,
+          ZOHO_ACCOUNTS_URL: up.url,
+          ZOHO_AUTH_MODE: 'service',
+          ZOHO_CONCURRENCY: '10',
+          ZOHO_CLIENT_ID: DEMO_CREDENTIALS.clientId,
+          ZOHO_CLIENT_SECRET: DEMO_CREDENTIALS.clientSecret,
+          ZOHO_REFRESH_TOKEN: DEMO_CREDENTIALS.refreshToken,
+          BENCH_BATCHING: '0',
         },
       });
       const { url } = await child.waitFor<{ url: string }>('ready');
-      const intro = await gqlCall(url, '{ __type(name: "Mutation") { fields { name } } }', {});
-      return {
-        variant,
-        child,
-        url,
-        mutations: new Set((intro.__type?.fields ?? []).map((f: { name: string }) => f.name)),
-      };
+      return { variant, child, url };
     }
     case 'direct-rest': {
-      const child = spawnChild(path.join(ROOT, 'bench/lib/direct-rest-child.ts'), { env: { BENCH_ZOHO_URL: emuUrl } });
+      const child = spawnChild(path.join(ROOT, 'bench/lib/direct-rest-child.ts'), { env: { BENCH_ZOHO_URL: up.url } });
       await child.waitFor('ready');
-      return { variant, child, url: null, mutations: new Set(['linkEmailsToDeal', 'moveEmailsToDeal']) };
+      return { variant, child, url: null };
     }
-    case 'bare-apollo': {
-      const child = spawnChild(path.join(ROOT, 'bench/lib/bare-apollo-child.ts'), {
-        env: { BENCH_ZOHO_URL: emuUrl, BENCH_ZOHO_TOKEN: tokens.access_token },
-      });
+    case 'floor': {
+      const child = spawnChild(path.join(ROOT, 'bench/lib/floor-child.ts'), { env: { BENCH_ZOHO_URL: up.url } });
       const { url } = await child.waitFor<{ url: string }>('ready');
-      return { variant, child, url, mutations: new Set() };
+      return { variant, child, url };
     }
+    case 'bare-apollo':
     case 'peer-hive-gateway': {
+      // One token from the emulator's admin API for both (the stub accepts any).
+      peerToken ??= ((await http(emuUrl, 'POST', '/__emulator/tokens')) as { access_token: string }).access_token;
+      if (variant === 'bare-apollo') {
+        const child = spawnChild(path.join(ROOT, 'bench/lib/bare-apollo-child.ts'), {
+          env: { BENCH_ZOHO_URL: up.url, BENCH_ZOHO_TOKEN: peerToken },
+        });
+        const { url } = await child.waitFor<{ url: string }>('ready');
+        return { variant, child, url };
+      }
       installPeer(log);
-      composePeer(emuUrl, tokens.access_token);
-      const port = 20_000 + Math.floor(Math.random() * 20_000);
-      const { child, url } = await startPeer(port);
-      return { variant, child, url, mutations: new Set(['linkEmailsToDeals']) };
+      const supergraph = composePeer(up.url, peerToken, up.kind);
+      const { child, url } = await startPeer(await freePort(), supergraph);
+      return { variant, child, url };
     }
   }
 }
@@ -154,9 +331,23 @@ async function gqlCall(url: string, query: string, variables: Record<string, unk
   return body.data;
 }
 
+async function floorCall(base: string, w: Workload, fx: Fixture, i: number): Promise<OpOutcome> {
+  const r = w.floor!(fx, i);
+  const res = await fetch(`${base}${r.path}`, {
+    method: r.method,
+    ...(r.body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(r.body) } : {}),
+  });
+  const body = (await res.json()) as { results?: Array<{ status: string }>; error?: string };
+  if (!res.ok) throw new Error(`floor: HTTP ${res.status} ${body.error ?? ''}`);
+  if (!body.results) return {};
+  const failed = body.results.filter((x) => x.status !== 'SUCCEEDED').length;
+  return { failedItems: failed, succeededItems: body.results.length - failed };
+}
+
 /** One operation of the workload through the variant. */
 function opOf(sut: Sut, w: Workload, fx: Fixture): (i: number) => Promise<OpOutcome> {
   if (sut.variant === 'peer-hive-gateway') return (i) => peerOp(sut.url!, fx, i);
+  if (sut.variant === 'floor') return (i) => floorCall(sut.url!, w, fx, i);
   return async (i) => {
     const { query, variables } = w.graphql(fx, i);
     return w.outcome(await gqlCall(sut.url!, query, variables));
@@ -181,21 +372,26 @@ async function loop(
   return runLoop((i) => op(offset + i), opts);
 }
 
-/** Workload 5 through autocannon: every response time recorded, for p95. */
+/** Throughput workloads through autocannon: every response time recorded. */
 async function cannon(sut: Sut, w: Workload, fx: Fixture, seconds: number): Promise<LoopResult> {
-  const body =
-    sut.variant === 'peer-hive-gateway'
-      ? peerSmallReadBody((fx as Extract<Fixture, { kind: 'small-read' }>).contactId)
-      : JSON.stringify(w.graphql(fx, 0));
+  const request: { url: string; method: 'GET' | 'POST'; body?: string } =
+    sut.variant === 'floor'
+      ? { url: `${sut.url}${w.floor!(fx, 0).path}`, method: 'GET' }
+      : {
+          url: sut.url!,
+          method: 'POST',
+          body:
+            sut.variant === 'peer-hive-gateway'
+              ? peerSmallReadBody((fx as Extract<Fixture, { kind: 'small-read' }>).contactId)
+              : JSON.stringify(w.graphql(fx, 0)),
+        };
   const latencies: number[] = [];
   let bad = 0;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
-        url: sut.url!,
-        method: 'POST',
+        ...request,
         headers: { 'content-type': 'application/json' },
-        body,
         connections: w.concurrency,
         duration: seconds,
       },
@@ -219,11 +415,11 @@ async function cannon(sut: Sut, w: Workload, fx: Fixture, seconds: number): Prom
 
 // ------------------------------------------------------------------------------------ one run
 
-/** Waits (at most 10 s) until the emulator has no /crm call open and its count stops moving. */
-async function settle(): Promise<void> {
+/** Waits (at most 10 s) until the upstream has no /crm call open and its count stops moving. */
+async function settle(up: Upstream): Promise<void> {
   let last = -1;
   for (let i = 0; i < 40; i++) {
-    const s = (await admin('GET', '/__emulator/stats')) as { requests: Record<string, number>; inFlight?: number };
+    const s = await up.stats();
     const total = Object.values(s.requests).reduce((a, b) => a + b, 0);
     if (total === last && !s.inFlight) return;
     last = total;
@@ -231,10 +427,18 @@ async function settle(): Promise<void> {
   }
 }
 
-function naRow(w: Workload, variant: Variant, latencyMs: number, status: Row['status'], note: string): Row {
+function naRow(
+  w: Workload,
+  variant: Variant,
+  upstream: UpstreamKind,
+  latencyMs: number,
+  status: Row['status'],
+  note: string,
+): Row {
   return {
     name: w.name,
     variant,
+    upstream,
     latencyMs,
     opsPerSec: null,
     p50Ms: null,
@@ -249,37 +453,51 @@ function naRow(w: Workload, variant: Variant, latencyMs: number, status: Row['st
   };
 }
 
-async function runOne(sut: Sut, w: Workload, latency: number): Promise<Row> {
-  const lat = w.latency ?? {
-    latencyMs: latency === 0 ? 0 : latency - 10,
-    jitterMs: latency === 0 ? 0 : 20,
-    label: latency,
-  };
-  await admin('POST', '/__emulator/reset');
-  await admin('PUT', '/__emulator/config', BASE_CONFIG);
-  const fx = await w.setup(emu);
-  await admin('PUT', '/__emulator/config', {
-    ...BASE_CONFIG,
-    latencyMs: lat.latencyMs,
-    jitterMs: lat.jitterMs,
-    ...w.emulator,
-  });
+/** Resets the emulator's demo org and picks the workload's data from it. */
+async function prepare(w: Workload): Promise<Fixture> {
+  await http(emuUrl, 'POST', '/__emulator/reset');
+  await emulator.configure({});
+  return w.setup(emu);
+}
+
+function latencyOf(w: Workload, latency: number) {
+  return (
+    w.latency ?? {
+      latencyMs: latency === 0 ? 0 : latency - 10,
+      jitterMs: latency === 0 ? 0 : 20,
+      label: latency,
+    }
+  );
+}
+
+async function runOne(sut: Sut, w: Workload, up: Upstream, fx: Fixture, latency: number, rep: number): Promise<Row> {
+  const lat = latencyOf(w, latency);
   const minimal = w.minimal(fx);
 
-  // Warm-up: token, per-process metadata, JIT. Writes alternate deals, so the org stays consistent.
-  const warm = await loop(
-    sut,
-    w,
-    fx,
-    { concurrency: 1, maxOps: w.mode === 'limits' ? 1 : WARMUP_OPS, maxMs: 60_000 },
-    0,
-  );
+  // Warm-up, at no latency: token, per-process metadata, JIT, and on the stub the first answers
+  // it records. Writes alternate deals, so the org stays consistent.
+  await up.configure({ ...w.emulator });
+  const warmOps = w.mode === 'limits' ? (up.kind === 'stub' ? 4 : 1) : WARMUP_OPS;
+  const warm = await loop(sut, w, fx, { concurrency: 1, maxOps: warmOps, maxMs: 60_000 }, 0);
   if (warm.failures > 0) throw new Error(`warm-up failed: ${warm.firstFailure}`);
+  if (up.kind === 'stub' && w.mode !== 'limits') {
+    // A fresh process runs its first thousand operations slower, until the JIT has compiled them;
+    // the stub is fast enough to give every variant a second of them before the figures count.
+    const more = await loop(
+      sut,
+      w,
+      fx,
+      { concurrency: w.mode === 'throughput' ? w.concurrency : 1, maxOps: 1_000_000, maxMs: STUB_WARM_MS },
+      warmOps,
+    );
+    if (more.failures > 0) throw new Error(`warm-up failed: ${more.firstFailure}`);
+  }
+  await up.configure({ latencyMs: lat.latencyMs, jitterMs: lat.jitterMs, ...w.emulator });
 
-  await admin('POST', '/__emulator/stats/reset');
+  await up.resetStats();
   resetPeakRss(sut.child.pid);
   const cpu0 = cpuMs(sut.child.pid);
-  const emuCpu0 = cpuMs(emu.pid);
+  const upCpu0 = cpuMs(up.child.pid);
   let r: LoopResult;
   if (w.mode === 'throughput') {
     r =
@@ -288,56 +506,47 @@ async function runOne(sut: Sut, w: Workload, latency: number): Promise<Row> {
             sut,
             w,
             fx,
-            { concurrency: w.concurrency, maxOps: 10_000_000, maxMs: THROUGHPUT_S * 1000 },
-            WARMUP_OPS,
+            { concurrency: w.concurrency, maxOps: 10_000_000, maxMs: THROUGHPUT_S[up.kind] * 1000 },
+            warmOps,
           )
-        : await cannon(sut, w, fx, THROUGHPUT_S);
+        : await cannon(sut, w, fx, THROUGHPUT_S[up.kind]);
   } else if (w.mode === 'limits') {
-    r = await loop(sut, w, fx, { concurrency: w.concurrency, maxOps: 100_000, maxMs: LIMITS_MS }, WARMUP_OPS);
+    r = await loop(sut, w, fx, { concurrency: w.concurrency, maxOps: 100_000, maxMs: LIMITS_MS[up.kind] }, warmOps);
   } else {
-    r = await loop(
-      sut,
-      w,
-      fx,
-      latency === 0
-        ? { concurrency: 1, maxOps: SEQ.ops, maxMs: SEQ.ms }
-        : { concurrency: 1, maxOps: SEQ_SLOW.ops, maxMs: SEQ_SLOW.ms },
-      WARMUP_OPS,
-    );
+    const seq = latency === 0 ? SEQ[up.kind] : SEQ_SLOW;
+    r = await loop(sut, w, fx, { concurrency: 1, maxOps: seq.ops, maxMs: seq.ms }, warmOps);
   }
   const cpu = cpuMs(sut.child.pid) - cpu0;
-  const emuCpu = cpuMs(emu.pid) - emuCpu0;
+  const upCpu = cpuMs(up.child.pid) - upCpu0;
   const rss = peakRssMb(sut.child.pid);
-  let stats = (await admin('GET', '/__emulator/stats')) as {
-    requests: Record<string, number>;
-    rejected: Record<string, number>;
-    maxInFlight: number;
-  };
-  const maxInFlight = stats.maxInFlight;
+  let stats = await up.stats();
+  const during = stats;
+  const callsDuring = Object.values(during.requests).reduce((a, b) => a + b, 0);
   const { p50, p95, p99 } = summarize(r.latencies);
-  const http429 = stats.rejected['429'] ?? 0;
   let ops = Math.max(r.ops, 1);
   if (w.mode === 'throughput' && sut.variant !== 'direct-rest') {
-    // autocannon stops with requests in flight, whose upstream calls the emulator still counts:
-    // count the calls of an exact number of requests at the same concurrency instead, once the
-    // cut requests have drained.
-    await settle();
-    await admin('POST', '/__emulator/stats/reset');
+    // autocannon stops with requests in flight, whose upstream calls are still counted: count
+    // the calls of an exact number of requests at the same concurrency instead, once the cut
+    // requests have drained.
+    await settle(up);
+    await up.resetStats();
     const exact = await loop(sut, w, fx, { concurrency: w.concurrency, maxOps: 4 * w.concurrency, maxMs: 60_000 }, 0);
-    stats = (await admin('GET', '/__emulator/stats')) as typeof stats;
+    stats = await up.stats();
     ops = Math.max(exact.ops, 1);
   }
   const calls = Object.values(stats.requests).reduce((a, b) => a + b, 0);
   const row: Row = {
     name: w.name,
     variant: sut.variant,
+    upstream: up.kind,
     latencyMs: lat.label,
+    rep,
     opsPerSec: r.ops / (r.durationMs / 1000),
     p50Ms: p50,
     p95Ms: p95,
     p99Ms: p99,
     cpuMsPerOp: cpu / Math.max(r.ops, 1),
-    emulatorCpuMsPerOp: emuCpu / Math.max(r.ops, 1),
+    upstreamCpuMsPerCall: callsDuring ? upCpu / callsDuring : null,
     rssMb: rss,
     upstreamCallsPerOp: calls / ops,
     minimalUpstreamCallsPerOp: minimal.calls,
@@ -345,22 +554,20 @@ async function runOne(sut: Sut, w: Workload, latency: number): Promise<Row> {
     ops: r.ops,
     failures: r.failures,
     failedItems: r.failedItems,
-    http429,
-    upstreamMaxInFlight: maxInFlight,
+    http429: during.rejected['429'] ?? 0,
+    upstreamMaxInFlight: during.maxInFlight,
     upstreamByRoute: stats.requests,
     upstreamCountedOverOps: ops,
+    ...(up.kind === 'stub' ? { stubMisses: during.misses ?? 0 } : {}),
+    ...(sut.variant === 'gateway-read-cache' ? { readCacheMs: Number(process.env.GATEWAY_READ_CACHE_MS || 1000) } : {}),
     explanation: minimal.explanation,
-    ...(r.firstFailure || (sut.variant === 'peer-hive-gateway' && w.peerNote)
-      ? {
-          note: [
-            sut.variant === 'peer-hive-gateway' ? w.peerNote : null,
-            r.firstFailure ? `first failure: ${r.firstFailure}` : null,
-          ]
-            .filter(Boolean)
-            .join(' '),
-        }
-      : {}),
   };
+  const notes = [
+    sut.variant === 'peer-hive-gateway' ? w.peerNote : null,
+    sut.variant === 'unbatched' ? UNBATCHED_NOTE : null,
+    r.firstFailure ? `first failure: ${r.firstFailure}` : null,
+  ].filter(Boolean);
+  if (notes.length) row.note = notes.join(' ');
   const limit = limitOf(w);
   if (limit !== null) {
     const perSec = r.succeededItems / (r.durationMs / 1000);
@@ -376,58 +583,131 @@ async function runOne(sut: Sut, w: Workload, latency: number): Promise<Row> {
 const rows: Row[] = [];
 let harnessErrors = 0;
 const explanations = new Map<string, string>();
+let smallReadContact: string | null = null;
 
-for (const variant of VARIANTS) {
-  const applicable = workloads.filter((w) => (variant === 'bare-apollo' ? w.bareApollo : true));
-  if (applicable.length === 0) continue;
-  let sut: Sut;
+function describe(row: Row): string {
+  return (
+    `${row.upstream.padEnd(8)} ${row.name.padEnd(34)} ${row.variant.padEnd(18)} ${String(row.latencyMs).padStart(3)} ms` +
+    `${row.rep ? ` #${row.rep}` : '   '}  ${row.opsPerSec!.toFixed(1).padStart(8)} ops/s  p50 ${row.p50Ms!.toFixed(1)} ms` +
+    `  cpu ${row.cpuMsPerOp!.toFixed(2)} ms/op  rss ${row.rssMb!.toFixed(0)} MiB  calls ${row.upstreamCallsPerOp!.toFixed(2)} (min ${row.minimalUpstreamCallsPerOp})` +
+    `${row.failures ? `  failures ${row.failures}` : ''}${row.failedItems ? `  failed items ${row.failedItems}` : ''}` +
+    `${row.stubMisses ? `  stub misses ${row.stubMisses}` : ''}`
+  );
+}
+
+for (const kind of UPSTREAMS) {
+  const up = kind === 'emulator' ? emulator : stub!;
+  const workloads = WORKLOADS.filter((w) => w.upstreams.includes(kind))
+    .filter((w) => (quick ? QUICK_WORKLOADS[kind].has(w.name) : true))
+    .filter((w) => !only || only.includes(w.name));
+  const variants = VARIANTS[kind].filter((v) => !onlyVariants || onlyVariants.includes(v));
+  const needed = variants.filter((v) => workloads.some((w) => runs(v, w)));
+  if (workloads.length === 0 || needed.length === 0) continue;
+
+  // Every system under test of this upstream at once: the repetitions interleave them.
+  log(`${kind}: starting ${needed.join(', ')}`);
+  const suts = new Map<Variant, Sut>();
+  const failed = new Map<Variant, string>();
+  await Promise.all(
+    needed.map(async (v) => {
+      const why = unavailable(v);
+      if (why) return failed.set(v, why);
+      try {
+        suts.set(v, await startSut(v, up));
+      } catch (e) {
+        const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
+        log(`${kind}: ${v} could not start: ${msg}`);
+        failed.set(v, `could not start: ${msg}`);
+        harnessErrors++;
+      }
+    }),
+  );
   try {
-    log(`starting ${variant}`);
-    sut = await startSut(variant);
-  } catch (e) {
-    const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
-    log(`${variant} could not start: ${msg}`);
-    for (const latency of LATENCIES)
-      for (const w of applicable)
-        if (!w.latency || latency === 0)
-          rows.push(naRow(w, variant, w.latency?.label ?? latency, 'error', `could not start: ${msg}`));
-    harnessErrors++;
-    continue;
-  }
-  try {
-    for (const latency of LATENCIES) {
-      for (const w of applicable) {
-        if (w.latency && latency !== LATENCIES[0]) continue; // workload 6 has its own latency: once
-        const label = w.latency?.label ?? latency;
-        if (variant === 'peer-hive-gateway' && w.peerGap) {
-          rows.push(naRow(w, variant, label, 'n/a', w.peerGap));
-          continue;
-        }
-        if (w.name.startsWith('move-20') && !sut.mutations.has('moveEmailsToDeal')) {
-          rows.push(naRow(w, variant, label, 'not available', 'moveEmailsToDeal is not in the schema yet'));
-          continue;
-        }
-        try {
-          const row = await runOne(sut, w, latency);
-          explanations.set(w.name, String(row.explanation));
-          rows.push(row);
-          log(
-            `${w.name.padEnd(34)} ${variant.padEnd(18)} ${String(label).padStart(3)} ms  ${row.opsPerSec!.toFixed(1).padStart(8)} ops/s  p50 ${row.p50Ms!.toFixed(1)} ms  cpu ${row.cpuMsPerOp!.toFixed(2)} ms/op  calls ${row.upstreamCallsPerOp!.toFixed(2)} (min ${row.minimalUpstreamCallsPerOp})${row.failures ? `  failures ${row.failures}` : ''}${row.failedItems ? `  failed items ${row.failedItems}` : ''}`,
-          );
-        } catch (e) {
-          const msg = e instanceof Error ? e.message : String(e);
-          log(`${w.name} ${variant}: ${msg}`);
-          rows.push(naRow(w, variant, label, 'error', msg.slice(0, 300)));
-          harnessErrors++;
+    for (const latency of LATENCIES[kind]) {
+      for (const w of workloads) {
+        // Workloads with a latency of their own run once, at the first latency setting.
+        if (w.latency && latency !== LATENCIES[kind][0]) continue;
+        const label = latencyOf(w, latency).label;
+        const ws = needed.filter((v) => runs(v, w));
+        const reps = kind === 'stub' && RATIO_WORKLOADS.has(w.name) ? REPS : 1;
+        // On the stub nothing changes the emulator's data: one fixture serves every variant.
+        let shared: Fixture | null = null;
+        for (let rep = 1; rep <= reps; rep++) {
+          // Each repetition starts with another variant, so that drift on the machine spreads.
+          const order = ws.map((_, k) => ws[(k + rep - 1) % ws.length]!);
+          for (const v of order) {
+            const sut = suts.get(v);
+            if (!sut) {
+              if (rep === 1) {
+                const why = failed.get(v) ?? 'not started';
+                const status = unavailable(v) ? 'not available' : 'error';
+                rows.push(naRow(w, v, kind, label, status, why));
+              }
+              continue;
+            }
+            if (v === 'peer-hive-gateway' && w.peerGap) {
+              if (rep === 1) rows.push(naRow(w, v, kind, label, 'n/a', w.peerGap));
+              continue;
+            }
+            try {
+              const fx = kind === 'stub' ? (shared ??= await prepare(w)) : await prepare(w);
+              if (fx.kind === 'small-read') smallReadContact ??= fx.contactId;
+              const row = await runOne(sut, w, up, fx, latency, reps > 1 ? rep : 0);
+              if (!row.rep) delete row.rep;
+              explanations.set(w.name, String(row.explanation));
+              rows.push(row);
+              log(describe(row));
+            } catch (e) {
+              const msg = e instanceof Error ? e.message : String(e);
+              log(`${kind} ${w.name} ${v}: ${msg}`);
+              rows.push(naRow(w, v, kind, label, 'error', msg.slice(0, 300)));
+              harnessErrors++;
+            }
+          }
         }
       }
     }
   } finally {
-    await sut.child.stop();
+    await Promise.all([...suts.values()].map((s) => s.child.stop()));
   }
 }
 
+// ------------------------------------------------------------------ the client micro-benchmark
+
+let clientCpu: ClientCpu | null = null;
+if (micro && stub && smallReadContact) {
+  log('client micro-benchmark (bench/client-cpu.ts)…');
+  await stub.configure({});
+  const out = path.join(tmp, 'client-cpu.json');
+  try {
+    await new Promise<void>((resolve, reject) =>
+      execFile(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          path.join(ROOT, 'bench/client-cpu.ts'),
+          `--json=${out}`,
+          `--stub=${stub!.url}`,
+          `--contact=${smallReadContact}`,
+          ...(quick ? ['--quick'] : []),
+        ],
+        { cwd: ROOT, timeout: 300_000 },
+        (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve()),
+      ),
+    );
+    clientCpu = JSON.parse(readFileSync(out, 'utf8')) as ClientCpu;
+    for (const c of clientCpu.clients)
+      log(`  ${c.client.padEnd(34)} ${c.cpuUsPerCall.toFixed(0).padStart(5)} µs CPU per call`);
+  } catch (e) {
+    log(`client micro-benchmark failed: ${e instanceof Error ? e.message : String(e)}`);
+    harnessErrors++;
+  }
+}
+
+await stub?.child.stop();
 await emu.stop();
+rmSync(tmp, { recursive: true, force: true });
 
 const machine = {
   name: process.env.BENCH_MACHINE ?? os.hostname(),
@@ -436,16 +716,21 @@ const machine = {
   memoryGb: Math.round(os.totalmem() / 1024 ** 3),
   node: process.version,
   platform: `${os.platform()} ${os.release()}`,
+  loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
 };
-const out = {
+const out: Results = {
   machine,
   date: new Date().toISOString(),
   mode: quick ? 'quick' : 'full',
   durationS: Math.round((Date.now() - t0) / 1000),
   upstreamLatency:
-    'latencyMs 50 means 50 ms ± 10 ms (emulator latencyMs 40 + uniform jitter 0-20 ms); workload 6: 100 ms ± 20 ms (80 + 0-40)',
-  workloads: rows,
+    'latencyMs 50 means 50 ms ± 10 ms (latencyMs 40 + uniform jitter 0-20 ms); link-throughput-under-zoho-limits: 100 ms ± 20 ms (80 + 0-40) and 10 calls in flight; small-read-hot-50ms: 50 ms flat and 10 calls in flight',
+  ...(process.env.BENCH_NOTE ? { note: process.env.BENCH_NOTE } : {}),
+  gatewayFeatures: FEATURES,
+  reps: REPS,
+  workloads: aggregateReps(rows),
   explanations: Object.fromEntries(explanations),
+  clientCpu,
 };
 const dir = path.join(ROOT, 'bench/results');
 mkdirSync(dir, { recursive: true });

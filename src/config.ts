@@ -63,6 +63,8 @@ export interface GatewayConfig {
   requestDeadlineMs: number;
   /** Idempotency keys and the move journal: their SQLite file, key lifetime and lease. */
   state: { db: string; idempotencyTtlMs: number; leaseMs: number };
+  /** REDIS_URL: replicas that share Zoho credentials share limits, token and state (src/fleet/). */
+  fleet: FleetConfig | null;
   limits: QueryLimits;
   otel: { endpoint: string; serviceName: string } | null;
   /** Apollo Sandbox at /graphql, GraphiQL at /graphiql, introspection: on in development, off in production. */
@@ -71,6 +73,21 @@ export interface GatewayConfig {
   authRequirement: AuthRequirement;
   /** Which deals Contact.dealPrediction may choose (ZOHO_PREDICTION_ELIGIBLE; docs/prediction.md). */
   predictionRule: PredictionRule;
+}
+
+export interface FleetConfig {
+  /** May hold a password: never logged (see redisTarget). */
+  redisUrl: string;
+  expectedReplicas: number;
+  slotLeaseMs: number;
+  tokenKey: string | null;
+  allowNoPersistence: boolean;
+}
+
+/** Where Redis is, without the credentials a URL may carry. */
+export function redisTarget(url: string): string {
+  const u = new URL(url);
+  return `${u.protocol}//${u.host}${u.pathname && u.pathname !== '/' ? u.pathname : ''}`;
 }
 
 export interface AuthRequirement {
@@ -179,6 +196,24 @@ const env = z.object({
   GATEWAY_STATE_DB: opt(z.string().trim().min(1)),
   GATEWAY_IDEMPOTENCY_TTL_MS: positive(),
   GATEWAY_LEASE_MS: intVar(1_000, 600_000, 'a whole number of ms from 1000 to 600000'),
+  REDIS_URL: opt(
+    z
+      .string()
+      .trim()
+      .refine((s) => {
+        try {
+          return ['redis:', 'rediss:'].includes(new URL(s).protocol);
+        } catch {
+          return false;
+        }
+      }, 'must be a redis:// or rediss:// URL, e.g. redis://redis:6379/0'),
+  ),
+  GATEWAY_EXPECTED_REPLICAS: intVar(1, 1_000, 'a whole number from 1 to 1000'),
+  GATEWAY_SLOT_LEASE_MS: intVar(500, 600_000, 'a whole number of ms from 500 to 600000'),
+  GATEWAY_TOKEN_KEY: opt(
+    z.string().refine((k) => k.length >= 32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)'),
+  ),
+  GATEWAY_REDIS_ALLOW_NO_PERSISTENCE: opt(z.string().refine((v) => BOOLEAN.test(v), 'must be true or false')),
   GATEWAY_MAX_DEPTH: positive(),
   GATEWAY_MAX_ALIASES: intVar(0, 10_000, 'a whole number from 0 to 10000'),
   GATEWAY_MAX_TOKENS: positive(),
@@ -372,6 +407,15 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
       idempotencyTtlMs: e.GATEWAY_IDEMPOTENCY_TTL_MS ?? 24 * 60 * 60_000,
       leaseMs: e.GATEWAY_LEASE_MS ?? 15_000,
     },
+    fleet: e.REDIS_URL
+      ? {
+          redisUrl: e.REDIS_URL,
+          expectedReplicas: e.GATEWAY_EXPECTED_REPLICAS ?? 1,
+          slotLeaseMs: e.GATEWAY_SLOT_LEASE_MS ?? 5_000,
+          tokenKey: e.GATEWAY_TOKEN_KEY ?? null,
+          allowNoPersistence: /^\s*(true|1|yes|on)\s*$/i.test(e.GATEWAY_REDIS_ALLOW_NO_PERSISTENCE ?? ''),
+        }
+      : null,
     limits: {
       maxDepth: e.GATEWAY_MAX_DEPTH ?? DEFAULT_LIMITS.maxDepth,
       maxAliases: e.GATEWAY_MAX_ALIASES ?? DEFAULT_LIMITS.maxAliases,

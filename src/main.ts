@@ -66,10 +66,22 @@ async function main(): Promise<void> {
   }
 
   const telemetry = createTelemetry({ readyCacheMs: config.readyCacheMs });
+  // With REDIS_URL, the replicas that share these Zoho credentials share limits, token and state.
+  let fleet: import('./fleet/index.ts').FleetServices | null = null;
+  if (config.fleet) {
+    const { startFleetServices, PersistenceError } = await import('./fleet/index.ts');
+    try {
+      fleet = await startFleetServices(config.fleet, zohoConfig, logger);
+    } catch (e) {
+      if (!(e instanceof PersistenceError)) throw e;
+      console.error(`The gateway did not start. ${e.message}.`);
+      process.exit(1);
+    }
+    telemetry.metrics.watchFleet({ up: () => fleet!.fleet.conn.up(), counters: () => fleet!.fleet.budget.counters() });
+  }
   // Idempotency keys and the move journal: a crash in the middle of a move is repaired at the next start.
-  const { SqliteStateStore } = await import('./state/sqlite.ts');
-  const state = new SqliteStateStore(config.state.db);
-  const zoho = createZohoClient(zohoConfig, zohoClientOptions(telemetry, zohoConfig, logger));
+  const state = fleet?.state ?? new (await import('./state/sqlite.ts')).SqliteStateStore(config.state.db);
+  const zoho = createZohoClient(zohoConfig, zohoClientOptions(telemetry, zohoConfig, logger, fleet?.clientOptions));
   const gateway = await startGateway({
     zoho,
     port: config.port,
@@ -89,7 +101,9 @@ async function main(): Promise<void> {
     idempotencyTtlMs: config.state.idempotencyTtlMs,
     leaseMs: config.state.leaseMs,
     predictionRule: config.predictionRule,
+    ...(fleet ? { orgCache: fleet.orgCache } : {}),
   });
+  void fleet?.join(zoho);
 
   // The stop, in order: readiness answers 503 at once while the listener keeps serving for the
   // drain delay (load balancers and routers notice and stop sending work here); then the listener
@@ -137,6 +151,7 @@ async function main(): Promise<void> {
       await gateway.close();
       logger.info('requests in flight finished; releasing the rest');
       await state.close();
+      await fleet?.fleet.close();
       zoho.close();
       await emulator?.close();
       await tracing?.shutdown();

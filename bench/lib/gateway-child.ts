@@ -1,7 +1,9 @@
 /**
- * The gateway under test, in its own process: the Zoho client from the ZOHO_* variables (service
- * mode, the emulator's demo credentials) and the gateway as `startGateway` builds it. BENCH_BATCHING=0
- * is the `unbatched` variant: batching and write coalescing off.
+ * The `unbatched` variant only: an in-process child that builds the gateway from src/ (under tsx)
+ * with batching and write coalescing off, the switch that exists only as an option of
+ * createGateway. It is not what ships: no telemetry hooks, logs at warn, the default in-memory
+ * state store. Its calls per operation are the point (the naive one-call-per-field resolver); its
+ * CPU figures are not comparable with the `gateway` variant's (`node dist/main.js`).
  */
 import { createZohoClient, loadZohoConfig } from '../../src/zoho/index.ts';
 import { startGateway } from '../../src/graphql/server.ts';

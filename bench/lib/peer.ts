@@ -28,40 +28,32 @@ export function installPeer(log: (s: string) => void): void {
   });
 }
 
-/** Copies the OAS files with their remote $refs pointing at the local copies, then composes. */
-export function composePeer(emulatorUrl: string, token: string): void {
+/**
+ * Copies the OAS files with their remote $refs pointing at the local copies, then composes a
+ * supergraph whose endpoint is `upstreamUrl` (the emulator or the stub); returns its path.
+ */
+export function composePeer(upstreamUrl: string, token: string, name: string): string {
+  const out = path.join(WORK, `supergraph-${name}.graphql`);
   mkdirSync(path.join(WORK, 'oas'), { recursive: true });
   const src = path.join(ROOT, 'third_party/zoho-oas');
   for (const f of readdirSync(src)) {
     if (!/\.(json|yaml)$/.test(f)) continue;
     writeFileSync(path.join(WORK, 'oas', f), readFileSync(path.join(src, f), 'utf8').replaceAll(REMOTE_PREFIX, './'));
   }
-  execFileSync(
-    process.execPath,
-    [path.join(PEERS, 'node_modules/.bin/mesh-compose'), '-o', path.join(WORK, 'supergraph.graphql')],
-    {
-      cwd: PEERS,
-      env: { ...process.env, PEER_ZOHO_URL: emulatorUrl, PEER_ZOHO_TOKEN: token },
-      stdio: 'pipe',
-      timeout: 120_000,
-    },
-  );
+  execFileSync(process.execPath, [path.join(PEERS, 'node_modules/.bin/mesh-compose'), '-o', out], {
+    cwd: PEERS,
+    env: { ...process.env, PEER_ZOHO_URL: upstreamUrl, PEER_ZOHO_TOKEN: token },
+    stdio: 'pipe',
+    timeout: 120_000,
+  });
+  return out;
 }
 
-export async function startPeer(port: number): Promise<{ child: Child; url: string }> {
+export async function startPeer(port: number, supergraph: string): Promise<{ child: Child; url: string }> {
   const child = spawnChild(path.join(PEERS, 'node_modules/.bin/hive-gateway'), {
     ts: false,
     cwd: PEERS,
-    args: [
-      'supergraph',
-      path.join(WORK, 'supergraph.graphql'),
-      '--port',
-      String(port),
-      '--host',
-      '127.0.0.1',
-      '--fork',
-      '0',
-    ],
+    args: ['supergraph', supergraph, '--port', String(port), '--host', '127.0.0.1', '--fork', '0'],
     env: { NODE_ENV: 'production' },
   });
   const url = `http://127.0.0.1:${port}/graphql`;

@@ -5,7 +5,8 @@
  * reset through /proc/<pid>/clear_refs before each workload.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -13,6 +14,18 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 const CLK_TCK = 100;
 
 export type Message = { type: string; [k: string]: unknown };
+
+// Servers with no IPC channel (the production gateway, Hive Gateway) would outlive a bench that
+// died: whatever is still running when this process exits is killed. (The bench turns SIGINT
+// and SIGTERM into an exit, so that this runs then too.)
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const p of running) p.kill('SIGKILL');
+});
+const track = (proc: ChildProcess) => {
+  running.add(proc);
+  proc.once('exit', () => running.delete(proc));
+};
 
 export interface Child {
   proc: ChildProcess;
@@ -37,6 +50,7 @@ export function spawnChild(
     env: { ...process.env, LOG_LEVEL: 'warn', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
+  track(proc);
   let out = '';
   const keep = (d: Buffer) => {
     out = (out + d.toString()).slice(-20_000);
@@ -95,6 +109,72 @@ export function spawnChild(
       clearTimeout(timer);
     },
   };
+}
+
+/**
+ * Starts a server the way it runs in production: `node <args>` with exactly `env` (nothing
+ * inherited but PATH and HOME), its stdout and stderr going to `logFile` as they would to a log
+ * collector, so that reading them costs the bench nothing. No IPC: the bench talks HTTP to it.
+ */
+export function spawnServer(
+  args: string[],
+  opts: { env: Record<string, string>; logFile: string; cwd?: string },
+): Child {
+  const fd = openSync(opts.logFile, 'w');
+  const proc = spawn(process.execPath, args, {
+    cwd: opts.cwd ?? ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...opts.env },
+    stdio: ['ignore', fd, fd],
+  });
+  track(proc);
+  closeSync(fd);
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  const output = () => {
+    try {
+      return readFileSync(opts.logFile, 'utf8').slice(-20_000);
+    } catch {
+      return '';
+    }
+  };
+  return {
+    proc,
+    pid: proc.pid!,
+    request() {
+      return Promise.reject(new Error(`${args.join(' ')} has no IPC channel`));
+    },
+    async waitFor<T>(pattern: string, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      const re = new RegExp(pattern);
+      for (;;) {
+        const m = re.exec(output());
+        if (m) return { type: 'ready', match: m } as T;
+        if (proc.exitCode !== null || proc.signalCode !== null)
+          throw new Error(`${args.join(' ')} exited (code ${proc.exitCode}):\n${output().slice(-3000)}`);
+        if (Date.now() > deadline) throw new Error(`${args.join(' ')}: no ${pattern} within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    output,
+    async stop() {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      proc.kill('SIGTERM');
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** A port free on 127.0.0.1 now, for servers that need one on their command line. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
 }
 
 function readComm(pid: number): string {

@@ -1,7 +1,8 @@
 /**
- * The six workloads of issue 9: how each picks its data from the demo org, the GraphQL operation
- * the gateway variants receive, the same work through the peer (Hive Gateway over Mesh), and the
- * minimum number of Zoho calls any correct client must make for it, with the reasoning.
+ * The workloads: how each picks its data from the demo org, the GraphQL operation the gateway
+ * variants receive, the same work through the peer (Hive Gateway over Mesh) and through the floor
+ * (plain HTTP, no GraphQL), which upstreams it runs against, and the minimum number of Zoho calls
+ * any correct client must make for it, with the reasoning.
  */
 import type { Child } from './proc.ts';
 import {
@@ -22,7 +23,23 @@ type ContactFx = {
   emails: Array<{ messageId: string; ownerId: string; linkedDealId: string | null }>;
 };
 
-export type Variant = 'gateway' | 'unbatched' | 'direct-rest' | 'bare-apollo' | 'peer-hive-gateway';
+export type Variant =
+  | 'gateway'
+  | 'gateway-dedup-off'
+  | 'gateway-read-cache'
+  | 'unbatched'
+  | 'direct-rest'
+  | 'bare-apollo'
+  | 'peer-hive-gateway'
+  | 'floor';
+
+export type UpstreamKind = 'emulator' | 'stub';
+
+/** The production gateway (`node dist/main.js`) under other settings: the hot-read workload only. */
+export const GATEWAY_SETTINGS_VARIANTS: ReadonlySet<Variant> = new Set(['gateway-dedup-off', 'gateway-read-cache']);
+
+/** A request to the floor (bench/lib/floor-child.ts). */
+export type FloorRequest = { method: 'GET' | 'POST'; path: string; body?: unknown };
 
 export interface Workload {
   name: string;
@@ -43,7 +60,22 @@ export interface Workload {
   peerNote?: string;
   /** Whether bare-apollo runs it (workload 5 only). */
   bareApollo?: boolean;
+  /** The same operation through the floor, or absent when the floor does not serve it. */
+  floor?: (fx: Fixture, i: number) => FloorRequest;
+  /** The upstreams it runs against. */
+  upstreams: readonly UpstreamKind[];
+  /** Only the production gateway and its settings variants run it. */
+  gatewayOnly?: boolean;
   minimal(fx: Fixture): { calls: number; explanation: string };
+}
+
+/** Whether the variant runs the workload at all (rows for the peer's gaps are written as n/a). */
+export function runs(variant: Variant, w: Workload): boolean {
+  if (GATEWAY_SETTINGS_VARIANTS.has(variant)) return w.gatewayOnly === true;
+  if (w.gatewayOnly) return variant === 'gateway';
+  if (variant === 'bare-apollo') return w.bareApollo === true;
+  if (variant === 'floor') return w.floor !== undefined;
+  return true;
 }
 
 // ------------------------------------------------------------------------------------- helpers
@@ -105,11 +137,22 @@ const PEER_SERIAL =
 
 // ------------------------------------------------------------------------------------ workloads
 
+const floorLink = (dealId: string, emails: readonly EmailRef[], withOwner: boolean): FloorRequest => ({
+  method: 'POST',
+  path: '/link',
+  body: { dealId, emails: inputRefs(emails, withOwner) },
+});
+
 function link100One(withOwner: boolean): Workload {
   return {
     name: withOwner ? 'link-100-one-contact' : 'link-100-one-contact-no-owner',
     mode: 'sequential',
     concurrency: 1,
+    upstreams: ['emulator', 'stub'],
+    floor: (fx, i) => {
+      const f = fx as LinkFixture;
+      return floorLink(dealAt(f.dealIds, i), f.emails, f.withOwner);
+    },
     async setup(emu) {
       let [c] = await contacts(emu, 60, 1);
       if (c!.emails.length < 100)
@@ -151,6 +194,11 @@ const link100Ten: Workload = {
   name: 'link-100-ten-contacts',
   mode: 'sequential',
   concurrency: 1,
+  upstreams: ['emulator', 'stub'],
+  floor: (fx, i) => {
+    const f = fx as LinkFixture;
+    return floorLink(dealAt(f.dealIds, i), f.emails, true);
+  },
   async setup(emu) {
     const cs = await contacts(emu, 10, 10);
     const dealIds = await twoDeals(emu, cs);
@@ -181,6 +229,7 @@ const readContacts: Workload = {
   name: 'read-contacts-emails-deals',
   mode: 'sequential',
   concurrency: 1,
+  upstreams: ['emulator', 'stub'],
   async setup(emu) {
     const cs = await contacts(emu, 20, 10);
     const linked = new Set(
@@ -212,6 +261,9 @@ function move20(relinkMode: 'replace' | 'reject'): Workload {
     name: `move-20-${relinkMode}`,
     mode: 'sequential',
     concurrency: 1,
+    // Not on the stub: its links always succeed and its emails never change deal, so a move
+    // there would neither be refused (reject mode) nor find its emails where the last one put them.
+    upstreams: ['emulator'],
     emulator: { relinkMode },
     async setup(emu) {
       const cs = (await contacts(emu, 20, 5)).filter((c) => c.relatedDealIds.length >= 2);
@@ -259,6 +311,11 @@ const smallRead: Workload = {
   mode: 'throughput',
   concurrency: 32,
   bareApollo: true,
+  upstreams: ['emulator', 'stub'],
+  floor: (fx) => {
+    const f = fx as Extract<Fixture, { kind: 'small-read' }>;
+    return { method: 'GET', path: `/contacts/${f.contactId}/emails?first=${f.first}` };
+  },
   async setup(emu) {
     const cs = await contacts(emu, 5, 80);
     const c = cs.find((x) => x.emails.length === 5) ?? cs.sort((a, b) => a.emails.length - b.emails.length)[0]!;
@@ -281,6 +338,11 @@ const linkThroughput: Workload = {
   name: 'link-throughput-under-zoho-limits',
   mode: 'limits',
   concurrency: 4,
+  upstreams: ['emulator', 'stub'],
+  floor: (fx, i) => {
+    const f = fx as ThroughputFixture;
+    return floorLink(dealAt(f.dealIds, Math.floor(i / f.batches.length)), f.batches[i % f.batches.length]!, true);
+  },
   latency: { latencyMs: 80, jitterMs: 40, label: 100 },
   emulator: { concurrencyLimit: 10 },
   async setup(emu) {
@@ -319,6 +381,29 @@ const linkThroughput: Workload = {
   },
 };
 
+/**
+ * The same small read at real latency: 50 connections against an upstream that answers in 50 ms
+ * and, like Zoho, refuses more than 10 calls in flight. The gateway alone, under its read settings
+ * (in-flight dedup on and off, a short read cache), when it has them.
+ */
+const smallReadHot: Workload = {
+  ...smallRead,
+  name: 'small-read-hot-50ms',
+  concurrency: 50,
+  bareApollo: false,
+  floor: undefined,
+  gatewayOnly: true,
+  upstreams: ['stub'],
+  latency: { latencyMs: 50, jitterMs: 0, label: 50 },
+  emulator: { concurrencyLimit: 10 },
+  peerGap: 'the gateway alone: this workload compares its read settings (in-flight dedup, read cache).',
+  minimal: () => ({
+    calls: 1,
+    explanation:
+      '1 email page per read that shares nothing, as in small-read-throughput. Identical reads in flight at once may share one call (in-flight dedup), and a read cache may answer without any: below 1 per operation is then expected.',
+  }),
+};
+
 export const WORKLOADS: Workload[] = [
   link100One(true),
   link100One(false),
@@ -328,13 +413,22 @@ export const WORKLOADS: Workload[] = [
   move20('reject'),
   smallRead,
   linkThroughput,
+  smallReadHot,
 ];
 
-export const QUICK_WORKLOADS = new Set([
-  'link-100-one-contact',
-  'link-100-one-contact-no-owner',
-  'read-contacts-emails-deals',
-  'small-read-throughput',
-]);
+/** `--quick`, per upstream. */
+export const QUICK_WORKLOADS: Record<UpstreamKind, ReadonlySet<string>> = {
+  emulator: new Set([
+    'link-100-one-contact',
+    'link-100-one-contact-no-owner',
+    'read-contacts-emails-deals',
+    'small-read-throughput',
+  ]),
+  stub: new Set(['link-100-one-contact', 'small-read-throughput', 'small-read-hot-50ms']),
+};
 
-export const limitOf = (w: Workload) => (w.latency ? (10 * 20) / (w.latency.label / 1000) : null);
+/** The workloads whose ratios against the peer are targets: repeated, interleaved, on the stub. */
+export const RATIO_WORKLOADS: ReadonlySet<string> = new Set(['small-read-throughput', 'link-100-one-contact']);
+
+export const limitOf = (w: Workload) =>
+  w.mode === 'limits' && w.latency ? (10 * 20) / (w.latency.label / 1000) : null;

@@ -229,7 +229,7 @@ export class GatewayMetrics {
   watchState(store: StateStore): void {
     const bytes = new Gauge({
       name: 'gateway_state_store_bytes',
-      help: 'Size of the state store (the SQLite file with its write-ahead log), in bytes.',
+      help: 'Size of the state store (the SQLite file with its write-ahead log), in bytes; absent with Redis, where measuring it would hold Redis up.',
       registers: [this.registry],
     });
     new Gauge({
@@ -245,6 +245,34 @@ export class GatewayMetrics {
         this.set({ kind: 'journal' }, s.journalEntries);
         this.set({ kind: 'pending' }, s.pendingEntries);
         if (s.bytes !== null) bytes.set(s.bytes);
+      },
+    });
+  }
+
+  /** A fleet's link to Redis, and what it did without it, read at scrape time. */
+  watchFleet(fleet: { up(): boolean; counters(): { lostLeases: number; fallbacks: number } }): void {
+    new Gauge({
+      name: 'gateway_redis_up',
+      help: "1 while Redis (REDIS_URL) answers and the fleet's limits, token and state are shared; 0 while this replica runs on its local share.",
+      registers: [this.registry],
+      collect() {
+        this.set(fleet.up() ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'gateway_fleet_local_calls',
+      help: "Zoho calls that waited for a slot while Redis could not be asked, and took one of the replica's local share instead (since start).",
+      registers: [this.registry],
+      collect() {
+        this.set(fleet.counters().fallbacks);
+      },
+    });
+    new Gauge({
+      name: 'gateway_fleet_lost_leases',
+      help: 'Concurrency slots whose Redis lease ended while their call still ran (since start).',
+      registers: [this.registry],
+      collect() {
+        this.set(fleet.counters().lostLeases);
       },
     });
   }

@@ -4,7 +4,7 @@
  * first and handed to both the client (zohoClientOptions) and the gateway (createGateway).
  */
 import type { Logger } from 'pino';
-import type { ZohoClientHooks, ZohoClientOptions, ZohoConfig } from '../zoho/index.ts';
+import { createInMemoryBudget, type ZohoClientHooks, type ZohoClientOptions, type ZohoConfig } from '../zoho/index.ts';
 import { GatewayMetrics } from '../http/metrics.ts';
 import { ZohoReachability } from '../http/health.ts';
 
@@ -23,8 +23,10 @@ export function createTelemetry(opts: { readyCacheMs?: number; defaultMetrics?: 
 /** Client options that feed the telemetry: hooks, and budgets whose waits are measured. */
 export function zohoClientOptions(
   t: Telemetry,
-  config: Pick<ZohoConfig, 'concurrency'>,
+  config: Pick<ZohoConfig, 'concurrency'> & { mailConcurrency?: number },
   logger?: Logger,
+  /** A fleet's budget, credits and token store (src/fleet/), instead of this process's own. */
+  fleet: Pick<ZohoClientOptions, 'budget' | 'credits' | 'tokenStore'> = {},
 ): ZohoClientOptions {
   const m = t.metrics.zohoHooks();
   const hooks: ZohoClientHooks = {
@@ -38,7 +40,12 @@ export function zohoClientOptions(
   return {
     hooks,
     ...(logger ? { logger } : {}),
-    budget: t.metrics.observedBudget(config.concurrency),
-    callerBudget: () => t.metrics.observedBudget(config.concurrency),
+    ...fleet,
+    budget: t.metrics.observedBudget(
+      config.concurrency,
+      fleet.budget ?? createInMemoryBudget(config.concurrency, config.mailConcurrency),
+    ),
+    callerBudget: () =>
+      t.metrics.observedBudget(config.concurrency, createInMemoryBudget(config.concurrency, config.mailConcurrency)),
   };
 }

@@ -214,7 +214,15 @@ export class Operations {
   /** Runs `work` as this process's operation `op`, and records its result (as `keep` trims it). */
   async #own<T>(op: OperationRecord, work: () => Promise<T>, keep: (result: T) => unknown = (r) => r): Promise<T> {
     const running = (async () => {
-      const result = await work();
+      let result: T;
+      try {
+        result = await work();
+      } catch (e) {
+        await this.#abandon(op).catch((err: unknown) => {
+          this.#s.logger?.error({ err, operation: op.id }, 'could not release an operation that failed');
+        });
+        throw e;
+      }
       // The answer is true whether or not it could be kept: a failure to keep it is logged, not thrown.
       await this.#s.store.finish(op.id, keep(result), op.expiresAt, this.#s.now()).catch((e: unknown) => {
         this.#s.logger?.error({ err: e, operation: op.id }, 'could not record the result of an operation');
@@ -227,6 +235,21 @@ export class Operations {
     } finally {
       this.#inFlight.delete(op.id);
     }
+  }
+
+  /**
+   * The call failed without an answer (a refusal before any write, or an error of the gateway):
+   * its key must not stay held by a live process, or every repeat would wait for the process to
+   * die. A call that journaled nothing is forgotten, and a repeat runs afresh; a move that did
+   * journal is handed to the recovery, as if its process had died now, which repairs it once none
+   * of its writes can still land.
+   */
+  async #abandon(op: OperationRecord): Promise<void> {
+    const store = this.#s.store;
+    const journaled = op.mutation === 'moveEmailsToDeal' ? (await store.entries(op.id)).length > 0 : false;
+    if (!journaled) return store.remove(op.id);
+    const now = this.#s.now();
+    await store.takeOver(op.id, op.owner, `${op.owner}:abandoned`, now, now);
   }
 
   #journal(opId: string): MoveJournal {

@@ -8,7 +8,8 @@
  *   passed since its last renewal (no write of it can still land), the worker takes the move over
  *   and repairs each email it had not settled (links.ts `repairInterruptedMove`), logs what it did
  *   with the message ids, and records the result under the move's idempotency key;
- * - moves whose repair could not read Zoho at the time (entries still pending): tried again.
+ * - moves whose repair could not read Zoho at the time (entries still pending): tried again;
+ * - keyed links, unlinks and associates whose owner died: dropped, so that a repeat runs afresh.
  * A live gateway's own UNKNOWN emails are never repaired behind its caller's back: the caller was
  * told where each one is, and may already have acted on it.
  * Pass-through mode has no credentials of its own: its repairs wait for the next call in the
@@ -124,13 +125,18 @@ export class RecoveryWorker {
     const store = operations.store;
     const now = late.now();
     for (const op of await store.findRecoverable(now)) {
-      if (op.mutation !== 'moveEmailsToDeal' || (scope !== null && op.scope !== scope)) continue;
+      if (scope !== null && op.scope !== scope) continue;
       // A live owner is still at work; a dead one's writes may still land until the window has passed.
       if (op.state === 'running' && op.leaseUntil >= now) continue;
       if (now < op.renewedAt + late.windowMs) continue;
-      if (!(await store.takeOver(op.id, op.owner, operations.processId, now + operations.settings.leaseMs, now))) {
+      const mine = () => store.takeOver(op.id, op.owner, operations.processId, now + operations.settings.leaseMs, now);
+      if (op.mutation !== 'moveEmailsToDeal') {
+        // A link, unlink or associate cut off with its process: nothing to put right (a repeat with
+        // its key runs it again), and kept it would pile up and crowd the moves out of this list.
+        if (op.state === 'running' && (await mine())) await store.remove(op.id);
         continue;
       }
+      if (!(await mine())) continue;
       const result = await repairMove(this.#deps, zoho, op);
       await store.finish(op.id, result, op.expiresAt, late.now());
       this.#deps.logger?.warn(

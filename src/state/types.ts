@@ -87,7 +87,7 @@ export interface StateStore {
    * finished ones whose repair left entries pending (Zoho could not be read at the time).
    */
   findRecoverable(now: number): Promise<OperationRecord[]>;
-  /** Keyed operations of one caller scope that are still running, for repair in pass-through mode. */
+  /** Operations of one caller scope that are still running, for repair in pass-through mode. */
   findRunningInScope(scope: string): Promise<OperationRecord[]>;
 
   journal(entries: readonly JournalEntry[]): Promise<void>;

@@ -43,6 +43,8 @@ export interface ZohoTokenSettings {
   mintWindowMs: number;
   /** After Zoho itself refuses a mint, refuse locally for this long instead of asking again. */
   mintRefusalCooldownMs: number;
+  /** Zoho keeps at most this many access tokens of one refresh token alive; a new one revokes the oldest. */
+  liveTokenLimit: number;
   /** Proactive refresh margin = clamp(lifetime × ratio, min, max). */
   refreshMarginRatio: number;
   refreshMarginMinMs: number;
@@ -113,6 +115,7 @@ export const DEFAULT_TOKEN: ZohoTokenSettings = {
   mintLimit: 10,
   mintWindowMs: 10 * 60_000,
   mintRefusalCooldownMs: 60_000,
+  liveTokenLimit: 15,
   refreshMarginRatio: 0.1,
   refreshMarginMinMs: 0,
   refreshMarginMaxMs: 5 * 60_000,

@@ -51,6 +51,8 @@ export {
   type Feedback,
   type Permit,
 } from './budget.ts';
+export { LocalCredits, type CreditsLedger } from './credits.ts';
+export { TokenStoreUnavailableError, type SharedToken, type SharedTokenStore } from './auth/types.ts';
 export * from './limits.ts';
 export { Secret, tokenFingerprint, scrubText } from './secret.ts';
 export { parseCallerAuthorization } from './auth/passthrough.ts';

@@ -26,6 +26,8 @@ import { StaticTokenProvider } from './auth/static.ts';
 import { missingCallerTokenError, parseCallerAuthorization } from './auth/passthrough.ts';
 import type { CredentialProvider } from './auth/types.ts';
 import { createInMemoryBudget, isHeavyRoute, type ConcurrencyBudget } from './budget.ts';
+import { LocalCredits, type CreditsLedger } from './credits.ts';
+import type { SharedTokenStore } from './auth/types.ts';
 import { mayRetry } from './classify.ts';
 import {
   describeConfig,
@@ -65,6 +67,10 @@ export interface ZohoClientOptions {
    * OAuth app). Defaults to an in-memory budget of `config.concurrency` each.
    */
   callerBudget?: (callerKey: string) => ConcurrencyBudget;
+  /** The daily credits of the client's own credentials; in memory unless a fleet shares them. */
+  credits?: CreditsLedger;
+  /** Service mode: one access token for every replica that uses this refresh token. */
+  tokenStore?: SharedTokenStore;
   /** The clock (epoch ms) that dates attempts; tests set it. */
   now?: () => number;
 }
@@ -96,9 +102,7 @@ export interface ZohoClient extends ZohoRequester {
  */
 interface CredentialState {
   budget: ConcurrencyBudget;
-  creditsRemaining: number | null;
-  /** Zoho said the day's credits are spent: calls fail at once until then (epoch ms). */
-  creditsExhaustedUntil: number;
+  credits: CreditsLedger;
   org: Promise<string> | null;
   user: Promise<string> | null;
 }
@@ -179,7 +183,7 @@ class Requester implements ZohoRequester {
   }
 
   creditsRemaining(): number | null {
-    return this.#state.creditsRemaining;
+    return this.#state.credits.remaining();
   }
 
   getOrgId(): Promise<string> {
@@ -306,7 +310,7 @@ class Requester implements ZohoRequester {
   /** Once Zoho said the day's credits are spent, calls fail at once, saying when to try again. */
   #withCredits<T>(next: Attempt<T>): Attempt<T> {
     return async (s) => {
-      const until = this.#state.creditsExhaustedUntil;
+      const until = this.#state.credits.exhaustedUntil();
       const now = this.#s.now();
       if (now < until) {
         s.history.push({
@@ -330,7 +334,7 @@ class Requester implements ZohoRequester {
         return await next(s);
       } catch (e) {
         if (e instanceof ZohoError && e.kind === 'credits_exhausted' && e.phase === 'answered') {
-          this.#state.creditsExhaustedUntil = this.#s.now() + this.#s.config.creditsCooldownMs;
+          this.#state.credits.exhausted(this.#s.now() + this.#s.config.creditsCooldownMs);
         }
         throw e;
       }
@@ -385,7 +389,7 @@ class Requester implements ZohoRequester {
         });
         status = res.status;
         const credits = Number.parseInt(String(res.headers['x-api-credits-remaining'] ?? ''), 10);
-        if (Number.isFinite(credits)) this.#state.creditsRemaining = credits;
+        if (Number.isFinite(credits)) this.#state.credits.observe(credits);
         outcome = this.#interpret<T>(req, call, res.status, typeof res.data === 'string' ? res.data : '', credits);
       } catch (e) {
         outcome = deadline.aborted ? timeoutError(call, s.timeoutMs) : networkError(e, call, s.timeoutMs);
@@ -406,7 +410,7 @@ class Requester implements ZohoRequester {
         durationMs,
         attempt: s.history.length,
         ...(failed ? { errorCode: failed.code } : {}),
-        creditsRemaining: this.#state.creditsRemaining,
+        creditsRemaining: this.#state.credits.remaining(),
         mode: this.mode,
       });
       if (logger?.isLevelEnabled('debug')) {
@@ -460,7 +464,7 @@ class Requester implements ZohoRequester {
       status,
       data: parsed.json as T | undefined,
       text,
-      creditsRemaining: this.#state.creditsRemaining,
+      creditsRemaining: this.#state.credits.remaining(),
       attempts: 0,
       history: [],
       call,
@@ -497,15 +501,20 @@ export function createZohoClient(config: ZohoConfig | ZohoConfigInput, options: 
   const budget = options.budget ?? createInMemoryBudget(cfg.concurrency, cfg.mailConcurrency);
   let provider: CredentialProvider | null = null;
   if (cfg.authMode === 'service') {
-    provider = new ServiceCredentialProvider(cfg, { http: instance, hooks, logger, now });
+    provider = new ServiceCredentialProvider(cfg, {
+      http: instance,
+      hooks,
+      logger,
+      now,
+      tokenStore: options.tokenStore,
+    });
   } else if (cfg.authMode === 'token') {
     provider = new StaticTokenProvider(cfg.accessToken!.reveal(), 'token');
   }
   const own: Requester | null = provider
     ? new Requester(shared, provider, {
         budget,
-        creditsRemaining: null,
-        creditsExhaustedUntil: 0,
+        credits: options.credits ?? new LocalCredits(),
         org: null,
         user: null,
       })
@@ -545,7 +554,7 @@ export function createZohoClient(config: ZohoConfig | ZohoConfigInput, options: 
       const key = tokenFingerprint(token);
       let state = callers.get(key);
       if (!state) {
-        state = { budget: callerBudget(key), creditsRemaining: null, creditsExhaustedUntil: 0, org: null, user: null };
+        state = { budget: callerBudget(key), credits: new LocalCredits(), org: null, user: null };
         callers.set(key, state);
       }
       return new Requester(shared, new StaticTokenProvider(token, 'passthrough'), state);

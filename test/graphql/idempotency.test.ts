@@ -8,6 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../support/gateway.ts';
 import { LINK_ROUTE as LINK, UNLINK_ROUTE as UNLINK } from '../support/operations.ts';
 import { contactsWithEmails, linkedDealOf, type ContactFixture } from '../support/fixtures.ts';
+import { SqliteStateStore } from '../../src/state/sqlite.ts';
+import { op } from '../state/contract.ts';
 
 const KEY_A = 'caller-a-key-0123456789';
 const KEY_B = 'caller-b-key-0123456789';
@@ -193,5 +195,52 @@ describe('moves are journaled', () => {
     expect(stats.pendingEntries).toBe(0);
     expect(stats.runningOperations).toBe(0);
     expect(stack.calls(UNLINK)).toBe(0);
+  });
+});
+
+describe('a keyed call that fails without an answer', () => {
+  it('does not keep its key: a repeat is answered the same way, not IDEMPOTENCY_KEY_IN_USE', async () => {
+    const input = {
+      dealId: dealA,
+      emails: Array.from({ length: 501 }, (_, i) => ({ contactId: c.contactId, messageId: `${i}` })),
+      idempotencyKey: `too-many-${serial++}`,
+    };
+    const first = await call(LINK_M, input);
+    expect(first.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const again = await call(LINK_M, input);
+    expect(again.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('a keyed link whose gateway process died', () => {
+  it('is dropped by the recovery once its writes can no longer land, so that it does not pile up', async () => {
+    const state = new SqliteStateStore(':memory:');
+    const own = await startStack({ gateway: { state, leaseMs: 300 }, zoho: { lateWriteWindowMs: 200 } });
+    try {
+      const now = Date.now();
+      const dead = op({
+        mutation: 'linkEmailsToDeal',
+        owner: 'a-dead-process',
+        leaseUntil: now - 1_000,
+        renewedAt: now - 1_000,
+        createdAt: now - 1_000,
+        expiresAt: now + 86_400_000,
+      });
+      const move = op({
+        owner: 'another-dead-process',
+        leaseUntil: now + 86_400_000,
+        createdAt: now,
+        expiresAt: now + 86_400_000,
+      });
+      await state.claim(dead);
+      await state.claim(move);
+      for (let i = 0; i < 100 && (await state.get(dead.id)) !== null; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(await state.get(dead.id)).toBeNull();
+      // A move under a live lease is left alone.
+      expect((await state.get(move.id))?.state).toBe('running');
+    } finally {
+      await own.close();
+      await state.close();
+    }
   });
 });

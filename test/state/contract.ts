@@ -86,7 +86,9 @@ export function describeStateStore(name: string, make: () => Promise<StateStore>
       withStore(async (s) => {
         const old = op({ key: 'k', expiresAt: NOW + 10 });
         await s.claim(old);
-        expect(await s.claim(op({ key: 'k', createdAt: NOW + 20 }))).toEqual({ claimed: true });
+        expect(await s.claim(op({ key: 'k', createdAt: NOW + 9 }))).toMatchObject({ claimed: false });
+        // A key expires at its expiresAt: from that instant on it is free.
+        expect(await s.claim(op({ key: 'k', createdAt: NOW + 10 }))).toEqual({ claimed: true });
         expect(await s.claim(op({ key: null }))).toEqual({ claimed: true });
         expect(await s.claim(op({ key: null }))).toEqual({ claimed: true });
       }),

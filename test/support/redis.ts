@@ -3,7 +3,7 @@
  * (Debian's package: `apt-get install -y redis-server`; it does not start by itself).
  *
  *   if (!hasRedis) console.warn(REDIS_MISSING);
- *   const redis = await startRedis({ appendonly: true });
+ *   const redis = await startRedis({ appendonly: true }); // fsync at every write, unless appendfsync: 'everysec'
  *   redis.url            // redis://127.0.0.1:<port>
  *   await redis.stop();  // SIGTERM, as an orderly restart (AOF is fsynced)
  *   await redis.start(); // again, on the same port and data folder
@@ -40,14 +40,16 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startRedis(opts: { appendonly?: boolean } = {}): Promise<TestRedis> {
+export async function startRedis(
+  opts: { appendonly?: boolean; appendfsync?: 'always' | 'everysec' } = {},
+): Promise<TestRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'test-redis-'));
   let child: ChildProcess | null = null;
 
   const start = async () => {
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''];
-    if (opts.appendonly) args.push('--appendonly', 'yes', '--appendfsync', 'always');
+    if (opts.appendonly) args.push('--appendonly', 'yes', '--appendfsync', opts.appendfsync ?? 'always');
     const proc = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
     await new Promise<void>((resolve, reject) => {

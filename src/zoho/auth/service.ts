@@ -12,6 +12,10 @@
  * - A token request that fails (5xx, timeout, network) is an error of the call that needed the
  *   token, before its own request was sent (`not_sent`): the transport retries it with backoff,
  *   so service returns within seconds of the accounts server recovering.
+ * - With a shared token store (a fleet on Redis: src/fleet/token-store.ts) the replicas hold one
+ *   token: a replica adopts the stored one before minting, and mints only under the fleet's lock
+ *   and within the fleet's mint limits. When the store cannot be reached it keeps the token it
+ *   holds, and mints on its own only when that one has run out.
  */
 import type { AxiosInstance } from 'axios';
 import type { Logger } from 'pino';
@@ -30,23 +34,24 @@ import {
 import type { ZohoClientHooks, ZohoTokenRefreshEvent } from '../types.ts';
 import type { ZohoTokenResponse } from '../../wire/index.ts';
 import { MintLimiter } from './mint-limiter.ts';
-import type { CredentialProvider } from './types.ts';
+import {
+  TokenStoreUnavailableError,
+  type CredentialProvider,
+  type SharedToken,
+  type SharedTokenStore,
+} from './types.ts';
 
 const TOKEN_CALL: ZohoCall = { method: 'POST', route: '/oauth/v2/token' };
 
-interface HeldToken {
-  value: string;
-  apiDomain: string | null;
-  /** When to renew (expiry minus margin) and when it really expires, in epoch ms. */
-  refreshAt: number;
-  expiresAt: number;
-}
+type HeldToken = SharedToken;
 
 export interface ServiceProviderDeps {
   http: AxiosInstance;
   hooks?: ZohoClientHooks | undefined;
   logger?: Logger | undefined;
   now?: () => number;
+  /** The fleet's token, shared by the replicas that use this refresh token. */
+  tokenStore?: SharedTokenStore | undefined;
 }
 
 /** Refresh margin for a token of this lifetime. */
@@ -96,6 +101,11 @@ export class ServiceCredentialProvider implements CredentialProvider {
     const held = this.#token;
     const now = this.#now();
     if (held && now < held.refreshAt) return held.value;
+    const stored = await this.#readShared();
+    if (stored && stored.value !== held?.value && now < stored.refreshAt) {
+      this.#token = stored;
+      return stored.value;
+    }
     if (held && now < held.expiresAt) {
       // Inside the margin the old token still works: if the refresh fails (e.g. mint limit),
       // keep using it rather than fail the call.
@@ -115,23 +125,56 @@ export class ServiceCredentialProvider implements CredentialProvider {
     if (this.#inflight) return (await this.#inflight).value;
     // Zoho says the token is dead whatever our clock says (revoked, or expired early).
     if (held && held.value === stale) this.#token = null;
-    return (await this.#refresh('rejected')).value;
+    return (await this.#refresh('rejected', stale)).value;
   }
 
-  #refresh(reason: ZohoTokenRefreshEvent['reason']): Promise<HeldToken> {
+  /** The fleet's token when it is still good, or null (none, no store, or the store is unreachable). */
+  async #readShared(): Promise<HeldToken | null> {
+    const store = this.#deps.tokenStore;
+    if (!store) return null;
+    try {
+      const t = await store.read();
+      return t && this.#now() < t.expiresAt ? t : null;
+    } catch {
+      return null;
+    }
+  }
+
+  #refresh(reason: ZohoTokenRefreshEvent['reason'], stale = this.#token?.value ?? null): Promise<HeldToken> {
     if (!this.#inflight) {
-      this.#inflight = this.#mint(reason).finally(() => {
+      this.#inflight = this.#mint(reason, stale).finally(() => {
         this.#inflight = null;
       });
     }
     return this.#inflight;
   }
 
-  async #mint(reason: ZohoTokenRefreshEvent['reason']): Promise<HeldToken> {
+  async #mint(reason: ZohoTokenRefreshEvent['reason'], stale: string | null): Promise<HeldToken> {
     const started = performance.now();
     try {
-      const token = await this.#requestOnce();
+      let minted = true;
+      let token: HeldToken;
+      const store = this.#deps.tokenStore;
+      if (!store) token = await this.#requestOnce();
+      else {
+        minted = false;
+        const mint = () => {
+          minted = true;
+          return this.#requestOnce();
+        };
+        try {
+          token = await store.refresh(stale, mint);
+        } catch (e) {
+          if (!(e instanceof TokenStoreUnavailableError) || minted) throw e;
+          this.#deps.logger?.warn({ reason }, 'the fleet token store is unreachable: minting a token alone');
+          token = await mint();
+        }
+      }
       this.#token = token;
+      if (!minted) {
+        this.#deps.logger?.debug({ reason }, "adopted the fleet's access token");
+        return token;
+      }
       const event: ZohoTokenRefreshEvent = { reason, ok: true, durationMs: performance.now() - started };
       this.#deps.hooks?.onTokenRefresh?.(event);
       this.#deps.logger?.info(
