@@ -18,18 +18,7 @@ import { GRAPHQL_PATH } from '../../src/graphql/server.ts';
 import { SUBGRAPH_NAME, SUPERGRAPH_ARTIFACT } from '../../scripts/supergraph.ts';
 import { ROOT } from './support.ts';
 
-/**
- * The fleet's variables (shared state in Redis), read by src/fleet/. Once that code is on main,
- * GATEWAY_ENV_VARS lists them too; until then they are accepted by name.
- */
-const FLEET_VARS = [
-  'REDIS_URL',
-  'GATEWAY_EXPECTED_REPLICAS',
-  'GATEWAY_TOKEN_KEY',
-  'GATEWAY_SLOT_LEASE_MS',
-  'GATEWAY_REDIS_ALLOW_NO_PERSISTENCE',
-];
-const GATEWAY_VARS = new Set([...GATEWAY_ENV_VARS, ...FLEET_VARS]);
+const GATEWAY_VARS = new Set(GATEWAY_ENV_VARS);
 
 const COMPOSE = join(ROOT, 'deploy/compose');
 const K8S = join(ROOT, 'deploy/k8s');
@@ -136,12 +125,13 @@ describe('deploy/compose/docker-compose.yml', () => {
     expect(durationMs(gateway.stop_grace_period)).toBeGreaterThan(config.drainDelayMs + config.shutdownTimeoutMs);
   });
 
-  it('runs Redis with an append-only file, fsynced at least every second, on a named volume', () => {
+  it('runs Redis with an append-only file, fsynced at least every second, never evicting, on a named volume', () => {
     const args: string[] = redis.command;
     const flag = (name: string) => args[args.indexOf(name) + 1];
     expect(args[0]).toBe('redis-server');
     expect(flag('--appendonly')).toBe('yes');
     expect(['everysec', 'always']).toContain(flag('--appendfsync'));
+    expect(flag('--maxmemory-policy')).toBe('noeviction');
     const [volume, path] = (redis.volumes[0] as string).split(':');
     expect(path).toBe('/data');
     expect(Object.keys(base.volumes)).toContain(volume);
@@ -347,6 +337,7 @@ describe('deploy/k8s/', () => {
     const conf = find('ConfigMap', 'zoho-email-gateway-redis').data['redis.conf'] as string;
     expect(conf).toMatch(/^appendonly yes$/m);
     expect(conf).toMatch(/^appendfsync (everysec|always)$/m);
+    expect(conf).toMatch(/^maxmemory-policy noeviction$/m);
     const dir = /^dir (\S+)$/m.exec(conf)![1];
     const redis = find('StatefulSet', 'zoho-email-gateway-redis');
     const claim = redis.spec.volumeClaimTemplates[0].metadata.name;
