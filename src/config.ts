@@ -50,7 +50,13 @@ export interface GatewayConfig {
   /** Operations accepted by hash alone from the first request (GATEWAY_PERSISTED_OPERATIONS). */
   persistedOperations: PersistedOperations;
   readyCacheMs: number;
+  /** From the signal to the exit, at most: the drain delay, then the requests in flight. */
   shutdownTimeoutMs: number;
+  /**
+   * After SIGTERM, how long the listener keeps serving while readiness answers 503, so that load
+   * balancers stop routing here before connections are refused. Part of shutdownTimeoutMs.
+   */
+  drainDelayMs: number;
   /** How long a request, headers and body, may take to arrive before it is answered 408. */
   bodyTimeoutMs: number;
   /** How long the gateway works on one request: Zoho calls wait and retry 429s until then. */
@@ -184,6 +190,7 @@ const env = z.object({
   ),
   GATEWAY_READY_CACHE_MS: positive(),
   GATEWAY_SHUTDOWN_TIMEOUT_MS: positive(),
+  GATEWAY_DRAIN_DELAY_MS: intVar(0, 600_000, 'a whole number of ms from 0 to 600000'),
   GATEWAY_BODY_TIMEOUT_MS: positive(),
   GATEWAY_REQUEST_DEADLINE_MS: intVar(1_000, 600_000, 'a whole number of ms from 1000 to 600000'),
   GATEWAY_STATE_DB: opt(z.string().trim().min(1)),
@@ -275,6 +282,19 @@ export function callerAuthRequirement(zoho: ZohoTarget, host: string, auth: Call
   return { required: reasons.length > 0, reasons, configured };
 }
 
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 25_000;
+/** Long enough for a Kubernetes endpoint update or a few failed readiness probes to take effect. */
+export const DEFAULT_DRAIN_DELAY_MS = 5_000;
+
+/**
+ * A drain delay helps only where a load balancer may route to this process, that is where it
+ * listens beyond loopback; with the embedded emulator it is a development run, and Ctrl-C must stop
+ * it at once (the demo image listens on 0.0.0.0 and embeds the emulator: no drain either).
+ */
+export function defaultDrainDelayMs(zoho: ZohoTarget, host: string): number {
+  return zoho.kind === 'embedded' || isLoopbackHost(host) ? 0 : DEFAULT_DRAIN_DELAY_MS;
+}
+
 /** Reads and checks everything; throws GatewayConfigError listing every mistake at once. */
 export function loadGatewayConfig(source: Record<string, string | undefined> = process.env): GatewayConfig {
   const problems: string[] = [];
@@ -343,6 +363,21 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
       problems.push(`GATEWAY_PERSISTED_OPERATIONS: ${err.message}.`);
     }
   }
+  const shutdownTimeoutMs = e.GATEWAY_SHUTDOWN_TIMEOUT_MS ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+  const drainDelayMs = e.GATEWAY_DRAIN_DELAY_MS ?? (zoho ? defaultDrainDelayMs(zoho, host) : 0);
+  // Read on their own, so that a mistake in another variable does not hide this one; a malformed
+  // one of the two has its own line above.
+  const stop = env.pick({ GATEWAY_SHUTDOWN_TIMEOUT_MS: true, GATEWAY_DRAIN_DELAY_MS: true }).safeParse(source);
+  if (stop.success && zoho) {
+    const timeout = stop.data.GATEWAY_SHUTDOWN_TIMEOUT_MS ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+    const drain = stop.data.GATEWAY_DRAIN_DELAY_MS ?? defaultDrainDelayMs(zoho, host);
+    if (drain >= timeout)
+      problems.push(
+        `GATEWAY_DRAIN_DELAY_MS (${drain}${stop.data.GATEWAY_DRAIN_DELAY_MS === undefined ? ', its default here' : ''}) must be less than ` +
+          `GATEWAY_SHUTDOWN_TIMEOUT_MS (${timeout}): the drain is part of the shutdown, and the requests in flight ` +
+          'need the rest of it to finish. Lower GATEWAY_DRAIN_DELAY_MS or raise GATEWAY_SHUTDOWN_TIMEOUT_MS.',
+      );
+  }
   if (problems.length > 0 || !zoho) throw new GatewayConfigError(problems);
   const sandbox = sandboxSettingsFromEnv(source);
   const nodeEnv = e.NODE_ENV ?? 'development';
@@ -359,7 +394,8 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
     relayNode: e.GATEWAY_RELAY_NODE === undefined ? true : /^\s*(true|1|yes|on)\s*$/i.test(e.GATEWAY_RELAY_NODE),
     persistedOperations,
     readyCacheMs: e.GATEWAY_READY_CACHE_MS ?? 60_000,
-    shutdownTimeoutMs: e.GATEWAY_SHUTDOWN_TIMEOUT_MS ?? 25_000,
+    shutdownTimeoutMs,
+    drainDelayMs,
     bodyTimeoutMs: e.GATEWAY_BODY_TIMEOUT_MS ?? 10_000,
     requestDeadlineMs: e.GATEWAY_REQUEST_DEADLINE_MS ?? 20_000,
     state: {

@@ -5,8 +5,9 @@
  *
  * The configuration is validated before anything starts (src/config.ts); a mistake stops the
  * process with exit code 1 and one line per mistake. SIGTERM and SIGINT stop it gracefully:
- * readiness turns 503, new requests are refused, operations in flight finish, and after
- * GATEWAY_SHUTDOWN_TIMEOUT_MS the process exits whatever is left.
+ * readiness turns 503 at once, the listener keeps serving for GATEWAY_DRAIN_DELAY_MS, then closes,
+ * operations in flight finish, and after GATEWAY_SHUTDOWN_TIMEOUT_MS (counted from the signal) the
+ * process exits whatever is left.
  */
 import { GatewayConfigError, loadGatewayConfig, type GatewayConfig } from './config.ts';
 import { bannerLines } from './banner.ts';
@@ -104,20 +105,21 @@ async function main(): Promise<void> {
   });
   void fleet?.join(zoho);
 
-  console.log(bannerLines(config, gateway.url, emulator, describeConfig(zohoConfig)).join('\n'));
-  if (!config.auth.apiKeys.length && !config.auth.jwt && zohoConfig.authMode !== 'passthrough') {
-    logger.warn({ host: config.host }, 'caller authentication is off (development mode: emulator on loopback)');
-  }
-  logger.info({ url: gateway.url, zoho: describeConfig(zohoConfig) }, 'gateway started');
-
+  // The stop, in order: readiness answers 503 at once while the listener keeps serving for the
+  // drain delay (load balancers and routers notice and stop sending work here); then the listener
+  // closes and the requests in flight finish; then exit 0. GATEWAY_SHUTDOWN_TIMEOUT_MS bounds the
+  // whole of it, from the first signal. A second signal ends the drain early.
   let stopping = false;
+  let endDrain: (() => void) | null = null;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      if (endDrain) {
+        logger.info({ signal }, 'second signal: skipping the rest of the drain delay');
+        endDrain();
+      }
+      return;
+    }
     stopping = true;
-    logger.info(
-      { signal, timeoutMs: config.shutdownTimeoutMs },
-      'shutting down: refusing new requests, finishing those in flight',
-    );
     const deadline = setTimeout(() => {
       logger.error(
         { timeoutMs: config.shutdownTimeoutMs },
@@ -126,9 +128,28 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownTimeoutMs);
     deadline.unref();
+    gateway.beginShutdown();
+    logger.info(
+      { signal, drainDelayMs: config.drainDelayMs, timeoutMs: config.shutdownTimeoutMs },
+      config.drainDelayMs > 0
+        ? 'shutting down: readiness answers 503; still serving until the drain delay is over'
+        : 'shutting down: readiness answers 503; no drain delay',
+    );
+    if (config.drainDelayMs > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, config.drainDelayMs);
+        endDrain = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      endDrain = null;
+    }
     try {
+      logger.info('closing the listener: new connections are refused; finishing the requests in flight');
       // The gateway first: its requests in flight may still need Zoho (or the embedded emulator).
       await gateway.close();
+      logger.info('requests in flight finished; releasing the rest');
       await state.close();
       await fleet?.fleet.close();
       zoho.close();
@@ -143,6 +164,13 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  // Only now that a signal stops it gracefully: whoever waits for this line may send one at once.
+  console.log(bannerLines(config, gateway.url, emulator, describeConfig(zohoConfig)).join('\n'));
+  if (!config.auth.apiKeys.length && !config.auth.jwt && zohoConfig.authMode !== 'passthrough') {
+    logger.warn({ host: config.host }, 'caller authentication is off (development mode: emulator on loopback)');
+  }
+  logger.info({ url: gateway.url, zoho: describeConfig(zohoConfig) }, 'gateway started');
 }
 
 main().catch((e: unknown) => {

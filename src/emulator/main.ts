@@ -4,7 +4,10 @@
  */
 import { DEMO_CREDENTIALS, startEmulator } from './index.ts';
 
-const emu = await startEmulator({ logger: process.env.EMULATOR_LOG === '1' });
+// EMULATOR_HOST: 0.0.0.0 in a container, where the gateway replicas reach it by service name. The
+// admin API has no authentication: keep such an emulator on a private network.
+const host = process.env.EMULATOR_HOST?.trim() || undefined;
+const emu = await startEmulator({ logger: process.env.EMULATOR_LOG === '1', ...(host ? { host } : {}) });
 const lines = [
   `Zoho CRM v8 emulator listening on ${emu.url}  (database: ${emu.store.path})`,
   '',

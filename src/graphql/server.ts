@@ -178,7 +178,10 @@ export interface Gateway {
   operations: Operations;
   /** The move journal's recovery, running while the gateway runs. */
   recovery: RecoveryWorker;
-  /** Shutdown has begun: readiness answers 503 from now on. */
+  /**
+   * Shutdown has begun: readiness answers 503 from now on, while every other route keeps serving
+   * (the drain delay; main.ts closes the listener after it). Responses close their connections.
+   */
   beginShutdown(): void;
 }
 
@@ -242,8 +245,9 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
   app.addHook('onSend', async (_request, reply) => {
-    // While stopping, a finished response also ends its keep-alive connection, so close() is not
-    // left waiting on sockets that clients keep open.
+    // While stopping (the drain delay included), a finished response also ends its keep-alive
+    // connection: the client's next request opens a new one, which a load balancer that has seen
+    // readiness turn 503 sends to another replica, and close() is not left waiting on idle sockets.
     if (stopping) reply.header('connection', 'close');
   });
   app.addHook('onResponse', async (request, reply) => {
@@ -317,6 +321,9 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     parseOptions: { maxTokens: limits.maxTokens },
     // Never, in any environment: clients must not see stack traces.
     includeStacktraceInErrorResponses: false,
+    // main.ts owns SIGTERM and SIGINT (the drain, then the close). Apollo's own handlers, on by
+    // default outside NODE_ENV=test, would stop the server at the first signal and send it again.
+    stopOnTerminationSignals: false,
     introspection: sandbox.introspection,
     plugins: [
       ...sandbox.plugins,
@@ -409,6 +416,7 @@ export interface StartedGateway extends Gateway {
   /**
    * Stops taking new requests and lets the ones in flight finish (Fastify's close: the listener
    * closes, idle keep-alive connections are dropped, requests that arrive on busy ones get 503).
+   * Begins the shutdown first if beginShutdown() has not; any drain delay is the caller's, before.
    */
   close(): Promise<void>;
 }

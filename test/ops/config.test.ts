@@ -37,6 +37,7 @@ describe('defaults', () => {
       corsOrigins: [],
       readyCacheMs: 60_000,
       shutdownTimeoutMs: 25_000,
+      drainDelayMs: 0,
       limits: { maxDepth: 12, maxAliases: 30, maxTokens: 5_000, maxCost: 20_000, maxDirectives: 50 },
       otel: null,
       authRequirement: { required: false, configured: false },
@@ -160,6 +161,45 @@ describe('one clear message per mistake', () => {
     expect(
       problems({ GATEWAY_JWT_SECRET: 's'.repeat(32), GATEWAY_JWKS_URL: 'https://id.example.com/jwks.json' }),
     ).toEqual(['GATEWAY_JWT_SECRET and GATEWAY_JWKS_URL: set one of them, not both.']);
+  });
+});
+
+describe('the drain delay on SIGTERM', () => {
+  const external = { ...REAL_SERVICE, GATEWAY_API_KEYS: KEY };
+  it('defaults to 5 s where a load balancer may route here, and to 0 in development', () => {
+    expect(loadGatewayConfig({ ...external, HOST: '0.0.0.0' }).drainDelayMs).toBe(5_000);
+    // A standalone emulator on another host, as in the compose file's demo: a fleet all the same.
+    expect(
+      loadGatewayConfig({
+        ...external,
+        HOST: '0.0.0.0',
+        ZOHO_API_BASE_URL: 'http://emulator:4010',
+        ZOHO_ACCOUNTS_URL: 'http://emulator:4010',
+      }).drainDelayMs,
+    ).toBe(5_000);
+    expect(loadGatewayConfig({ ...external }).drainDelayMs).toBe(0);
+    expect(loadGatewayConfig({}).drainDelayMs).toBe(0);
+    // The demo image: the embedded emulator on 0.0.0.0, tried out with docker run and Ctrl-C.
+    expect(loadGatewayConfig({ HOST: '0.0.0.0', GATEWAY_API_KEYS: KEY }).drainDelayMs).toBe(0);
+    expect(loadGatewayConfig({ GATEWAY_DRAIN_DELAY_MS: '1500' }).drainDelayMs).toBe(1_500);
+  });
+
+  it('must be less than the shutdown timeout, which it is part of', () => {
+    expect(problems({ GATEWAY_DRAIN_DELAY_MS: '25000' })).toEqual([
+      'GATEWAY_DRAIN_DELAY_MS (25000) must be less than GATEWAY_SHUTDOWN_TIMEOUT_MS (25000): the drain is part of the shutdown, ' +
+        'and the requests in flight need the rest of it to finish. Lower GATEWAY_DRAIN_DELAY_MS or raise GATEWAY_SHUTDOWN_TIMEOUT_MS.',
+    ]);
+    // Its default counts too, and the message says it was the default.
+    expect(problems({ ...external, HOST: '0.0.0.0', GATEWAY_SHUTDOWN_TIMEOUT_MS: '3000' })[0]).toMatch(
+      /^GATEWAY_DRAIN_DELAY_MS \(5000, its default here\) must be less than GATEWAY_SHUTDOWN_TIMEOUT_MS \(3000\)/,
+    );
+    expect(problems({ GATEWAY_DRAIN_DELAY_MS: '-1' })).toEqual([
+      'GATEWAY_DRAIN_DELAY_MS: must be a whole number of ms from 0 to 600000.',
+    ]);
+    // Reported alongside a mistake elsewhere, not hidden by it.
+    expect(problems({ PORT: 'x', GATEWAY_DRAIN_DELAY_MS: '9000', GATEWAY_SHUTDOWN_TIMEOUT_MS: '8000' })).toHaveLength(
+      2,
+    );
   });
 });
 

@@ -122,16 +122,23 @@ export function spawnGateway(
   via: 'npx' | 'node' | 'dist' = 'npx',
   opts: {
     cwd?: string;
-    /** Another entry point than the gateway's, such as src/emulator/main.ts. */ script?: string;
+    /**
+     * Another entry point than the gateway's: src/emulator/main.ts, or with `dist` a compiled or
+     * plain JavaScript file such as dist/emulator/main.js.
+     */
+    script?: string;
+    /** Arguments after the script. */
+    args?: string[];
   } = {},
 ): GatewayProcess {
-  const script = opts.script ?? 'src/main.ts';
+  const script = opts.script ?? (via === 'dist' ? 'dist/main.js' : 'src/main.ts');
+  const extra = opts.args ?? [];
   const [cmd, args] =
     via === 'npx'
-      ? ['npx', ['tsx', script]]
+      ? ['npx', ['tsx', script, ...extra]]
       : via === 'node'
-        ? [process.execPath, ['--import', 'tsx', script]]
-        : [process.execPath, ['dist/main.js']];
+        ? [process.execPath, ['--import', 'tsx', script, ...extra]]
+        : [process.execPath, [script, ...extra]];
   const child = spawn(cmd, args as string[], {
     cwd: opts.cwd ?? ROOT,
     // The journal in memory unless a test names a file: a repo-wide data/gateway.sqlite would carry
