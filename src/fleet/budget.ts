@@ -34,6 +34,8 @@ import {
   type ConcurrencyBudget,
   type Feedback,
   type Permit,
+  FairQueue,
+  operationCap,
 } from '../zoho/index.ts';
 import type { RedisConnection } from './redis.ts';
 
@@ -146,6 +148,8 @@ export interface FleetBudgetSettings {
   leaseMs: number;
   /** How often a replica asks again while its calls wait for a slot. */
   retryIntervalMs?: number;
+  /** The most of the limit one operation may hold, on this replica (GATEWAY_OPERATION_SHARE). */
+  operationShare?: number;
   minLimit?: number;
   backoffRatio?: number;
   logger?: Logger | undefined;
@@ -155,6 +159,7 @@ interface Waiter {
   id: string;
   opts: AcquireOptions;
   heavy: boolean;
+  operation: string;
   queuedAt: number;
   resolve: (p: Permit) => void;
   reject: (e: unknown) => void;
@@ -163,6 +168,7 @@ interface Waiter {
 
 interface Held {
   heavy: boolean;
+  operation: string;
   /** When Redis granted it, by Redis's clock (µs). */
   startedAt: string;
 }
@@ -181,7 +187,9 @@ export class FleetBudget implements ConcurrencyBudget {
   #acquire: Script | null = null;
   #release: Script | null = null;
   #renew: Script | null = null;
-  readonly #queue: Waiter[] = [];
+  readonly #queue = new FairQueue<Waiter>();
+  /** Slots this replica holds for each operation (its share is capped here, per replica). */
+  readonly #byOperation = new Map<string, number>();
   readonly #held = new Map<string, Held>();
   #seq = 0;
   #pumping = false;
@@ -201,6 +209,7 @@ export class FleetBudget implements ConcurrencyBudget {
   constructor(settings: FleetBudgetSettings) {
     this.#s = {
       retryIntervalMs: 5,
+      operationShare: 1,
       minLimit: 1,
       backoffRatio: 0.5,
       ...settings,
@@ -211,6 +220,7 @@ export class FleetBudget implements ConcurrencyBudget {
     this.#fallback = new AdaptiveBudget({
       limit: FleetBudget.localShare(settings.limit, settings.expectedReplicas),
       heavyLimit: FleetBudget.localShare(settings.heavyLimit, settings.expectedReplicas),
+      operationShare: settings.operationShare ?? 1,
     });
   }
 
@@ -254,6 +264,7 @@ export class FleetBudget implements ConcurrencyBudget {
         id: `${this.#replica}:${(this.#seq++).toString(36)}`,
         opts,
         heavy: opts.heavy ?? false,
+        operation: opts.operation ?? '',
         queuedAt: performance.now(),
         resolve,
         reject,
@@ -273,9 +284,7 @@ export class FleetBudget implements ConcurrencyBudget {
   }
 
   #remove(w: Waiter): boolean {
-    const i = this.#queue.indexOf(w);
-    if (i < 0) return false;
-    this.#queue.splice(i, 1);
+    if (!this.#queue.remove(w)) return false;
     if (w.timer) clearTimeout(w.timer);
     return true;
   }
@@ -288,12 +297,21 @@ export class FleetBudget implements ConcurrencyBudget {
     }
     this.#pumping = true;
     try {
-      while (this.#queue.length > 0) {
+      while (this.#queue.size > 0) {
         if (!this.shared()) {
           this.#toFallback('Redis is unreachable');
           return;
         }
-        const batch = this.#queue.slice(0, BATCH);
+        // The operations take turns, each within its share of the limit.
+        const cap = operationCap(this.#slots, this.#s.operationShare);
+        const batch = this.#queue.peek(
+          BATCH,
+          (w, chosen) =>
+            w.operation === '' ||
+            (this.#byOperation.get(w.operation) ?? 0) + chosen.filter((c) => c.operation === w.operation).length < cap,
+        );
+        // Every waiting operation holds its share: the next release here starts the pump again.
+        if (batch.length === 0) return;
         let answer: string[];
         try {
           answer = (await this.#acquire!(
@@ -331,9 +349,10 @@ export class FleetBudget implements ConcurrencyBudget {
   }
 
   #granted(w: Waiter, startedAt: string): void {
-    const permit = this.#permit(w.id, { heavy: w.heavy, startedAt });
+    const permit = this.#permit(w.id, { heavy: w.heavy, startedAt, operation: w.operation });
     // Its deadline passed while Redis was granting it: give the slot back.
-    if (!this.#remove(w)) return permit.release('failed');
+    if (!this.#queue.served(w)) return permit.release('failed');
+    if (w.timer) clearTimeout(w.timer);
     const waited = performance.now() - w.queuedAt;
     this.#acquired++;
     this.#totalWaitMs += waited;
@@ -344,6 +363,7 @@ export class FleetBudget implements ConcurrencyBudget {
 
   #permit(id: string, held: Held): Permit {
     this.#held.set(id, held);
+    this.#byOperation.set(held.operation, (this.#byOperation.get(held.operation) ?? 0) + 1);
     if (this.#held.size > this.#maxInFlight) this.#maxInFlight = this.#held.size;
     this.#startRenewing();
     let released = false;
@@ -352,6 +372,9 @@ export class FleetBudget implements ConcurrencyBudget {
         if (released) return;
         released = true;
         this.#held.delete(id);
+        const left = (this.#byOperation.get(held.operation) ?? 1) - 1;
+        if (left > 0) this.#byOperation.set(held.operation, left);
+        else this.#byOperation.delete(held.operation);
         const feedbackArg = feedback === 'concurrency_refused' ? 'refused' : feedback;
         this.#release!(
           ...this.#keys!,
@@ -373,7 +396,7 @@ export class FleetBudget implements ConcurrencyBudget {
               );
             }
             this.#slots = slots;
-            if (this.#queue.length) void this.#pump();
+            if (this.#queue.size) void this.#pump();
           },
           // Redis went away: the lease ends by itself.
           () => undefined,
@@ -411,7 +434,7 @@ export class FleetBudget implements ConcurrencyBudget {
 
   /** Redis could not be asked: the waiting calls go to the local share instead. */
   #toFallback(why: string): void {
-    const waiting = this.#queue.splice(0);
+    const waiting = this.#queue.drain();
     if (waiting.length === 0) return;
     this.#fallbacks += waiting.length;
     this.#s.logger?.warn({ calls: waiting.length, why }, 'Redis could not grant slots: calls use the local share');
@@ -432,7 +455,7 @@ export class FleetBudget implements ConcurrencyBudget {
       limit: this.limit,
       effectiveLimit: this.effectiveLimit(),
       inFlight: this.#held.size + local.inFlight,
-      queued: this.#queue.length + local.queued,
+      queued: this.#queue.size + local.queued,
       maxInFlight: Math.max(this.#maxInFlight, local.maxInFlight),
       acquired: this.#acquired + local.acquired,
       totalWaitMs: this.#totalWaitMs + local.totalWaitMs,

@@ -11,10 +11,16 @@
  * slot, up to ZOHO_CONCURRENCY. Neighbours that share the org's limit (other integrations, other
  * replicas) thus push the gateway down to what is left for it, and it climbs back when they go.
  *
+ * Calls wait in one line per operation (a GraphQL request), and the lines take turns
+ * (fair-queue.ts), so that a request with a thousand calls queued cannot starve a small one; and
+ * one operation holds at most a share of the slots (GATEWAY_OPERATION_SHARE), so that some are
+ * free for the next request to arrive. Calls of no operation (the recovery, start-up) have no cap.
+ *
  * It sits behind an interface so that a shared store (Redis) can hold the slots and the limit
  * for a fleet of replicas: src/fleet/budget.ts.
  */
 import { ZohoError } from './errors.ts';
+import { FairQueue } from './fair-queue.ts';
 
 export interface BudgetSnapshot {
   /** The configured maximum (ZOHO_CONCURRENCY). */
@@ -69,7 +75,14 @@ export interface BudgetSettings {
   minLimit?: number;
   /** Multiplicative decrease on a concurrency 429. */
   backoffRatio?: number;
+  /** The most of the effective limit one operation may hold (0 to 1; GATEWAY_OPERATION_SHARE). */
+  operationShare?: number;
   now?: () => number;
+}
+
+/** The slots one operation may hold out of `slots`, with `share` of them its cap. */
+export function operationCap(slots: number, share: number): number {
+  return Math.max(1, Math.floor(slots * share));
 }
 
 /**
@@ -145,8 +158,11 @@ export class AdaptiveBudget implements ConcurrencyBudget {
   readonly limit: number;
   readonly aimd: AimdLimit;
   readonly #heavyLimit: number;
+  readonly #share: number;
   readonly #now: () => number;
-  readonly #queue: Waiter[] = [];
+  readonly #queue = new FairQueue<Waiter>();
+  /** Slots held by each operation now. */
+  readonly #byOperation = new Map<string, number>();
   #inFlight = 0;
   #heavyInFlight = 0;
   #maxInFlight = 0;
@@ -160,6 +176,7 @@ export class AdaptiveBudget implements ConcurrencyBudget {
     this.limit = s.limit;
     this.aimd = new AimdLimit(s.limit, s.minLimit ?? 1, s.backoffRatio ?? 0.5);
     this.#heavyLimit = Math.min(s.heavyLimit ?? s.limit, s.limit);
+    this.#share = s.operationShare ?? 1;
     this.#now = s.now ?? Date.now;
   }
 
@@ -169,31 +186,37 @@ export class AdaptiveBudget implements ConcurrencyBudget {
 
   acquire(opts: AcquireOptions = {}): Promise<Permit> {
     const heavy = opts.heavy ?? false;
+    const operation = opts.operation ?? '';
     const queuedAt = performance.now();
-    if (this.#queue.length === 0 && this.#fits(heavy)) return Promise.resolve(this.#grant(heavy, queuedAt));
+    if (this.#queue.size === 0 && this.#fits(heavy, operation))
+      return Promise.resolve(this.#grant(heavy, operation, queuedAt));
     return new Promise<Permit>((resolve, reject) => {
-      const w: Waiter = { heavy, operation: opts.operation ?? '', queuedAt, grant: resolve, timer: null };
+      const w: Waiter = { heavy, operation, queuedAt, grant: resolve, timer: null };
       if (opts.deadline != null) {
         const ms = opts.deadline - this.#now();
         if (ms <= 0) return reject(deadlineError(0));
         w.timer = setTimeout(() => {
-          const i = this.#queue.indexOf(w);
-          if (i >= 0) this.#queue.splice(i, 1);
+          this.#queue.remove(w);
           reject(deadlineError(performance.now() - queuedAt));
         }, ms);
         w.timer.unref?.();
       }
       this.#queue.push(w);
-      // A waiter ahead may be held for a heavy slot only: this one may still fit.
+      // The waiters ahead may be held for a heavy slot, or by their operation's cap: this one may still fit.
       this.#dispatch();
     });
   }
 
-  #fits(heavy: boolean): boolean {
-    return this.#inFlight < this.aimd.slots && (!heavy || this.#heavyInFlight < this.#heavyLimit);
+  #fits(heavy: boolean, operation: string): boolean {
+    const slots = this.aimd.slots;
+    return (
+      this.#inFlight < slots &&
+      (!heavy || this.#heavyInFlight < this.#heavyLimit) &&
+      (operation === '' || (this.#byOperation.get(operation) ?? 0) < operationCap(slots, this.#share))
+    );
   }
 
-  #grant(heavy: boolean, queuedAt: number): Permit {
+  #grant(heavy: boolean, operation: string, queuedAt: number): Permit {
     const waited = performance.now() - queuedAt;
     this.#acquired++;
     this.#totalWaitMs += waited;
@@ -201,6 +224,7 @@ export class AdaptiveBudget implements ConcurrencyBudget {
     if (waited > this.#maxWaitMs) this.#maxWaitMs = waited;
     this.#inFlight++;
     if (heavy) this.#heavyInFlight++;
+    this.#byOperation.set(operation, (this.#byOperation.get(operation) ?? 0) + 1);
     if (this.#inFlight > this.#maxInFlight) this.#maxInFlight = this.#inFlight;
     const startedAt = this.#now();
     let released = false;
@@ -210,6 +234,9 @@ export class AdaptiveBudget implements ConcurrencyBudget {
         released = true;
         this.#inFlight--;
         if (heavy) this.#heavyInFlight--;
+        const held = (this.#byOperation.get(operation) ?? 1) - 1;
+        if (held > 0) this.#byOperation.set(operation, held);
+        else this.#byOperation.delete(operation);
         if (feedback === 'concurrency_refused') this.aimd.refused(startedAt, this.#now());
         else if (feedback === 'ok') this.aimd.succeeded();
         this.#dispatch();
@@ -217,17 +244,17 @@ export class AdaptiveBudget implements ConcurrencyBudget {
     };
   }
 
-  /** Grants queued calls, in order, while slots are free; a heavy call waits for a heavy slot without blocking the others. */
+  /**
+   * Grants queued calls while slots are free, the operations taking turns; a call held for a heavy
+   * slot, or by its operation's cap, waits without blocking the others.
+   */
   #dispatch(): void {
-    for (let i = 0; i < this.#queue.length && this.#inFlight < this.aimd.slots;) {
-      const w = this.#queue[i]!;
-      if (!this.#fits(w.heavy)) {
-        i++;
-        continue;
-      }
-      this.#queue.splice(i, 1);
+    while (this.#inFlight < this.aimd.slots) {
+      const [w] = this.#queue.peek(1, (x) => this.#fits(x.heavy, x.operation));
+      if (!w) return;
+      this.#queue.served(w);
       if (w.timer) clearTimeout(w.timer);
-      w.grant(this.#grant(w.heavy, w.queuedAt));
+      w.grant(this.#grant(w.heavy, w.operation, w.queuedAt));
     }
   }
 
@@ -236,7 +263,7 @@ export class AdaptiveBudget implements ConcurrencyBudget {
       limit: this.limit,
       effectiveLimit: this.aimd.slots,
       inFlight: this.#inFlight,
-      queued: this.#queue.length,
+      queued: this.#queue.size,
       maxInFlight: this.#maxInFlight,
       acquired: this.#acquired,
       totalWaitMs: this.#totalWaitMs,
@@ -247,8 +274,12 @@ export class AdaptiveBudget implements ConcurrencyBudget {
   }
 }
 
-export const createInMemoryBudget = (limit: number, heavyLimit?: number): ConcurrencyBudget =>
-  new AdaptiveBudget({ limit, ...(heavyLimit !== undefined ? { heavyLimit } : {}) });
+export const createInMemoryBudget = (limit: number, heavyLimit?: number, operationShare?: number): ConcurrencyBudget =>
+  new AdaptiveBudget({
+    limit,
+    ...(heavyLimit !== undefined ? { heavyLimit } : {}),
+    ...(operationShare !== undefined ? { operationShare } : {}),
+  });
 
 /** Zoho's heavy APIs that the gateway calls: mail (Emails, associate_email, email_available). */
 export function isHeavyRoute(route: string): boolean {

@@ -44,6 +44,7 @@ export {
   createInMemoryBudget,
   deadlineError,
   isHeavyRoute,
+  operationCap,
   type AcquireOptions,
   type BudgetSettings,
   type ConcurrencyBudget,
@@ -51,6 +52,7 @@ export {
   type Feedback,
   type Permit,
 } from './budget.ts';
+export { FairQueue, type Queued } from './fair-queue.ts';
 export { LocalCredits, type CreditsLedger } from './credits.ts';
 export { TokenStoreUnavailableError, type SharedToken, type SharedTokenStore } from './auth/types.ts';
 export * from './limits.ts';
