@@ -120,6 +120,11 @@ export type EmailRefInput = {
 
 /** Stable codes for item failures. */
 export type ItemErrorCode =
+  /**
+   * The operation had made as many Zoho calls as one operation may (GATEWAY_MAX_ZOHO_CALLS), so
+   * nothing was sent for this email. Send it again in another operation.
+   */
+  | 'CALL_LIMIT_REACHED'
   /** The email is linked to another deal than expected, or Zoho refused to replace its link. */
   | 'CONFLICT'
   /** Zoho's API credits for the day are used up; calls fail at once until they renew. */

@@ -542,6 +542,11 @@ export type ItemError = {
 
 /** Stable codes for item failures. */
 export type ItemErrorCode =
+  /**
+   * The operation had made as many Zoho calls as one operation may (GATEWAY_MAX_ZOHO_CALLS), so
+   * nothing was sent for this email. Send it again in another operation.
+   */
+  | 'CALL_LIMIT_REACHED'
   /** The email is linked to another deal than expected, or Zoho refused to replace its link. */
   | 'CONFLICT'
   /** Zoho's API credits for the day are used up; calls fail at once until they renew. */
@@ -951,7 +956,6 @@ export type ResolversTypes = ResolversObject<{
   AssociateEmailPayload: ResolverTypeWrapper<AssociateEmailPayloadModel>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Contact: ResolverTypeWrapper<ContactModel>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Deal: ResolverTypeWrapper<DealModel>;
@@ -988,6 +992,7 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UnlinkEmailsFromDealInput: UnlinkEmailsFromDealInput;
   ZohoUser: ResolverTypeWrapper<ZohoMinifiedUser>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -998,7 +1003,6 @@ export type ResolversParentTypes = ResolversObject<{
   AssociateEmailPayload: AssociateEmailPayloadModel;
   Boolean: Scalars['Boolean']['output'];
   Contact: ContactModel;
-  Int: Scalars['Int']['output'];
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   Deal: DealModel;
@@ -1025,7 +1029,14 @@ export type ResolversParentTypes = ResolversObject<{
   Query: Record<PropertyKey, never>;
   UnlinkEmailsFromDealInput: UnlinkEmailsFromDealInput;
   ZohoUser: ZohoMinifiedUser;
+  Int: Scalars['Int']['output'];
 }>;
+
+export type ZohoBatchDirectiveArgs = {
+  size: Scalars['Int']['input'];
+};
+
+export type ZohoBatchDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = ZohoBatchDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AssociateEmailPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AssociateEmailPayload'] = ResolversParentTypes['AssociateEmailPayload']> = ResolversObject<{
   alreadyExisted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -1227,3 +1238,6 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   ZohoUser?: ZohoUserResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = GatewayContext> = ResolversObject<{
+  zohoBatch?: ZohoBatchDirectiveResolver<any, any, ContextType>;
+}>;
