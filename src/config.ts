@@ -18,6 +18,9 @@ import {
   type PersistedOperations,
 } from './http/persisted-operations.ts';
 
+/** One operation holds at most this share of Zoho's concurrency: some slots stay free for the next request. */
+export const DEFAULT_OPERATION_SHARE = 0.8;
+
 /** Where idempotency keys and the move journal live, next to the emulator's database. */
 export const DEFAULT_STATE_DB = 'data/gateway.sqlite';
 
@@ -66,6 +69,10 @@ export interface GatewayConfig {
   /** REDIS_URL: replicas that share Zoho credentials share limits, token and state (src/fleet/). */
   fleet: FleetConfig | null;
   limits: QueryLimits;
+  /** The most of Zoho's concurrency one operation may hold (GATEWAY_OPERATION_SHARE). */
+  operationShare: number;
+  /** Zoho calls per minute each caller may make (GATEWAY_CALLER_ZOHO_CALLS_PER_MINUTE); null: no quota. */
+  callerQuotaPerMinute: number | null;
   otel: { endpoint: string; serviceName: string } | null;
   /** Apollo Sandbox at /graphql, GraphiQL at /graphiql, introspection: on in development, off in production. */
   sandbox: SandboxSettings;
@@ -73,6 +80,8 @@ export interface GatewayConfig {
   authRequirement: AuthRequirement;
   /** Which deals Contact.dealPrediction may choose (ZOHO_PREDICTION_ELIGIBLE; docs/prediction.md). */
   predictionRule: PredictionRule;
+  /** Settings that are read no more, or are doubtful: logged at start. */
+  warnings: string[];
 }
 
 export interface FleetConfig {
@@ -217,7 +226,14 @@ const env = z.object({
   GATEWAY_MAX_DEPTH: positive(),
   GATEWAY_MAX_ALIASES: intVar(0, 10_000, 'a whole number from 0 to 10000'),
   GATEWAY_MAX_TOKENS: positive(),
-  GATEWAY_MAX_COST: positive(),
+  GATEWAY_MAX_ZOHO_CALLS: positive(),
+  GATEWAY_MAX_ENTITIES: positive(),
+  GATEWAY_OPERATION_SHARE: opt(
+    z.coerce
+      .number({ error: 'must be a number above 0 and at most 1, e.g. 0.8' })
+      .refine((n) => n > 0 && n <= 1, 'must be a number above 0 and at most 1, e.g. 0.8'),
+  ),
+  GATEWAY_CALLER_ZOHO_CALLS_PER_MINUTE: positive(),
   GATEWAY_MAX_DIRECTIVES: intVar(0, 10_000, 'a whole number from 0 to 10000'),
   // Read by src/graphql/sandbox.ts; checked here so a typo is reported with the rest.
   GATEWAY_LANDING_PAGE: opt(z.string().refine((v) => BOOLEAN.test(v), 'must be true or false')),
@@ -420,14 +436,22 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
       maxDepth: e.GATEWAY_MAX_DEPTH ?? DEFAULT_LIMITS.maxDepth,
       maxAliases: e.GATEWAY_MAX_ALIASES ?? DEFAULT_LIMITS.maxAliases,
       maxTokens: e.GATEWAY_MAX_TOKENS ?? DEFAULT_LIMITS.maxTokens,
-      maxCost: e.GATEWAY_MAX_COST ?? DEFAULT_LIMITS.maxCost,
+      maxZohoCalls: e.GATEWAY_MAX_ZOHO_CALLS ?? DEFAULT_LIMITS.maxZohoCalls,
+      maxEntities: e.GATEWAY_MAX_ENTITIES ?? DEFAULT_LIMITS.maxEntities,
       maxDirectives: e.GATEWAY_MAX_DIRECTIVES ?? DEFAULT_LIMITS.maxDirectives,
     },
+    operationShare: e.GATEWAY_OPERATION_SHARE ?? DEFAULT_OPERATION_SHARE,
+    callerQuotaPerMinute: e.GATEWAY_CALLER_ZOHO_CALLS_PER_MINUTE ?? null,
     otel: e.OTEL_EXPORTER_OTLP_ENDPOINT
       ? { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME ?? 'zoho-email-deal-gateway' }
       : null,
     sandbox,
     authRequirement,
     predictionRule: e.ZOHO_PREDICTION_ELIGIBLE === 'not_closed_lost' ? 'NOT_CLOSED_LOST' : 'OPEN',
+    warnings: source.GATEWAY_MAX_COST?.trim()
+      ? [
+          'GATEWAY_MAX_COST is no longer read: an operation is limited by the Zoho calls it makes (GATEWAY_MAX_ZOHO_CALLS, docs/cost.md).',
+        ]
+      : [],
   };
 }

@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   if (config.fleet) {
     const { startFleetServices, PersistenceError } = await import('./fleet/index.ts');
     try {
-      fleet = await startFleetServices(config.fleet, zohoConfig, logger);
+      fleet = await startFleetServices({ ...config.fleet, operationShare: config.operationShare }, zohoConfig, logger);
     } catch (e) {
       if (!(e instanceof PersistenceError)) throw e;
       console.error(`The gateway did not start. ${e.message}.`);
@@ -81,7 +81,21 @@ async function main(): Promise<void> {
   }
   // Idempotency keys and the move journal: a crash in the middle of a move is repaired at the next start.
   const state = fleet?.state ?? new (await import('./state/sqlite.ts')).SqliteStateStore(config.state.db);
-  const zoho = createZohoClient(zohoConfig, zohoClientOptions(telemetry, zohoConfig, logger, fleet?.clientOptions));
+  const zoho = createZohoClient(
+    zohoConfig,
+    zohoClientOptions(
+      telemetry,
+      { ...zohoConfig, operationShare: config.operationShare },
+      logger,
+      fleet?.clientOptions,
+    ),
+  );
+  // A quota of Zoho calls per caller, kept in Redis once the replica has joined its fleet.
+  const callerQuota = config.callerQuotaPerMinute
+    ? new (await import('./services/caller-quota.ts')).CallerQuota(config.callerQuotaPerMinute)
+    : null;
+  if (callerQuota && fleet) fleet.onJoined((conn, ns) => callerQuota.useRedis(conn.client, ns));
+  for (const warning of config.warnings) logger.warn(warning);
   const gateway = await startGateway({
     zoho,
     port: config.port,
@@ -93,6 +107,7 @@ async function main(): Promise<void> {
     relayNode: config.relayNode,
     persistedOperations: config.persistedOperations,
     limits: config.limits,
+    callerQuota,
     sandbox: config.sandbox,
     telemetry,
     bodyTimeoutMs: config.bodyTimeoutMs,

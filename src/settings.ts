@@ -10,17 +10,23 @@ export interface QueryLimits {
   maxAliases: number;
   /** Lexical tokens in one document. */
   maxTokens: number;
-  /** graphql-armor's cost: objects 2, scalars 1, times 1.5 per level of depth. */
-  maxCost: number;
   maxDirectives: number;
+  /**
+   * Zoho calls one operation may make: estimated before it runs (refused above it), and counted
+   * while it runs (docs/cost.md). It admits every mutation within its 500-email cap.
+   */
+  maxZohoCalls: number;
+  /** `_entities` representations per operation. */
+  maxEntities: number;
 }
 
 export const DEFAULT_LIMITS: QueryLimits = {
   maxDepth: 12,
   maxAliases: 30,
   maxTokens: 5_000,
-  maxCost: 20_000,
   maxDirectives: 50,
+  maxZohoCalls: 2_000,
+  maxEntities: 500,
 };
 
 export interface JwtSettings {

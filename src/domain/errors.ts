@@ -12,7 +12,13 @@ export type RefusalCode =
   /** The first call with this key is still running in another gateway process (with `retryAfterMs`). */
   | 'IDEMPOTENCY_KEY_IN_USE'
   /** The gateway's state store (journal and keys) cannot be written: moves and keyed calls wait. */
-  | 'STATE_STORE_UNAVAILABLE';
+  | 'STATE_STORE_UNAVAILABLE'
+  /** The operation would make more Zoho calls than one operation may (with `zohoCalls`). */
+  | 'TOO_MANY_ZOHO_CALLS'
+  /** The operation carries more `_entities` representations than one operation may (with `entities`, `limit`). */
+  | 'TOO_MANY_ENTITIES'
+  /** The caller's quota of Zoho calls per minute has too few left (with `retryAfterMs`, `quota`). */
+  | 'QUOTA_EXCEEDED';
 
 export class RequestRefusedError extends Error {
   override readonly name = 'RequestRefusedError';

@@ -22,6 +22,7 @@ export type ItemErrorCode =
   | 'UPSTREAM_UNAVAILABLE'
   | 'UNKNOWN_RESULT'
   | 'INTERRUPTED'
+  | 'CALL_LIMIT_REACHED'
   | 'UPSTREAM_ERROR';
 
 export type ItemErrorModel = {
@@ -65,6 +66,7 @@ function describe(e: ZohoError): string {
         ? "The request's deadline passed while this item waited for a slot in Zoho's concurrency limit; nothing was sent for it."
         : "Zoho's concurrency limit kept refusing the call until the request's deadline; nothing was applied.";
     case 'CREDITS_EXHAUSTED':
+    case 'CALL_LIMIT_REACHED':
       return e.message;
     case 'UPSTREAM_UNAVAILABLE':
       return e.phase === 'not_sent' && e.call?.route === '/oauth/v2/token'

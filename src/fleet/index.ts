@@ -31,6 +31,8 @@ export interface FleetSettings {
   tokenKey: string | null;
   /** Accept a Redis without AOF (tests, demos): the journal would not survive its restart. */
   allowNoPersistence: boolean;
+  /** The most of the limit one operation may hold, per replica (GATEWAY_OPERATION_SHARE). */
+  operationShare?: number;
   commandTimeoutMs?: number;
 }
 
@@ -78,6 +80,7 @@ export function startFleet(settings: FleetSettings, zohoConfig: ZohoConfig, logg
     heavyLimit: zohoConfig.mailConcurrency,
     expectedReplicas: settings.expectedReplicas,
     leaseMs: settings.slotLeaseMs,
+    ...(settings.operationShare !== undefined ? { operationShare: settings.operationShare } : {}),
     logger,
   });
   const credits = new FleetCredits();
@@ -145,6 +148,8 @@ export interface FleetServices {
   clientOptions: { budget: FleetBudget; credits: FleetCredits; tokenStore?: RedisTokenStore };
   /** Joins the fleet in the background: learns the org, then shares caches and state. */
   join(zoho: ZohoClient): Promise<void>;
+  /** Runs `listener` once the replica has joined (at once if it has), with the connection and namespace. */
+  onJoined(listener: (conn: RedisConnection, namespace: string) => void): void;
 }
 
 /**
@@ -172,6 +177,7 @@ export async function startFleetServices(
   );
   const orgCache = new OrgCache();
   let joined: string | null = null;
+  const joinListeners: Array<(conn: RedisConnection, namespace: string) => void> = [];
   const useState = async () => {
     if (!joined || state.ready || !fleet.conn.up()) return;
     const problem = settings.allowNoPersistence ? null : await persistenceProblem(fleet.conn).catch(() => null);
@@ -198,8 +204,13 @@ export async function startFleetServices(
       fleet.join(zoho, async (ns) => {
         orgCache.shared = new RedisSharedCache(fleet.conn, ns);
         joined = ns;
+        for (const l of joinListeners.splice(0)) l(fleet.conn, ns);
         await useState();
       }),
+    onJoined: (listener) => {
+      if (joined) listener(fleet.conn, joined);
+      else joinListeners.push(listener);
+    },
   };
 }
 

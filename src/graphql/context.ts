@@ -4,6 +4,7 @@ import type { OrgCache } from '../loaders/org-cache.ts';
 import type { LateWrites } from '../services/settle.ts';
 import type { Operations } from '../services/operations.ts';
 import type { PredictionRule } from '../domain/prediction.ts';
+import type { CallMeter } from '../services/call-meter.ts';
 
 /** What every resolver receives; built once per GraphQL request (src/graphql/server.ts). */
 export interface GatewayContext {
@@ -25,4 +26,6 @@ export interface GatewayContext {
   callerScope(keyed: boolean): Promise<string>;
   /** Which deals Contact.dealPrediction may choose (ZOHO_PREDICTION_ELIGIBLE). */
   predictionRule: PredictionRule;
+  /** This operation's Zoho calls: estimated before it runs, counted as they are made (`zoho` counts them). */
+  meter: CallMeter;
 }

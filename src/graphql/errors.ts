@@ -13,6 +13,7 @@ export type GatewayErrorCode =
   | 'FORBIDDEN'
   | 'RATE_LIMITED'
   | 'CREDITS_EXHAUSTED'
+  | 'CALL_LIMIT_REACHED'
   | 'UPSTREAM_UNAVAILABLE'
   | 'UPSTREAM_ERROR'
   | 'INTERNAL_SERVER_ERROR';
@@ -35,6 +36,10 @@ const PUBLIC_CODES = new Set<string>([
   'FORBIDDEN',
   'RATE_LIMITED',
   'CREDITS_EXHAUSTED',
+  'CALL_LIMIT_REACHED',
+  'TOO_MANY_ZOHO_CALLS',
+  'TOO_MANY_ENTITIES',
+  'QUOTA_EXCEEDED',
   'UPSTREAM_UNAVAILABLE',
   'UPSTREAM_ERROR',
   'GRAPHQL_PARSE_FAILED',
@@ -103,6 +108,8 @@ export function fromZohoQueryError(e: ZohoError): { code: GatewayErrorCode; mess
       return { code: 'RATE_LIMITED', message: "Zoho's limits refused the call, after retries." };
     case 'CREDITS_EXHAUSTED':
       return { code: 'CREDITS_EXHAUSTED', message: "Zoho's API credits for the day are used up." };
+    case 'CALL_LIMIT_REACHED':
+      return { code: 'CALL_LIMIT_REACHED', message: e.message };
     case 'UPSTREAM_UNAVAILABLE':
       return { code: 'UPSTREAM_UNAVAILABLE', message: 'Zoho failed or did not answer in time, after retries.' };
     case 'UNKNOWN_RESULT':

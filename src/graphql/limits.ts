@@ -1,9 +1,13 @@
 /**
- * Query limits for a public graph, from graphql-armor's plugins: depth, aliases, directives and
- * cost as validation rules, tokens in the parser. Each limit that is hit answers HTTP 400 with
- * its own extensions.code, so a client can tell which one it ran into:
+ * Query limits for a public graph, from graphql-armor's plugins: depth, aliases and directives as
+ * validation rules, tokens in the parser. Each limit that is hit answers HTTP 400 with its own
+ * extensions.code, so a client can tell which one it ran into:
  *
- *   QUERY_TOO_DEEP, TOO_MANY_ALIASES, TOO_MANY_DIRECTIVES, QUERY_TOO_COSTLY, TOO_MANY_TOKENS
+ *   QUERY_TOO_DEEP, TOO_MANY_ALIASES, TOO_MANY_DIRECTIVES, TOO_MANY_TOKENS
+ *
+ * What an operation costs is counted in Zoho calls instead, from the variables as well as the
+ * document (graphql/cost.ts, graphql/zoho-calls.ts): armor's cost rule sees neither list sizes
+ * nor variables, so it is not used.
  *
  * Armor's own Apollo wrapper (@escape.tech/graphql-armor) is not used: it reports every rule as
  * GRAPHQL_VALIDATION_FAILED and pulls in envelop; the rules alone are the maintained part.
@@ -13,12 +17,10 @@ import { GraphQLError, type ValidationContext, type ValidationRule } from 'graph
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
 import type { QueryLimits } from '../settings.ts';
 
-export type QueryLimitCode =
-  'QUERY_TOO_DEEP' | 'TOO_MANY_ALIASES' | 'TOO_MANY_DIRECTIVES' | 'QUERY_TOO_COSTLY' | 'TOO_MANY_TOKENS';
+export type QueryLimitCode = 'QUERY_TOO_DEEP' | 'TOO_MANY_ALIASES' | 'TOO_MANY_DIRECTIVES' | 'TOO_MANY_TOKENS';
 
 /** Marks an error as a limit that was hit; formatQueryLimitError turns it into its own code. */
 export class QueryLimitError extends GraphQLError {
@@ -56,12 +58,6 @@ export function queryLimitRules(limits: QueryLimits): ValidationRule[] {
     }),
     maxAliasesRule({ n: limits.maxAliases, ...reporting('TOO_MANY_ALIASES', limits.maxAliases) }),
     maxDirectivesRule({ n: limits.maxDirectives, ...reporting('TOO_MANY_DIRECTIVES', limits.maxDirectives) }),
-    costLimitRule({
-      maxCost: limits.maxCost,
-      flattenFragments: true,
-      ignoreIntrospection: true,
-      ...reporting('QUERY_TOO_COSTLY', limits.maxCost),
-    }),
   ] as ValidationRule[];
 }
 

@@ -27,6 +27,10 @@ import { operationSpanPlugin, upstreamTraceparent } from '../observability/traci
 import type { GatewayContext } from './context.ts';
 import { formatError, gatewayError } from './errors.ts';
 import { formatQueryLimitError, queryLimitRules, tokenLimitError } from './limits.ts';
+import { CostModel } from './cost.ts';
+import { zohoCallsPlugin } from './zoho-calls.ts';
+import { CallMeter, metered } from '../services/call-meter.ts';
+import type { CallerQuota } from '../services/caller-quota.ts';
 import { persistedQueryProblem, refuseSubscriptions } from './request-checks.ts';
 import { SqliteStateStore } from '../state/sqlite.ts';
 import type { StateStore } from '../state/types.ts';
@@ -94,6 +98,8 @@ export interface GatewayOptions {
   persistedOperations?: PersistedOperations;
   /** Query limits; each one defaults to DEFAULT_LIMITS. */
   limits?: Partial<QueryLimits>;
+  /** Zoho calls per minute per caller (GATEWAY_CALLER_ZOHO_CALLS_PER_MINUTE); absent: no quota. */
+  callerQuota?: CallerQuota | null;
   /**
    * Metrics and Zoho reachability. Give the same object to the client (zohoClientOptions) so that
    * Zoho calls are counted and readiness needs no probe while traffic flows; without it the
@@ -331,6 +337,12 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       refuseSubscriptions(),
       logUnexpectedErrors(logger),
       metrics.apolloPlugin(),
+      zohoCallsPlugin({
+        model: new CostModel(schema),
+        maxCalls: limits.maxZohoCalls,
+        maxEntities: limits.maxEntities,
+        quota: opts.callerQuota ?? null,
+      }),
       operationSpanPlugin(),
       // Inline traces are for Apollo's usage reporting through a router; nothing here consumes them.
       ApolloServerPluginInlineTraceDisabled(),
@@ -351,10 +363,14 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
         throw e;
       }
       const traceparent = upstreamTraceparent(request.headers.traceparent);
-      const zoho = forRequest(
-        requester,
-        { [REQUEST_ID_HEADER]: request.id, ...(traceparent ? { traceparent } : {}) },
-        { deadline: late.now() + deadlineMs, operation: request.id },
+      const meter = new CallMeter(limits.maxZohoCalls);
+      const zoho = metered(
+        forRequest(
+          requester,
+          { [REQUEST_ID_HEADER]: request.id, ...(traceparent ? { traceparent } : {}) },
+          { deadline: late.now() + deadlineMs, operation: request.id },
+        ),
+        meter,
       );
       const principal = request.principal;
       const callerScope = async (keyed: boolean): Promise<string> => {
@@ -390,6 +406,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
         operations,
         callerScope,
         predictionRule,
+        meter,
       };
     },
   });

@@ -36,7 +36,12 @@ export type EmailPageKey = {
   index: string | null;
 };
 export type EmailDetailKey = { module: EmailParentModule; recordId: string; messageId: string };
-export type LinkWrite = { contactId: string; item: ZohoLinkItem & { message_id: string } };
+export type LinkWrite = {
+  contactId: string;
+  item: ZohoLinkItem & { message_id: string };
+  /** A restore: sent whatever the request's deadline and call limit (ZohoRequest.essential). */
+  essential?: boolean;
+};
 export type UnlinkWrite = { contactId: string; ownerId: string; messageId: string };
 
 export interface Loaders {
@@ -155,13 +160,16 @@ function linkBatch(zoho: ZohoRequester) {
   return async (writes: readonly LinkWrite[]): Promise<LinkItemOutcome[]> => {
     const results = new Map<LinkWrite, LinkItemOutcome>();
     const calls: Array<Promise<void>> = [];
-    for (const [contactId, group] of groupBy(writes, (w) => w.contactId)) {
+    // Restores go in calls of their own, which nothing may hold back.
+    for (const group of groupBy(writes, (w) => `${w.contactId}/${w.essential ? 'essential' : ''}`).values()) {
+      const { contactId, essential } = group[0]!;
       for (const chunk of chunkLinkItems(group.map((w) => ({ ...w.item, write: w })))) {
         calls.push(
           linkEmails(
             zoho,
             contactId,
             chunk.map(({ write: _w, ...item }) => item),
+            essential ? { essential: true } : {},
           ).then(
             (outcomes) => chunk.forEach((c, i) => results.set(c.write, outcomes[i]!)),
             (e: unknown) => chunk.forEach((c) => results.set(c.write, internalOutcome(c.write.item.message_id, e))),

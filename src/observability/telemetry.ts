@@ -23,7 +23,7 @@ export function createTelemetry(opts: { readyCacheMs?: number; defaultMetrics?: 
 /** Client options that feed the telemetry: hooks, and budgets whose waits are measured. */
 export function zohoClientOptions(
   t: Telemetry,
-  config: Pick<ZohoConfig, 'concurrency'> & { mailConcurrency?: number },
+  config: Pick<ZohoConfig, 'concurrency'> & { mailConcurrency?: number; operationShare?: number },
   logger?: Logger,
   /** A fleet's budget, credits and token store (src/fleet/), instead of this process's own. */
   fleet: Pick<ZohoClientOptions, 'budget' | 'credits' | 'tokenStore'> = {},
@@ -43,9 +43,12 @@ export function zohoClientOptions(
     ...fleet,
     budget: t.metrics.observedBudget(
       config.concurrency,
-      fleet.budget ?? createInMemoryBudget(config.concurrency, config.mailConcurrency),
+      fleet.budget ?? createInMemoryBudget(config.concurrency, config.mailConcurrency, config.operationShare),
     ),
     callerBudget: () =>
-      t.metrics.observedBudget(config.concurrency, createInMemoryBudget(config.concurrency, config.mailConcurrency)),
+      t.metrics.observedBudget(
+        config.concurrency,
+        createInMemoryBudget(config.concurrency, config.mailConcurrency, config.operationShare),
+      ),
   };
 }

@@ -173,7 +173,7 @@ async function moveOne(
 
   // The email is on no deal, or the link to the target may still land: put it back where it was.
   facts.restoreAttempted = true;
-  const restore = await linkStep(ctx, p, owner, previous, (s) => s === null);
+  const restore = await linkStep(ctx, p, owner, previous, (s) => s === null, true);
   if (restore.kind === 'done') {
     const pending = second.kind === 'unknown' ? { ...second, state: previous.id } : strayUnlink(previous.id);
     if (pending) return unknown(pending);
@@ -363,10 +363,12 @@ function linkStep(
   owner: KnownOwner,
   target: DealTarget,
   old: (state: LinkState) => boolean,
+  essential = false,
 ): Promise<StepResult> {
   const write = (): Promise<LinkItemOutcome> =>
     ctx.loaders.links.load({
       contactId: p.contactId,
+      ...(essential ? { essential: true } : {}),
       item: {
         message_id: p.messageId,
         owner: { id: owner.id, ...(owner.name ? { name: owner.name } : {}) },
@@ -702,7 +704,7 @@ export async function repairInterruptedMove(ctx: LinkServiceContext, e: Interrup
   if (state === null && e.previousDealId !== null) {
     const previous: DealTarget = { id: e.previousDealId, name: e.previousDealName, moduleId: e.moduleId };
     const owner: KnownOwner = { id: e.ownerId, name: e.ownerName, detail: null };
-    const restore = await linkStep(ctx, p, owner, previous, (s) => s === null);
+    const restore = await linkStep(ctx, p, owner, previous, (s) => s === null, true);
     if (restore.kind === 'done') {
       return interrupted(
         `The gateway stopped in the middle of this move, with the email on no deal; it was linked back to its previous deal ${previous.id}. Send the move again to complete it.`,

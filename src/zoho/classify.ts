@@ -22,6 +22,7 @@ export type FailureCode =
   | 'FORBIDDEN'
   | 'RATE_LIMITED'
   | 'CREDITS_EXHAUSTED'
+  | 'CALL_LIMIT_REACHED'
   | 'UPSTREAM_UNAVAILABLE'
   | 'UPSTREAM_ERROR'
   | 'UNKNOWN_RESULT';
@@ -51,6 +52,7 @@ const BY_KIND: Record<ZohoErrorKind, { retry: RetryRule; applied: boolean; code:
   token_mint: { retry: 'never', applied: false, code: 'RATE_LIMITED' },
   caller: { retry: 'never', applied: false, code: 'UNAUTHENTICATED' },
   deadline: { retry: 'never', applied: false, code: 'RATE_LIMITED' },
+  call_limit: { retry: 'never', applied: false, code: 'CALL_LIMIT_REACHED' },
 };
 
 export function classifyParts(kind: ZohoErrorKind, phase: AttemptPhase): Classification {

@@ -41,7 +41,9 @@ export type ZohoErrorKind =
   /** The caller's own request to us was unusable (no token in pass-through mode). */
   | 'caller'
   /** The request's deadline passed before the call could be sent. */
-  | 'deadline';
+  | 'deadline'
+  /** The operation had made as many Zoho calls as one operation may: this one was not sent. */
+  | 'call_limit';
 
 /**
  * How far an attempt got:

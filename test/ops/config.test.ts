@@ -38,7 +38,14 @@ describe('defaults', () => {
       readyCacheMs: 60_000,
       shutdownTimeoutMs: 25_000,
       drainDelayMs: 0,
-      limits: { maxDepth: 12, maxAliases: 30, maxTokens: 5_000, maxCost: 20_000, maxDirectives: 50 },
+      limits: {
+        maxDepth: 12,
+        maxAliases: 30,
+        maxTokens: 5_000,
+        maxDirectives: 50,
+        maxZohoCalls: 2_000,
+        maxEntities: 500,
+      },
       otel: null,
       authRequirement: { required: false, configured: false },
     });

@@ -62,15 +62,6 @@ describe('each limit, set low (one at a time, the others at their defaults)', ()
     );
   });
 
-  it('cost: QUERY_TOO_COSTLY', async () => {
-    await refused(
-      { maxCost: 30 },
-      `{ contact(id: "${ID}") { id fullName emails(first: 5) { nodes { id subject linkedDeal { name } } } } }`,
-      'QUERY_TOO_COSTLY',
-      30,
-    );
-  });
-
   it('tokens: TOO_MANY_TOKENS, counted before the document is parsed', async () => {
     const message = await refused(
       { maxTokens: 40 },
@@ -94,8 +85,9 @@ describe('the default limits', () => {
       maxDepth: 12,
       maxAliases: 30,
       maxTokens: 5_000,
-      maxCost: 20_000,
       maxDirectives: 50,
+      maxZohoCalls: 2_000,
+      maxEntities: 500,
     });
   });
 

@@ -22,6 +22,7 @@ export interface GqlResult<T = any> {
   status: number;
   data: T;
   errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
+  extensions?: { zohoCalls?: { estimated: number | null; actual: number; limit: number } } & Record<string, unknown>;
 }
 
 export interface Stack {

@@ -26,10 +26,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasRedis, REDIS_MISSING } from '../support/redis.ts';
 import { LINK_MUTATION } from '../support/operations.ts';
 import { parseMetrics, ROOT, spawnGateway, type GatewayProcess } from '../ops/support.ts';
+import { HIVE_BIN, installRouter, ROUTER_DIR } from '../support/hive-gateway.ts';
 
 const COMPOSE = join(ROOT, 'deploy/compose');
-const ROUTER_DIR = join(COMPOSE, 'router');
-const HIVE_BIN = join(ROUTER_DIR, 'node_modules/@graphql-hive/gateway/dist/bin.js');
 
 const composeTags = ['!override', '!reset'].flatMap((tag) => [
   { tag, collection: 'seq' as const, resolve: (v: unknown) => v },
@@ -50,21 +49,6 @@ const DEMO_ENV = envFile('demo.env');
 const API_KEY = DEMO_ENV.GATEWAY_API_KEYS!.split(',')[0]!;
 const CONTACT = '5843104000005878180';
 const QUERY = `{ contact(id: "${CONTACT}") { fullName } }`;
-
-/** Hive Gateway installed from the lock file, or why not. */
-function installRouter(): string | null {
-  if (existsSync(HIVE_BIN)) return null;
-  try {
-    console.log('installing Hive Gateway into deploy/compose/router (first run only)…');
-    execFileSync('npm', ['ci', '--prefix', ROUTER_DIR, '--no-audit', '--no-fund', '--loglevel=error'], {
-      stdio: 'inherit',
-      timeout: 600_000,
-    });
-  } catch (e) {
-    return `npm ci --prefix deploy/compose/router failed: ${(e as Error).message}`;
-  }
-  return existsSync(HIVE_BIN) ? null : 'npm ci --prefix deploy/compose/router did not install @graphql-hive/gateway';
-}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

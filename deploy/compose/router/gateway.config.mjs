@@ -38,6 +38,18 @@ export const gatewayConfig = {
   // A query whose replica was gone (connection refused, or 503 from one closing its listener) is
   // sent again, reaching another replica; a mutation never is: callers retry those with an
   // idempotencyKey.
+  // Demand control, priced in Zoho calls by the subgraph's @cost and @listSize (docs/cost.md): with
+  // ROUTER_MAX_COST set, an operation priced above it is refused before it reaches a replica
+  // (COST_ESTIMATED_TOO_EXPENSIVE). Its price is never below the gateway's own estimate, so a
+  // ROUTER_MAX_COST at or above GATEWAY_MAX_ZOHO_CALLS refuses nothing the gateway would run.
+  ...(process.env.ROUTER_MAX_COST
+    ? {
+        demandControl: {
+          maxCost: Number(process.env.ROUTER_MAX_COST),
+          includeExtensionMetadata: process.env.ROUTER_COST_IN_EXTENSIONS === 'true',
+        },
+      }
+    : {}),
   upstreamRetry: ({ executionRequest }) =>
     operationTypeOf(executionRequest) === 'query'
       ? {

@@ -181,6 +181,8 @@ export async function linkEmails(
   c: ZohoRequester,
   contactId: string,
   items: readonly ZohoLinkItem[],
+  /** A restore: the truth of a reported result depends on it (ZohoRequest.essential). */
+  opts: { essential?: boolean } = {},
 ): Promise<LinkItemOutcome[]> {
   assertZohoId('contact id', contactId);
   assertLinkItems(items);
@@ -193,6 +195,7 @@ export async function linkEmails(
       body: { Emails: items },
       idempotent: true,
       acceptStatus: [400],
+      ...(opts.essential ? { essential: true } : {}),
     }),
   );
 }
