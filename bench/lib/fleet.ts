@@ -20,6 +20,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { Redis } from 'ioredis';
 import { cpuMs, freePort, peakRssMb, resetPeakRss, spawnServer, type Child } from './proc.ts';
 import { runLoop, summarize } from './loop.ts';
 import { aggregateReps, median, type Row } from './report.ts';
@@ -115,6 +116,20 @@ async function smallRead(url: string, contactId: string, codes: Map<string, numb
   }
 }
 
+/**
+ * Redis's commands since its last CONFIG RESETSTAT, the bench's own left out: the scripts run
+ * (EVAL, EVALSHA: one round trip each) and every command, those run inside the scripts included.
+ */
+async function redisCommands(admin: Redis): Promise<{ scripts: number; commands: number }> {
+  const out = { scripts: 0, commands: 0 };
+  for (const m of (await admin.info('commandstats')).matchAll(/^cmdstat_([a-z|]+):calls=(\d+)/gm)) {
+    if (m[1] === 'info' || m[1]!.startsWith('config')) continue;
+    out.commands += Number(m[2]);
+    if (m[1] === 'eval' || m[1] === 'evalsha') out.scripts += Number(m[2]);
+  }
+  return out;
+}
+
 async function effectiveLimit(r: Replica): Promise<number | null> {
   try {
     const text = await (await fetch(`${r.base}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
@@ -158,7 +173,7 @@ export async function runFleet(o: FleetOptions): Promise<{ rows: Row[]; errors: 
   // Every process started here, stopped at the end whatever failed (and killed by proc.ts if the
   // bench itself dies).
   const spawned: Child[] = [];
-  let redis: { child: Child; url: string } | null = null;
+  let redis: { child: Child; url: string; admin: Redis } | null = null;
   let noRedis: { status: Row['status']; note: string } | null = null;
   const redisDir = path.join(o.tmp, 'fleet-redis');
   if (setups.some((s) => s.redis)) {
@@ -175,7 +190,10 @@ export async function runFleet(o: FleetOptions): Promise<{ rows: Row[]; errors: 
         );
         spawned.push(child);
         await child.waitFor('Ready to accept connections', 15_000);
-        redis = { child, url: `redis://127.0.0.1:${port}` };
+        // The bench's own connection, for Redis's command count (INFO stats).
+        const admin = new Redis(`redis://127.0.0.1:${port}`, { lazyConnect: true, maxRetriesPerRequest: 1 });
+        await admin.connect();
+        redis = { child, url: `redis://127.0.0.1:${port}`, admin };
         log(`fleet: redis-server (AOF on) at ${redis.url}`);
       } catch (e) {
         const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
@@ -260,6 +278,7 @@ export async function runFleet(o: FleetOptions): Promise<{ rows: Row[]; errors: 
     for (const row of aggregateFleet(repRows)) rows.push(row);
   } finally {
     await stub.configure({});
+    redis?.admin.disconnect();
     // The replicas first, so that none loses its Redis while it closes.
     await Promise.all(spawned.filter((c) => c !== redis?.child).map((c) => c.stop()));
     await Promise.all(spawned.map((c) => c.stop()));
@@ -299,11 +318,13 @@ export async function runFleet(o: FleetOptions): Promise<{ rows: Row[]; errors: 
       for (const pid of pids) resetPeakRss(pid);
       const cpu0 = pids.map(cpuMs);
       const redisCpu0 = redis && setup.redis ? cpuMs(redis.child.pid) : 0;
+      if (redis && setup.redis) await redis.admin.config('RESETSTAT');
       const codes = new Map<string, number>();
       const byReplica = replicas.map((): number[] => []);
       const res = await load(measureMs, codes, byReplica);
       const cpu = pids.reduce((n, pid, k) => n + cpuMs(pid) - cpu0[k]!, 0);
       const redisCpu = redis && setup.redis ? cpuMs(redis.child.pid) - redisCpu0 : null;
+      const commands = redis && setup.redis ? await redisCommands(redis.admin) : null;
       const stats = await stub.stats();
       const limits = await Promise.all(replicas.map(effectiveLimit));
       const calls = sum(stats.requests);
@@ -321,6 +342,8 @@ export async function runFleet(o: FleetOptions): Promise<{ rows: Row[]; errors: 
         p99Ms: p99,
         cpuMsPerOp: cpu / ops,
         redisCpuMsPerOp: redisCpu === null ? null : redisCpu / ops,
+        redisScriptsPerOp: commands === null ? null : commands.scripts / ops,
+        redisCommandsPerOp: commands === null ? null : commands.commands / ops,
         rssMb: Math.max(...pids.map(peakRssMb)),
         upstreamCallsPerOp: calls / ops,
         minimalUpstreamCallsPerOp: 1,
@@ -374,14 +397,19 @@ function aggregateFleet(repRows: Row[]): Row[] {
         for (const [c, v] of Object.entries(r[k] as Record<string, number>)) out[c] = (out[c] ?? 0) + v;
       return out;
     };
-    const redisCpu = g.map((r) => r.redisCpuMsPerOp).filter((x): x is number => typeof x === 'number');
+    const med = (k: string) => {
+      const xs = g.map((r) => r[k]).filter((x): x is number => typeof x === 'number');
+      return xs.length ? median(xs) : null;
+    };
     const add = (k: string) => g.reduce((n, r) => n + (r[k] as number), 0);
     const last = g.reduce((a, b) => ((b.rep ?? 0) > (a.rep ?? 0) ? b : a));
     return {
       ...agg,
       failuresByCode: merge('failuresByCode'),
       settleFailuresByCode: merge('settleFailuresByCode'),
-      redisCpuMsPerOp: redisCpu.length ? median(redisCpu) : null,
+      redisCpuMsPerOp: med('redisCpuMsPerOp'),
+      redisScriptsPerOp: med('redisScriptsPerOp'),
+      redisCommandsPerOp: med('redisCommandsPerOp'),
       upstreamCalls: add('upstreamCalls'),
       tokenGrantsDuring: add('tokenGrantsDuring'),
       settleFailures: add('settleFailures'),

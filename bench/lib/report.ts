@@ -411,13 +411,13 @@ function fleetTable(res: Results): string[] {
   const rows = res.workloads.filter((r) => r.name === FLEET);
   if (rows.length === 0) return [];
   const lines = [
-    '| set-up | replicas | Redis | ops/s | p50 ms | p99 ms | Zoho 429s (% of calls) | failed ops | most in flight at Zoho | most offered at once | token grants | calls/op (min 1) | CPU ms/op, all replicas | Redis CPU ms/op | peak RSS MiB (highest replica) | effective limit at the end | notes |',
-    '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|',
+    '| set-up | replicas | Redis | ops/s | p50 ms | p99 ms | Zoho 429s (% of calls) | failed ops | most in flight at Zoho | most offered at once | token grants | calls/op (min 1) | CPU ms/op, all replicas | Redis CPU ms/op | Redis scripts/op (commands) | peak RSS MiB (highest replica) | effective limit at the end | notes |',
+    '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|',
   ];
   for (const r of rows) {
     if (r.status !== 'ok') {
       lines.push(
-        `| ${r.variant} | | | | | | | | | | | | | | | | **${r.status}**: ${(r.note ?? '').replaceAll('|', '\\|')} |`,
+        `| ${r.variant} | | | | | | | | | | | | | | | | | **${r.status}**: ${(r.note ?? '').replaceAll('|', '\\|')} |`,
       );
       continue;
     }
@@ -440,7 +440,7 @@ function fleetTable(res: Results): string[] {
     const grants = `${r.tokenGrantsAtStart}${r.tokenGrantsDuring ? ` + ${r.tokenGrantsDuring}` : ''}`;
     const limits = (r.effectiveLimits as Array<number | null>).map((x) => (x === null ? '–' : f(x, 1))).join(', ');
     lines.push(
-      `| ${r.variant} | ${r.replicas} | ${r.redis ? 'yes' : 'no'} | ${f(r.opsPerSec)} | ${f(r.p50Ms, 0)} | ${f(r.p99Ms, 0)} | ${r.http429} (${pct(r.http429 as number, r.upstreamCalls as number)}) | ${r.failures} | ${r.upstreamMaxInFlight} | ${r.upstreamMaxOffered} | ${grants} | ${f(r.upstreamCallsPerOp, 2)} | ${f(r.cpuMsPerOp, 2)} | ${f(r.redisCpuMsPerOp as number | null, 3)} | ${f(r.rssMb, 0)} | ${limits} | ${notes.join('; ').replaceAll('|', '\\|')} |`,
+      `| ${r.variant} | ${r.replicas} | ${r.redis ? 'yes' : 'no'} | ${f(r.opsPerSec)} | ${f(r.p50Ms, 0)} | ${f(r.p99Ms, 0)} | ${r.http429} (${pct(r.http429 as number, r.upstreamCalls as number)}) | ${r.failures} | ${r.upstreamMaxInFlight} | ${r.upstreamMaxOffered} | ${grants} | ${f(r.upstreamCallsPerOp, 2)} | ${f(r.cpuMsPerOp, 2)} | ${f(r.redisCpuMsPerOp as number | null, 3)} | ${r.redisScriptsPerOp === null || r.redisScriptsPerOp === undefined ? '–' : `${f(r.redisScriptsPerOp as number, 1)} (${f(r.redisCommandsPerOp as number, 0)})`} | ${f(r.rssMb, 0)} | ${limits} | ${notes.join('; ').replaceAll('|', '\\|')} |`,
     );
   }
   return lines;
@@ -523,16 +523,6 @@ export function renderMarkdown(res: Results): string {
     );
   const emu = table(res, 'emulator');
   if (emu.length) lines.push('', '## Emulator upstream', '', ...emu);
-  const fleet = fleetTable(res);
-  if (fleet.length)
-    lines.push(
-      '',
-      '## Fleet: 1 replica against 3, under one Zoho limit (stub, 10 calls in flight, 50 ms)',
-      '',
-      `The small read of distinct contacts, ${(res.workloads.find((r) => r.name === FLEET && r.status === 'ok')?.connections as number | undefined) ?? ''} connections, each operation to the next replica in turn; every replica is \`node dist/main.js\` as production starts it with ZOHO_CONCURRENCY=10 (with Redis: the fleet's limit). "Most offered at once" counts the calls open at the stub when one arrived, refused ones included: what the replicas tried to run at once. Token grants: at start + during the runs. Figures are from the measured period; the settling period before it is in the notes.`,
-      '',
-      ...fleet,
-    );
   const own = find(res.workloads, 'emulator', 'link-100-one-contact', 'gateway', 0);
   const noOwner = find(res.workloads, 'emulator', 'link-100-one-contact-no-owner', 'gateway', 0);
   if (own && noOwner) {
@@ -541,6 +531,16 @@ export function renderMarkdown(res: Results): string {
       `**What the owner lookups cost** (link-100-one-contact without \`ownerId\`, gateway, emulator, 0 ms): ${f(noOwner.upstreamCallsPerOp! - own.upstreamCallsPerOp!, 1)} more Zoho calls per operation (${f(own.upstreamCallsPerOp, 1)} → ${f(noOwner.upstreamCallsPerOp, 1)}), ${f(noOwner.cpuMsPerOp! / own.cpuMsPerOp!, 1)}× the gateway CPU and ${f(noOwner.p50Ms! / own.p50Ms!, 1)}× the p50. Send \`ownerId\` when the emails were already read.`,
     );
   }
+  const fleet = fleetTable(res);
+  if (fleet.length)
+    lines.push(
+      '',
+      '## Fleet: 1 replica against 3, under one Zoho limit (stub, 10 calls in flight, 50 ms)',
+      '',
+      `The small read of distinct contacts, ${(res.workloads.find((r) => r.name === FLEET && r.status === 'ok')?.connections as number | undefined) ?? ''} connections, each operation to the next replica in turn; every replica is \`node dist/main.js\` as production starts it with ZOHO_CONCURRENCY=10 (with Redis: the fleet's limit). "Most offered at once" counts the calls open at the stub when one arrived, refused ones included: what the replicas tried to run at once. Token grants: at start + during the runs. Redis scripts/op: the EVAL/EVALSHA round trips per read (a Zoho call needs at least a grant and a release), and in brackets every command, those inside the scripts included. Figures are from the measured period; the settling period before it is in the notes.`,
+      '',
+      ...fleet,
+    );
   if (res.clientCpu) {
     const c = res.clientCpu;
     lines.push(
