@@ -10,7 +10,8 @@
  *
  * For development: --only=<workload,…> --variants=<variant,…> --latencies=0,50
  * --upstreams=emulator,stub --reps=N --no-micro narrow the run (the results then overwrite
- * latest.* or quick.* with the subset).
+ * latest.* or quick.* with the subset, or with --merge replace only the workloads that ran).
+ * The `fleet` workload (bench/lib/fleet.ts) runs after the others, on the stub: --only=fleet.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import os from 'node:os';
@@ -42,6 +43,7 @@ import {
 } from './lib/workloads.ts';
 import type { Fixture } from './lib/fixtures.ts';
 import { composePeer, installPeer, peerOp, peerSmallReadBody, startPeer } from './lib/peer.ts';
+import { FLEET_CONNECTIONS, FLEET_EXPLANATION, FLEET_WORKLOAD, runFleet, type FleetUpstream } from './lib/fleet.ts';
 import { aggregateReps, renderMarkdown, renderSvg, type ClientCpu, type Results, type Row } from './lib/report.ts';
 
 const argv = process.argv.slice(2);
@@ -58,6 +60,7 @@ const onlyLatencies = listArg('latencies')?.map(Number);
 const onlyUpstreams = listArg('upstreams') as UpstreamKind[] | undefined;
 const repsArg = listArg('reps')?.map(Number)[0];
 const micro = !argv.includes('--no-micro');
+const merge = argv.includes('--merge');
 
 // An interrupted run still stops its children (bench/lib/proc.ts kills them on exit).
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
@@ -672,6 +675,33 @@ for (const kind of UPSTREAMS) {
   }
 }
 
+// ---------------------------------------------------------------------------------- the fleet
+
+const fleetVariants = onlyVariants?.filter((v) => v.startsWith('fleet-'));
+if (stub && (!only || only.includes(FLEET_WORKLOAD)) && (!onlyVariants || fleetVariants!.length > 0)) {
+  log('fleet: 1 replica against 3, with and without Redis, under one Zoho limit (bench/lib/fleet.ts)…');
+  await http(emuUrl, 'POST', '/__emulator/reset');
+  await emulator.configure({});
+  const { contacts } = await emu.request<{ contacts: Array<{ contactId: string }> }>({
+    type: 'contacts',
+    minEmails: 1,
+    count: 2 * FLEET_CONNECTIONS,
+  });
+  const fleet = await runFleet({
+    stub: stub as unknown as FleetUpstream,
+    contactIds: contacts.map((c) => c.contactId),
+    env: (name) => ({ ...gatewayEnv('gateway', stub!), GATEWAY_STATE_DB: path.join(tmp, `${name}.sqlite`) }),
+    tmp,
+    quick,
+    reps: repsArg ?? (quick ? 1 : 3),
+    variants: fleetVariants,
+    log,
+  });
+  rows.push(...fleet.rows);
+  harnessErrors += fleet.errors;
+  explanations.set(FLEET_WORKLOAD, FLEET_EXPLANATION);
+}
+
 // ------------------------------------------------------------------ the client micro-benchmark
 
 let clientCpu: ClientCpu | null = null;
@@ -724,7 +754,7 @@ const out: Results = {
   mode: quick ? 'quick' : 'full',
   durationS: Math.round((Date.now() - t0) / 1000),
   upstreamLatency:
-    'latencyMs 50 means 50 ms ± 10 ms (latencyMs 40 + uniform jitter 0-20 ms); link-throughput-under-zoho-limits: 100 ms ± 20 ms (80 + 0-40) and 10 calls in flight; small-read-hot-50ms: 50 ms flat and 10 calls in flight',
+    'latencyMs 50 means 50 ms ± 10 ms (latencyMs 40 + uniform jitter 0-20 ms); link-throughput-under-zoho-limits: 100 ms ± 20 ms (80 + 0-40) and 10 calls in flight; small-read-hot-50ms and fleet: 50 ms flat and 10 calls in flight',
   ...(process.env.BENCH_NOTE ? { note: process.env.BENCH_NOTE } : {}),
   gatewayFeatures: FEATURES,
   reps: REPS,
@@ -732,11 +762,38 @@ const out: Results = {
   explanations: Object.fromEntries(explanations),
   clientCpu,
 };
+/**
+ * --merge: this run's workloads replace theirs in the results already there, whose other rows
+ * stay as the run in their header measured them; the merged run is listed under that header.
+ */
+function mergeInto(prev: Results, now: Results): Results {
+  const key = (r: Row) => `${r.upstream}|${r.name}`;
+  const ran = new Set(now.workloads.map(key));
+  return {
+    ...prev,
+    workloads: [...prev.workloads.filter((r) => !ran.has(key(r))), ...now.workloads],
+    explanations: { ...prev.explanations, ...now.explanations },
+    clientCpu: now.clientCpu ?? prev.clientCpu,
+    merged: [
+      ...(prev.merged ?? []).filter((m) => m.workloads.some((w) => !now.workloads.some((r) => r.name === w))),
+      {
+        date: now.date,
+        durationS: now.durationS,
+        loadAverage: now.machine.loadAverage as number[],
+        workloads: [...new Set(now.workloads.map((r) => r.name))],
+        ...(now.note ? { note: now.note } : {}),
+      },
+    ],
+  };
+}
+
 const dir = path.join(ROOT, 'bench/results');
 mkdirSync(dir, { recursive: true });
 const base = quick ? 'quick' : 'latest';
-writeFileSync(path.join(dir, `${base}.json`), JSON.stringify(out, null, 2) + '\n');
-writeFileSync(path.join(dir, `${base}.md`), renderMarkdown(out));
-if (!quick) writeFileSync(path.join(dir, `${base}.svg`), renderSvg(out));
+const file = path.join(dir, `${base}.json`);
+const written = merge && existsSync(file) ? mergeInto(JSON.parse(readFileSync(file, 'utf8')) as Results, out) : out;
+writeFileSync(file, JSON.stringify(written, null, 2) + '\n');
+writeFileSync(path.join(dir, `${base}.md`), renderMarkdown(written));
+if (!quick) writeFileSync(path.join(dir, `${base}.svg`), renderSvg(written));
 log(`wrote bench/results/${base}.json and ${base}.md${quick ? '' : ` and ${base}.svg`} in ${out.durationS} s`);
 process.exit(harnessErrors > 0 ? 1 : 0);

@@ -112,16 +112,18 @@ export function spawnChild(
 }
 
 /**
- * Starts a server the way it runs in production: `node <args>` with exactly `env` (nothing
- * inherited but PATH and HOME), its stdout and stderr going to `logFile` as they would to a log
- * collector, so that reading them costs the bench nothing. No IPC: the bench talks HTTP to it.
+ * Starts a server the way it runs in production: `node <args>` (or `command <args>`, redis-server
+ * say) with exactly `env` (nothing inherited but PATH and HOME), its stdout and stderr going to
+ * `logFile` as they would to a log collector, so that reading them costs the bench nothing. No
+ * IPC: the bench talks HTTP (or RESP) to it.
  */
 export function spawnServer(
   args: string[],
-  opts: { env: Record<string, string>; logFile: string; cwd?: string },
+  opts: { env: Record<string, string>; logFile: string; cwd?: string; command?: string },
 ): Child {
+  const what = [opts.command ?? 'node', ...args].join(' ');
   const fd = openSync(opts.logFile, 'w');
-  const proc = spawn(process.execPath, args, {
+  const proc = spawn(opts.command ?? process.execPath, args, {
     cwd: opts.cwd ?? ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...opts.env },
     stdio: ['ignore', fd, fd],
@@ -140,7 +142,7 @@ export function spawnServer(
     proc,
     pid: proc.pid!,
     request() {
-      return Promise.reject(new Error(`${args.join(' ')} has no IPC channel`));
+      return Promise.reject(new Error(`${what} has no IPC channel`));
     },
     async waitFor<T>(pattern: string, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
@@ -149,8 +151,8 @@ export function spawnServer(
         const m = re.exec(output());
         if (m) return { type: 'ready', match: m } as T;
         if (proc.exitCode !== null || proc.signalCode !== null)
-          throw new Error(`${args.join(' ')} exited (code ${proc.exitCode}):\n${output().slice(-3000)}`);
-        if (Date.now() > deadline) throw new Error(`${args.join(' ')}: no ${pattern} within ${timeoutMs} ms`);
+          throw new Error(`${what} exited (code ${proc.exitCode}):\n${output().slice(-3000)}`);
+        if (Date.now() > deadline) throw new Error(`${what}: no ${pattern} within ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, 100));
       }
     },

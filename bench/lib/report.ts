@@ -55,11 +55,13 @@ export interface Results {
   workloads: Row[];
   explanations: Record<string, string>;
   clientCpu: ClientCpu | null;
+  /** Later runs (`--merge`) whose workloads replaced these rows; the header describes the rest. */
+  merged?: Array<{ date: string; durationS: number; loadAverage: number[]; workloads: string[]; note?: string }>;
 }
 
 const f = (v: number | null | undefined, d = 1) => (v === null || v === undefined ? '–' : v.toFixed(d));
 
-const median = (xs: readonly number[]): number => {
+export const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
@@ -338,6 +340,8 @@ export function targets(res: Results): Target[] {
       : 'the micro-benchmark did not run.',
   });
 
+  out.push(fleetTarget(res));
+
   // Kept from the first benchmark: at 50 ms, a link of 100 emails takes about 2 round trips.
   const l50 = find(rows, 'emulator', 'link-100-one-contact', 'gateway', 50);
   const l0 = find(rows, 'emulator', 'link-100-one-contact', 'gateway', 0);
@@ -353,6 +357,95 @@ export function targets(res: Results): Target[] {
   return out;
 }
 
+const FLEET = 'fleet';
+
+const pct = (n: number, of: number) => (of ? `${f((100 * n) / of, 2)} %` : '–');
+
+const codesText = (codes: unknown) =>
+  Object.entries((codes ?? {}) as Record<string, number>)
+    .map(([k, v]) => `${v} ${k}`)
+    .join(', ');
+
+/** The fleet on Redis against one replica, under the same Zoho limit (bench/lib/fleet.ts). */
+function fleetTarget(res: Results): Target {
+  const target =
+    "fleet (stub, Zoho's limit 10 at 50 ms): 3 replicas on Redis fail no operation, draw 429s on ≤ 1 % of calls, and serve ≥ 0.9 × the ops/s of 1 replica";
+  const one = find(res.workloads, 'stub', FLEET, 'fleet-1-replica');
+  const fleet = find(res.workloads, 'stub', FLEET, 'fleet-3-redis');
+  const local = find(res.workloads, 'stub', FLEET, 'fleet-3-no-redis');
+  if (!one || !fleet) {
+    const missing = notOk(res.workloads, 'stub', FLEET, fleet ? 'fleet-1-replica' : 'fleet-3-redis');
+    return {
+      target,
+      verdict: 'not available',
+      detail: missing
+        ? `${missing.variant}: ${missing.status}: ${missing.note ?? ''}.`
+        : 'the fleet workload did not run.',
+    };
+  }
+  const { ratio, perRep } = ratioOf(fleet, one, 'opsPerSec');
+  const calls = fleet.upstreamCalls as number;
+  const refused = fleet.http429 as number;
+  const failed = fleet.failures as number;
+  const ok = failed === 0 && refused <= 0.01 * calls && ratio >= 0.9;
+  const gaps = [
+    failed ? `${failed} failed operations (${codesText(fleet.failuresByCode)})` : null,
+    refused > 0.01 * calls ? `429s on ${pct(refused, calls)} of calls` : null,
+    ratio < 0.9 ? `ops/s ${f(ratio, 2)}× one replica's` : null,
+  ].filter(Boolean);
+  return {
+    target,
+    verdict: ok ? 'met' : 'missed',
+    detail:
+      `3 replicas on Redis ${f(fleet.opsPerSec, 1)} ops/s = ${f(ratio, 2)}× one replica's ${f(one.opsPerSec, 1)}${reps(perRep)}; ` +
+      `p99 ${f(fleet.p99Ms, 0)} vs ${f(one.p99Ms, 0)} ms; ${refused} × 429 of ${calls} calls (${pct(refused, calls)}); ${failed} failed operations; ` +
+      `at most ${fleet.upstreamMaxOffered} calls offered at once; ${fleet.tokenGrantsAtStart} token grant(s).` +
+      (gaps.length ? ` Missed on: ${gaps.join('; ')}.` : '') +
+      (local
+        ? ` Without Redis, 3 replicas of 10 each: ${f(local.opsPerSec, 1)} ops/s (${f(ratioOf(local, one, 'opsPerSec').ratio, 2)}×), p99 ${f(local.p99Ms, 0)} ms, ${local.http429} × 429 (${pct(local.http429 as number, local.upstreamCalls as number)}), ${local.failures} failed operations, up to ${local.upstreamMaxOffered} calls offered at once, ${local.tokenGrantsAtStart} token grants.`
+        : ''),
+  };
+}
+
+function fleetTable(res: Results): string[] {
+  const rows = res.workloads.filter((r) => r.name === FLEET);
+  if (rows.length === 0) return [];
+  const lines = [
+    '| set-up | replicas | Redis | ops/s | p50 ms | p99 ms | Zoho 429s (% of calls) | failed ops | most in flight at Zoho | most offered at once | token grants | calls/op (min 1) | CPU ms/op, all replicas | Redis CPU ms/op | Redis scripts/op (commands) | peak RSS MiB (highest replica) | effective limit at the end | notes |',
+    '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|',
+  ];
+  for (const r of rows) {
+    if (r.status !== 'ok') {
+      lines.push(
+        `| ${r.variant} | | | | | | | | | | | | | | | | | **${r.status}**: ${(r.note ?? '').replaceAll('|', '\\|')} |`,
+      );
+      continue;
+    }
+    const notes: string[] = [];
+    if (r.reps)
+      notes.push(
+        `median of ${r.reps.length}; ops/s ${r.reps.map((x) => f(x.opsPerSec, 1)).join(' / ')}; p99 ${r.reps.map((x) => f(x.p99Ms, 0)).join(' / ')}`,
+      );
+    if (r.failures) notes.push(`failed: ${codesText(r.failuresByCode)}`);
+    if (r.stubMisses) notes.push(`${r.stubMisses} stub misses`);
+    const per = r.perReplica as Array<{ ops: number; p50Ms: number; p99Ms: number }> | undefined;
+    if (per && per.length > 1)
+      notes.push(
+        `by replica${r.reps ? ' (last repetition)' : ''}: p50 ${per.map((x) => f(x.p50Ms, 0)).join(' / ')} ms, p99 ${per.map((x) => f(x.p99Ms, 0)).join(' / ')} ms`,
+      );
+    notes.push(
+      `settling (${f((r.settleMs as number) / 1000, 1)} s${r.reps ? ' per repetition' : ''}, not counted): ${r.settleHttp429} × 429 of ${r.settleCalls} calls, ${r.settleFailures} failed ops, at most ${r.settleMaxOffered} offered at once` +
+        (r.settleFailures ? ` (${codesText(r.settleFailuresByCode)})` : ''),
+    );
+    const grants = `${r.tokenGrantsAtStart}${r.tokenGrantsDuring ? ` + ${r.tokenGrantsDuring}` : ''}`;
+    const limits = (r.effectiveLimits as Array<number | null>).map((x) => (x === null ? '–' : f(x, 1))).join(', ');
+    lines.push(
+      `| ${r.variant} | ${r.replicas} | ${r.redis ? 'yes' : 'no'} | ${f(r.opsPerSec)} | ${f(r.p50Ms, 0)} | ${f(r.p99Ms, 0)} | ${r.http429} (${pct(r.http429 as number, r.upstreamCalls as number)}) | ${r.failures} | ${r.upstreamMaxInFlight} | ${r.upstreamMaxOffered} | ${grants} | ${f(r.upstreamCallsPerOp, 2)} | ${f(r.cpuMsPerOp, 2)} | ${f(r.redisCpuMsPerOp as number | null, 3)} | ${r.redisScriptsPerOp === null || r.redisScriptsPerOp === undefined ? '–' : `${f(r.redisScriptsPerOp as number, 1)} (${f(r.redisCommandsPerOp as number, 0)})`} | ${f(r.rssMb, 0)} | ${limits} | ${notes.join('; ').replaceAll('|', '\\|')} |`,
+    );
+  }
+  return lines;
+}
+
 function extraRoutes(r: Row): string {
   const routes = r.upstreamByRoute as Record<string, number> | undefined;
   if (!routes) return '';
@@ -363,7 +456,8 @@ function extraRoutes(r: Row): string {
 }
 
 function table(res: Results, upstream: Row['upstream']): string[] {
-  const rows = res.workloads.filter((r) => r.upstream === upstream);
+  // The fleet's rows have their own table (fleetTable).
+  const rows = res.workloads.filter((r) => r.upstream === upstream && r.name !== FLEET);
   if (rows.length === 0) return [];
   const lines = [
     '| workload | variant | latency ms | ops/s | p50 ms | p95 ms | p99 ms | CPU ms/op | CPU × peer | peak RSS MiB | calls/op | minimal | notes |',
@@ -405,6 +499,10 @@ export function renderMarkdown(res: Results): string {
   lines.push(
     `- Date: ${res.date}; run time ${res.durationS} s; load average at the end ${(m.loadAverage as number[] | undefined)?.join(', ') ?? '–'}`,
   );
+  for (const mr of res.merged ?? [])
+    lines.push(
+      `- Merged in (\`--merge\`): ${mr.workloads.map((w) => `\`${w}\``).join(', ')} measured by a later run on ${mr.date}, ${mr.durationS} s, load average at its end ${mr.loadAverage.join(', ')}${mr.note ? ` (${mr.note})` : ''}; every other figure is from the run above.`,
+    );
   lines.push(`- Upstream latency: ${res.upstreamLatency}`);
   lines.push(
     '- `gateway` is `node dist/main.js` with NODE_ENV=production, the default log level (info) and metrics on. CPU ms/op and peak RSS are those of the process under test only; the upstream and the load generator run in other processes on the same cores. Ratios against the peer are medians of per-repetition ratios; read them, not the absolute times, which depend on the machine.',
@@ -433,6 +531,16 @@ export function renderMarkdown(res: Results): string {
       `**What the owner lookups cost** (link-100-one-contact without \`ownerId\`, gateway, emulator, 0 ms): ${f(noOwner.upstreamCallsPerOp! - own.upstreamCallsPerOp!, 1)} more Zoho calls per operation (${f(own.upstreamCallsPerOp, 1)} → ${f(noOwner.upstreamCallsPerOp, 1)}), ${f(noOwner.cpuMsPerOp! / own.cpuMsPerOp!, 1)}× the gateway CPU and ${f(noOwner.p50Ms! / own.p50Ms!, 1)}× the p50. Send \`ownerId\` when the emails were already read.`,
     );
   }
+  const fleet = fleetTable(res);
+  if (fleet.length)
+    lines.push(
+      '',
+      '## Fleet: 1 replica against 3, under one Zoho limit (stub, 10 calls in flight, 50 ms)',
+      '',
+      `The small read of distinct contacts, ${(res.workloads.find((r) => r.name === FLEET && r.status === 'ok')?.connections as number | undefined) ?? ''} connections, each operation to the next replica in turn; every replica is \`node dist/main.js\` as production starts it with ZOHO_CONCURRENCY=10 (with Redis: the fleet's limit). "Most offered at once" counts the calls open at the stub when one arrived, refused ones included: what the replicas tried to run at once. Token grants: at start + during the runs. Redis scripts/op: the EVAL/EVALSHA round trips per read (a Zoho call needs at least a grant and a release), and in brackets every command, those inside the scripts included. Figures are from the measured period; the settling period before it is in the notes.`,
+      '',
+      ...fleet,
+    );
   if (res.clientCpu) {
     const c = res.clientCpu;
     lines.push(
@@ -473,7 +581,7 @@ const esc = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;');
  * ms per operation of the process under test, and upstream calls per operation with the minimum.
  */
 export function renderSvg(res: Results): string {
-  const rows = res.workloads.filter((r) => r.status === 'ok');
+  const rows = res.workloads.filter((r) => r.status === 'ok' && r.name !== FLEET);
   const groups: Array<{ title: string; rows: Row[] }> = [];
   for (const upstream of ['stub', 'emulator'] as const) {
     const mine = rows.filter((r) => r.upstream === upstream);

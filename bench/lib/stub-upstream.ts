@@ -27,6 +27,11 @@ export interface StubStats {
   requests: Record<string, number>;
   inFlight: number;
   maxInFlight: number;
+  /**
+   * The most /crm calls open at once as one arrived, that one included, refused or not: how many
+   * calls the clients tried to have in flight (maxInFlight never exceeds the concurrency limit).
+   */
+  maxOffered: number;
   rejected: Record<string, number>;
   tokenGrants: number;
   /** GETs answered by forwarding to the emulator (not yet recorded). */
@@ -105,6 +110,7 @@ export async function startStub(opts: { source: string; port?: number }): Promis
       requests: {},
       inFlight: stats?.inFlight ?? 0,
       maxInFlight: 0,
+      maxOffered: 0,
       rejected: {},
       tokenGrants: 0,
       misses: 0,
@@ -212,6 +218,7 @@ export async function startStub(opts: { source: string; port?: number }): Promis
     }
     const key = routeKeyOf(method, url);
     stats.requests[key] = (stats.requests[key] ?? 0) + 1;
+    if (stats.inFlight + 1 > stats.maxOffered) stats.maxOffered = stats.inFlight + 1;
     if (config.concurrencyLimit !== null && stats.inFlight >= config.concurrencyLimit) {
       req.resume();
       stats.rejected['429'] = (stats.rejected['429'] ?? 0) + 1;

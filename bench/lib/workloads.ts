@@ -125,7 +125,7 @@ const MOVE = `mutation Move($input: MoveEmailsToDealInput!) {
 const READ = `query Read($ids: [ID!]!, $first: Int!) {
   contacts(ids: $ids) { id emails(first: $first) { nodes { messageId subject linkedDeal { name stage } } } }
 }`;
-const SMALL = `query Small($id: ID!) {
+export const SMALL_READ = `query Small($id: ID!) {
   contact(id: $id) { emails(first: 5) { nodes { messageId subject sentAt } } }
 }`;
 
@@ -321,7 +321,10 @@ const smallRead: Workload = {
     const c = cs.find((x) => x.emails.length === 5) ?? cs.sort((a, b) => a.emails.length - b.emails.length)[0]!;
     return { kind: 'small-read', contactId: c.contactId, first: 5 };
   },
-  graphql: (fx) => ({ query: SMALL, variables: { id: (fx as Extract<Fixture, { kind: 'small-read' }>).contactId } }),
+  graphql: (fx) => ({
+    query: SMALL_READ,
+    variables: { id: (fx as Extract<Fixture, { kind: 'small-read' }>).contactId },
+  }),
   outcome: () => ({}),
   peerGap: null,
   minimal: () => ({
