@@ -2,6 +2,28 @@ import type { QueryResolvers } from '../generated/resolvers-types.ts';
 import { isZohoRecordId } from '../../domain/ids.ts';
 import { badInput } from '../errors.ts';
 import { MAX_NODE_IDS, resolveNode } from '../../services/nodes.ts';
+import { contactsById, type ContactLookup } from '../../services/contacts.ts';
+import { argumentOf, selectedFields } from '../lookahead.ts';
+import { emailListType } from './enums.ts';
+import type { GraphQLResolveInfo } from 'graphql';
+import type { EmailListType } from '../generated/resolvers-types.ts';
+
+/** Fields of a contact that need no read of its record, besides `emails`. */
+const FREE = new Set(['id', '__typename']);
+
+/**
+ * The contacts' records are read unless only their emails are asked for, from the start (no
+ * `after`) and of one list type: then the first page of emails tells whether each exists.
+ */
+function contactLookup(info: GraphQLResolveInfo): ContactLookup {
+  const fields = selectedFields(info);
+  const emails = fields.get('emails');
+  if (!emails || [...fields.keys()].some((f) => f !== 'emails' && !FREE.has(f))) return { by: 'record' };
+  const types = new Set(emails.map((e) => (argumentOf(e, 'type', info) as EmailListType | undefined) ?? null));
+  if (types.size !== 1 || emails.some((e) => argumentOf(e, 'after', info) != null)) return { by: 'record' };
+  const type = [...types][0]!;
+  return { by: 'emails', type: type ? emailListType(type) : null };
+}
 
 const MAX_IDS = 100;
 
@@ -12,18 +34,13 @@ function checkIds(ids: readonly string[], field: string): void {
 }
 
 export const Query: QueryResolvers = {
-  contact: async (_, { id }, { loaders }) => {
+  contact: async (_, { id }, { loaders }, info) => {
     checkIds([id], 'id');
-    const record = await loaders.contacts.load(id);
-    return record ? { id, record } : null;
+    return (await contactsById(loaders, [id], contactLookup(info)))[0]!;
   },
-  contacts: async (_, { ids }, { loaders }) => {
+  contacts: async (_, { ids }, { loaders }, info) => {
     checkIds(ids, 'ids');
-    const records = await loaders.contacts.loadMany(ids);
-    return records.map((r, i) => {
-      if (r instanceof Error) throw r;
-      return r ? { id: ids[i]!, record: r } : null;
-    });
+    return contactsById(loaders, ids, contactLookup(info));
   },
   deal: async (_, { id }, { loaders }) => {
     checkIds([id], 'id');

@@ -13,6 +13,7 @@ import type {
 } from '../../wire/index.ts';
 import { assertZohoId, isMessageId } from '../limits.ts';
 import type { ZohoRequester } from '../types.ts';
+import { ZohoError } from '../errors.ts';
 
 export type EmailParentModule = 'Contacts' | 'Deals';
 
@@ -45,6 +46,20 @@ export async function listEmails(c: ZohoRequester, p: ListEmailsParams): Promise
   });
   if (res.data === undefined) return { emails: [], info: null };
   return { emails: res.data.Emails ?? [], info: res.data.info ?? null };
+}
+
+/**
+ * Zoho's answer to Get Emails for a record that does not exist: INVALID_DATA on the id in the path
+ * (`details.resource_path_index` 1, the segment after the module). It tells an unknown contact
+ * apart from one with no email, with no read of the record itself.
+ */
+export function isUnknownRecord(e: unknown): boolean {
+  return (
+    e instanceof ZohoError &&
+    e.phase === 'answered' &&
+    e.code === 'INVALID_DATA' &&
+    (e.details as { resource_path_index?: unknown }).resource_path_index === 1
+  );
 }
 
 export interface GetEmailParams {
