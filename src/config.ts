@@ -73,6 +73,8 @@ export interface GatewayConfig {
   operationShare: number;
   /** Zoho calls per minute each caller may make (GATEWAY_CALLER_ZOHO_CALLS_PER_MINUTE); null: no quota. */
   callerQuotaPerMinute: number | null;
+  /** Reads shared between requests: identical GETs in flight, and a short cache (src/zoho/read-sharing.ts). */
+  reads: { dedup: boolean; cacheMs: number };
   otel: { endpoint: string; serviceName: string } | null;
   /** Apollo Sandbox at /graphql, GraphiQL at /graphiql, introspection: on in development, off in production. */
   sandbox: SandboxSettings;
@@ -234,6 +236,8 @@ const env = z.object({
       .refine((n) => n > 0 && n <= 1, 'must be a number above 0 and at most 1, e.g. 0.8'),
   ),
   GATEWAY_CALLER_ZOHO_CALLS_PER_MINUTE: positive(),
+  GATEWAY_READ_DEDUP: opt(z.string().refine((v) => BOOLEAN.test(v), 'must be true or false')),
+  GATEWAY_READ_CACHE_MS: intVar(0, 3_600_000, 'a whole number of ms from 0 to 3600000'),
   GATEWAY_MAX_DIRECTIVES: intVar(0, 10_000, 'a whole number from 0 to 10000'),
   // Read by src/graphql/sandbox.ts; checked here so a typo is reported with the rest.
   GATEWAY_LANDING_PAGE: opt(z.string().refine((v) => BOOLEAN.test(v), 'must be true or false')),
@@ -442,6 +446,10 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
     },
     operationShare: e.GATEWAY_OPERATION_SHARE ?? DEFAULT_OPERATION_SHARE,
     callerQuotaPerMinute: e.GATEWAY_CALLER_ZOHO_CALLS_PER_MINUTE ?? null,
+    reads: {
+      dedup: e.GATEWAY_READ_DEDUP === undefined || /^\s*(true|1|yes|on)\s*$/i.test(e.GATEWAY_READ_DEDUP),
+      cacheMs: e.GATEWAY_READ_CACHE_MS ?? 0,
+    },
     otel: e.OTEL_EXPORTER_OTLP_ENDPOINT
       ? { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME ?? 'zoho-email-deal-gateway' }
       : null,

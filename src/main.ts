@@ -83,12 +83,10 @@ async function main(): Promise<void> {
   const state = fleet?.state ?? new (await import('./state/sqlite.ts')).SqliteStateStore(config.state.db);
   const zoho = createZohoClient(
     zohoConfig,
-    zohoClientOptions(
-      telemetry,
-      { ...zohoConfig, operationShare: config.operationShare },
-      logger,
-      fleet?.clientOptions,
-    ),
+    zohoClientOptions(telemetry, { ...zohoConfig, operationShare: config.operationShare }, logger, {
+      ...fleet?.clientOptions,
+      reads: config.reads,
+    }),
   );
   // A quota of Zoho calls per caller, kept in Redis once the replica has joined its fleet.
   const callerQuota = config.callerQuotaPerMinute

@@ -26,7 +26,7 @@ export function zohoClientOptions(
   config: Pick<ZohoConfig, 'concurrency'> & { mailConcurrency?: number; operationShare?: number },
   logger?: Logger,
   /** A fleet's budget, credits and token store (src/fleet/), instead of this process's own. */
-  fleet: Pick<ZohoClientOptions, 'budget' | 'credits' | 'tokenStore'> = {},
+  fleet: Pick<ZohoClientOptions, 'budget' | 'credits' | 'tokenStore' | 'reads'> = {},
 ): ZohoClientOptions {
   const m = t.metrics.zohoHooks();
   const hooks: ZohoClientHooks = {

@@ -20,6 +20,11 @@ export class CallMeter {
     return this.#made;
   }
 
+  /** A call counted by `admit` was answered without a Zoho call of its own (a shared read). */
+  unshare(): void {
+    if (this.#made > 0) this.#made--;
+  }
+
   /** Calls not made because the limit was reached. */
   get refused(): number {
     return this.#refused;
@@ -46,13 +51,16 @@ export class CallMeter {
 export function metered(inner: ZohoRequester, meter: CallMeter): ZohoRequester {
   return {
     mode: inner.mode,
-    request: (req) => {
+    request: <T>(req: ZohoRequest) => {
       try {
         meter.admit(req);
       } catch (e) {
         return Promise.reject(e as Error);
       }
-      return inner.request(req);
+      return inner.request<T>(req).then((res) => {
+        if (res.shared) meter.unshare();
+        return res;
+      });
     },
     getOrgId: () => inner.getOrgId(),
     getUserId: () => inner.getUserId(),

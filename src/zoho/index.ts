@@ -70,6 +70,7 @@ export type {
 } from './types.ts';
 export {
   listEmails,
+  isUnknownRecord,
   getEmail,
   type EmailPage,
   type ListEmailsParams,

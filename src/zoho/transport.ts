@@ -27,6 +27,7 @@ import { missingCallerTokenError, parseCallerAuthorization } from './auth/passth
 import type { CredentialProvider } from './auth/types.ts';
 import { createInMemoryBudget, isHeavyRoute, type ConcurrencyBudget } from './budget.ts';
 import { LocalCredits, type CreditsLedger } from './credits.ts';
+import { ReadSharing, tagsOf, type ReadSharingSettings } from './read-sharing.ts';
 import type { SharedTokenStore } from './auth/types.ts';
 import { mayRetry } from './classify.ts';
 import {
@@ -71,6 +72,11 @@ export interface ZohoClientOptions {
   credits?: CreditsLedger;
   /** Service mode: one access token for every replica that uses this refresh token. */
   tokenStore?: SharedTokenStore;
+  /**
+   * Reads shared between requests of the same credentials: identical GETs in flight, and a short
+   * cache (GATEWAY_READ_DEDUP, GATEWAY_READ_CACHE_MS). Absent: every read is its own call.
+   */
+  reads?: ReadSharingSettings;
   /** The clock (epoch ms) that dates attempts; tests set it. */
   now?: () => number;
 }
@@ -103,6 +109,7 @@ export interface ZohoClient extends ZohoRequester {
 interface CredentialState {
   budget: ConcurrencyBudget;
   credits: CreditsLedger;
+  reads: ReadSharing | null;
   org: Promise<string> | null;
   user: Promise<string> | null;
 }
@@ -221,7 +228,21 @@ class Requester implements ZohoRequester {
       history: [],
       refreshed: false,
     };
-    return this.#withRetry(this.#withCredits(this.#withToken(this.#inBudget(this.#httpAttempt<T>()))))(s);
+    const send = () => this.#withRetry(this.#withCredits(this.#withToken(this.#inBudget(this.#httpAttempt<T>()))))(s);
+    const reads = this.#state.reads;
+    if (!reads || req.fresh) return send();
+    if (req.method === 'GET') {
+      return reads.read(s.path, tagsOf(req), send).then(({ res, joined }) => (joined ? { ...res, shared: true } : res));
+    }
+    // What a write may change is forgotten before it goes out, and again once it is done.
+    const tags = tagsOf(req);
+    reads.wrote(tags);
+    const written = send();
+    written.then(
+      () => reads.wrote(tags),
+      () => reads.wrote(tags),
+    );
+    return written;
   }
 
   /** Attempts until one succeeds, the classifier says stop, or attempts or time run out. */
@@ -515,6 +536,7 @@ export function createZohoClient(config: ZohoConfig | ZohoConfigInput, options: 
     ? new Requester(shared, provider, {
         budget,
         credits: options.credits ?? new LocalCredits(),
+        reads: options.reads ? new ReadSharing(options.reads) : null,
         org: null,
         user: null,
       })
@@ -554,7 +576,13 @@ export function createZohoClient(config: ZohoConfig | ZohoConfigInput, options: 
       const key = tokenFingerprint(token);
       let state = callers.get(key);
       if (!state) {
-        state = { budget: callerBudget(key), credits: new LocalCredits(), org: null, user: null };
+        state = {
+          budget: callerBudget(key),
+          credits: new LocalCredits(),
+          reads: options.reads ? new ReadSharing(options.reads) : null,
+          org: null,
+          user: null,
+        };
         callers.set(key, state);
       }
       return new Requester(shared, new StaticTokenProvider(token, 'passthrough'), state);

@@ -62,6 +62,8 @@ export interface ZohoResponse<T = unknown> {
   /** Every attempt of the call, this answer's last: what the earlier ones may have done matters. */
   history: readonly AttemptRecord[];
   call: ZohoCall;
+  /** Answered without a call of its own: joined to an identical read in flight, or from the read cache. */
+  shared?: boolean;
 }
 
 export interface ZohoRequester {
