@@ -11,13 +11,18 @@ import { isUnknownRecord } from '../zoho/index.ts';
 import type { ContactModel } from '../graphql/models.ts';
 
 /** How to learn whether the contacts exist: their records, or the first page of their emails. */
-export type ContactLookup = { by: 'record' } | { by: 'emails'; type: ZohoEmailListType | null };
+export type ContactLookup =
+  | { by: 'record' }
+  | { by: 'emails'; type: ZohoEmailListType | null }
+  /** Nothing to learn: the selection fails before any call (its emails' arguments are refused). */
+  | { by: 'none' };
 
 export async function contactsById(
   loaders: Loaders,
   ids: readonly string[],
   lookup: ContactLookup,
 ): Promise<Array<ContactModel | null>> {
+  if (lookup.by === 'none') return ids.map((id) => ({ id }));
   if (lookup.by === 'record') {
     const records = await loaders.contacts.loadMany(ids);
     return records.map((r, i) => {

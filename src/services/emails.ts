@@ -16,6 +16,17 @@ import {
   type EmailFilter,
 } from '../domain/email-filter.ts';
 
+/** Whether `emailConnection` would take these arguments (it refuses the others before any call). */
+export function emailArgsValid(args: { first?: unknown; filter?: unknown }): boolean {
+  try {
+    checkPageSize(args.first as number | null | undefined);
+    emailFilterPredicate(args.filter as EmailFilter | null | undefined);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * A page of the emails listed under `parent`; with a `filter`, only the matching ones, scanning at
  * most MAX_FILTER_PAGES Zoho pages per call. `contactId` is the contact the emails belong to:

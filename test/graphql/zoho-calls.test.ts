@@ -197,12 +197,13 @@ describe("a caller's quota of Zoho calls per minute", () => {
 
   it('runs operations while the quota lasts, then answers 429 QUOTA_EXCEEDED with when to retry', async () => {
     const ask = () => stack.gql(SMALL, { id: c.contactId }, { 'x-api-key': KEY });
-    const answers = [];
-    for (let i = 0; i < 6; i++) answers.push(await ask());
+    const answers: Array<Awaited<ReturnType<typeof ask>>> = [];
+    for (let i = 0; i < 20 && !answers.some((a) => a.errors); i++) answers.push(await ask());
     const ok = answers.filter((a) => !a.errors);
     const refused = answers.filter((a) => a.errors);
-    // Each takes 2 from the 9; what it did not spend is given back.
-    expect(ok.length).toBeGreaterThanOrEqual(4);
+    // Each takes its estimate (2) from the 9, and gives back what it did not spend (1: the
+    // contact is not read): 8 run, and the 9th finds 1 left where it needs 2.
+    expect(ok.length).toBe(8);
     expect(refused.length).toBeGreaterThan(0);
     expect(refused[0]!.status).toBe(429);
     expect(refused[0]!.errors?.[0]?.extensions).toMatchObject({ code: 'QUOTA_EXCEEDED' });

@@ -5,6 +5,7 @@ import { MAX_NODE_IDS, resolveNode } from '../../services/nodes.ts';
 import { contactsById, type ContactLookup } from '../../services/contacts.ts';
 import { argumentOf, selectedFields } from '../lookahead.ts';
 import { emailListType } from './enums.ts';
+import { emailArgsValid } from '../../services/emails.ts';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { EmailListType } from '../generated/resolvers-types.ts';
 
@@ -21,6 +22,11 @@ function contactLookup(info: GraphQLResolveInfo): ContactLookup {
   if (!emails || [...fields.keys()].some((f) => f !== 'emails' && !FREE.has(f))) return { by: 'record' };
   const types = new Set(emails.map((e) => (argumentOf(e, 'type', info) as EmailListType | undefined) ?? null));
   if (types.size !== 1 || emails.some((e) => argumentOf(e, 'after', info) != null)) return { by: 'record' };
+  // Arguments the emails field refuses: it answers the error itself, before any call.
+  if (
+    emails.some((e) => !emailArgsValid({ first: argumentOf(e, 'first', info), filter: argumentOf(e, 'filter', info) }))
+  )
+    return { by: 'none' };
   const type = [...types][0]!;
   return { by: 'emails', type: type ? emailListType(type) : null };
 }
