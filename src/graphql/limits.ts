@@ -68,8 +68,12 @@ export function queryLimitRules(limits: QueryLimits): ValidationRule[] {
  */
 export function tokenLimitError(query: unknown, maxTokens: number): QueryLimitError | null {
   if (typeof query !== 'string') return null;
+  // A document that passed is not lexed again: clients send the same few documents over and over.
+  const seen = PASSED.get(maxTokens);
+  if (seen?.has(query)) return null;
   try {
     new MaxTokensParserWLexer(query, { n: maxTokens }).parseDocument();
+    remember(maxTokens, query);
   } catch (e) {
     // Matched by message, not class: bundlers and test runners may load two copies of graphql.
     if (e instanceof Error && /Token limit/.test(e.message))
@@ -77,6 +81,20 @@ export function tokenLimitError(query: unknown, maxTokens: number): QueryLimitEr
     // Other syntax errors are Apollo's to report, with their usual code.
   }
   return null;
+}
+
+/** Documents that passed the token limit, per limit, most recent last (at most PASSED_MAX of each). */
+const PASSED = new Map<number, Set<string>>();
+const PASSED_MAX = 1_000;
+/** Longer documents are not kept: they are rare, and would make the memory this takes unbounded in practice. */
+const PASSED_MAX_LENGTH = 20_000;
+
+function remember(maxTokens: number, query: string): void {
+  if (query.length > PASSED_MAX_LENGTH) return;
+  let set = PASSED.get(maxTokens);
+  if (!set) PASSED.set(maxTokens, (set = new Set()));
+  set.add(query);
+  if (set.size > PASSED_MAX) set.delete(set.values().next().value!);
 }
 
 /** graphql-js's own message when parseOptions.maxTokens stops it. */

@@ -7,7 +7,10 @@ import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+} from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
@@ -200,6 +203,9 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     loggerInstance: logger as FastifyBaseLogger,
     // Our own completion line below replaces Fastify's two lines per request.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    // One logger for every request: the completion line below carries the request id itself, so
+    // no child logger (and its copy of the redaction) is made per request.
+    childLoggerFactory: (parent) => parent,
     genReqId: requestIdFrom,
     bodyLimit: 1024 * 1024,
     // A request (headers and body) must arrive within this, or it is answered 408 and its socket
@@ -265,8 +271,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       ms: Math.round(reply.elapsedTime),
       caller: request.principal?.kind,
     };
-    if (path === GRAPHQL_PATH) request.log.info(line, 'request completed');
-    else request.log.debug(line, 'request completed');
+    if (path === GRAPHQL_PATH) logger.info({ requestId: request.id, ...line }, 'request completed');
+    else if (logger.isLevelEnabled('debug')) logger.debug({ requestId: request.id, ...line }, 'request completed');
   });
 
   await registerCors(app, {
@@ -346,6 +352,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       operationSpanPlugin(),
       // Inline traces are for Apollo's usage reporting through a router; nothing here consumes them.
       ApolloServerPluginInlineTraceDisabled(),
+      // No cache hints are set anywhere, and the answers are private: nothing for it to compute.
+      ApolloServerPluginCacheControlDisabled(),
     ],
   });
   await apollo.start();

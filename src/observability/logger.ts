@@ -9,7 +9,7 @@ import { scrubText } from '../zoho/index.ts';
 
 export const REDACTED = '[REDACTED]';
 
-/** Any of these, at the top level, one or two levels down, or in headers, is censored. */
+/** Any of these, at the top level or one level down (and the header ones in headers), is censored. */
 const SECRET_KEYS = [
   'authorization',
   'Authorization',
@@ -33,13 +33,17 @@ const SECRET_KEYS = [
 const quoted = (k: string) => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : `["${k}"]`);
 const join = (prefix: string, k: string) => (quoted(k).startsWith('[') ? `${prefix}${quoted(k)}` : `${prefix}.${k}`);
 
+/** Keys that are headers: censored in `headers` and `req.headers` too. */
+const HEADER_KEYS = new Set(['authorization', 'Authorization', 'x-api-key', 'cookie', 'set-cookie']);
+
+/**
+ * Every path is checked on every line, so the list is kept to where such a field can be: the
+ * lines are objects the gateway builds, one or two levels deep, and headers are never logged whole.
+ */
 export const LOG_REDACT_PATHS: string[] = SECRET_KEYS.flatMap((k) => [
   quoted(k),
   join('*', k),
-  join('*.*', k),
-  join('req.headers', k),
-  join('headers', k),
-  join('*.headers', k),
+  ...(HEADER_KEYS.has(k) ? [join('headers', k), join('req.headers', k), join('*.headers', k)] : []),
 ]);
 
 export interface LoggerOptions {

@@ -74,6 +74,8 @@ export interface ZohoConfigInput {
   callerCacheSize?: number | undefined;
   /** Passthrough: how long a caller's token→org entry is trusted. */
   callerCacheTtlMs?: number | undefined;
+  /** An HTTP(S)_PROXY or ALL_PROXY variable is set: axios then finds the proxy for each call. */
+  proxyFromEnv?: boolean | undefined;
 }
 
 /** Resolved settings. Secrets are wrapped so that logging the config cannot leak them. */
@@ -102,6 +104,7 @@ export interface ZohoConfig {
   token: ZohoTokenSettings;
   callerCacheSize: number;
   callerCacheTtlMs: number;
+  proxyFromEnv: boolean;
 }
 
 export const DEFAULT_RETRY: ZohoRetrySettings = {
@@ -197,6 +200,7 @@ export function resolveZohoConfig(input: ZohoConfigInput = {}): ZohoConfig {
     token,
     callerCacheSize: positiveInt('callerCacheSize', input.callerCacheSize, 1_000),
     callerCacheTtlMs: positiveInt('callerCacheTtlMs', input.callerCacheTtlMs, 60 * 60_000),
+    proxyFromEnv: input.proxyFromEnv ?? false,
   };
 }
 
@@ -228,6 +232,9 @@ export function loadZohoConfig(
     lateWriteWindowMs: num(env.ZOHO_LATE_WRITE_WINDOW_MS),
     mailConcurrency: num(env.ZOHO_MAIL_CONCURRENCY),
     creditsCooldownMs: num(env.ZOHO_CREDITS_COOLDOWN_MS),
+    proxyFromEnv: ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY'].some(
+      (k) => !blank(env[k]) || !blank(env[k.toLowerCase()]),
+    ),
     ...definedOnly(overrides),
   });
 }

@@ -502,6 +502,8 @@ export function createZohoClient(config: ZohoConfig | ZohoConfigInput, options: 
   const httpAgent = new http.Agent({ keepAlive: true, maxSockets: cfg.concurrency * 2 });
   const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: cfg.concurrency * 2 });
   const instance = axios.create({
+    // axios looks HTTP(S)_PROXY and NO_PROXY up on every call: only when one is set.
+    ...(cfg.proxyFromEnv ? {} : { proxy: false as const }),
     validateStatus: () => true,
     responseType: 'text',
     transformResponse: [(d: unknown) => d],
