@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { CrmCaller } from '../http/auth.ts';
 import { errors } from '../http/errors.ts';
 import type { RecordModule } from '../store/index.ts';
+import { isZohoId } from '../domain/ids.ts';
 
 /** The authenticated caller of a /crm route (the token check has run before any handler). */
 export function callerOf(req: FastifyRequest): CrmCaller {
@@ -13,7 +14,7 @@ export function callerOf(req: FastifyRequest): CrmCaller {
 
 /** Record and user ids are digits; anything else in an id position is a malformed URL. */
 export function requireDigits(id: string): string {
-  if (!/^\d{1,30}$/.test(id)) throw errors.invalidUrlPattern();
+  if (!isZohoId(id)) throw errors.invalidUrlPattern();
   return id;
 }
 
