@@ -226,6 +226,9 @@ export async function runFairness(o: FairnessOptions): Promise<{ rows: Row[]; er
       const during: number[] = [];
       while (!done) await smallOne(during);
       const b = await bigAnswer;
+      // No small read beside it is no figure (a big request that failed at once, say), not a pass.
+      if (during.length === 0)
+        throw new Error(`no small read ran beside the big request (${failure(b) ?? 'it answered at once'})`);
       bigWindow.add(b.extensions);
       const stats = await stub.stats();
       const { [SINGLE_EMAIL_ROUTE]: bigCalls = 0, ...smallRoutes } = stats.requests;
