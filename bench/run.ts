@@ -11,7 +11,9 @@
  * For development: --only=<workload,…> --variants=<variant,…> --latencies=0,50
  * --upstreams=emulator,stub --reps=N --no-micro narrow the run (the results then overwrite
  * latest.* or quick.* with the subset, or with --merge replace only the workloads that ran).
- * The `fleet` workload (bench/lib/fleet.ts) runs after the others, on the stub: --only=fleet.
+ * The `fleet` workload (bench/lib/fleet.ts) and the `fairness` workload (bench/lib/fairness.ts)
+ * run after the others, on the stub: --only=fleet, --only=fairness. The gateway's answers are read
+ * for their `extensions.zohoCalls`, checked against the upstream's count (bench/lib/zoho-calls.ts).
  */
 import { execFile, execFileSync } from 'node:child_process';
 import os from 'node:os';
@@ -45,6 +47,14 @@ import type { Fixture } from './lib/fixtures.ts';
 import { composePeer, installPeer, peerOp, peerSmallReadBody, startPeer } from './lib/peer.ts';
 import { FLEET_CONNECTIONS, FLEET_EXPLANATION, FLEET_WORKLOAD, runFleet, type FleetUpstream } from './lib/fleet.ts';
 import { aggregateReps, renderMarkdown, renderSvg, type ClientCpu, type Results, type Row } from './lib/report.ts';
+import { ZohoCallsWindow, checkOf } from './lib/zoho-calls.ts';
+import {
+  FAIRNESS_EXPLANATION,
+  FAIRNESS_VARIANTS,
+  FAIRNESS_WORKLOAD,
+  runFairness,
+  type FairnessUpstream,
+} from './lib/fairness.ts';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -318,6 +328,9 @@ async function startSut(variant: Variant, up: Upstream): Promise<Sut> {
   }
 }
 
+/** While a gateway variant's operations are measured: the `extensions.zohoCalls` of its answers. */
+let zohoCalls: ZohoCallsWindow | null = null;
+
 async function gqlCall(url: string, query: string, variables: Record<string, unknown>): Promise<any> {
   const res = await fetch(url, {
     method: 'POST',
@@ -327,7 +340,9 @@ async function gqlCall(url: string, query: string, variables: Record<string, unk
   const body = (await res.json()) as {
     data?: any;
     errors?: Array<{ message: string; extensions?: { code?: string } }>;
+    extensions?: unknown;
   };
+  zohoCalls?.add(body.extensions);
   if (body.errors?.length)
     throw new Error(`${res.status} ${body.errors[0]!.extensions?.code ?? ''} ${body.errors[0]!.message}`.slice(0, 300));
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
@@ -498,6 +513,11 @@ async function runOne(sut: Sut, w: Workload, up: Upstream, fx: Fixture, latency:
   await up.configure({ latencyMs: lat.latencyMs, jitterMs: lat.jitterMs, ...w.emulator });
 
   await up.resetStats();
+  // The gateway variants' answers say what each operation cost; read them over the operations the
+  // upstream counts (for autocannon's runs, the exact count below).
+  const checked = sut.variant.startsWith('gateway');
+  zohoCalls = checked && w.mode !== 'throughput' ? new ZohoCallsWindow() : null;
+  let zohoCallsOver = 'every measured operation';
   resetPeakRss(sut.child.pid);
   const cpu0 = cpuMs(sut.child.pid);
   const upCpu0 = cpuMs(up.child.pid);
@@ -533,10 +553,16 @@ async function runOne(sut: Sut, w: Workload, up: Upstream, fx: Fixture, latency:
     // requests have drained.
     await settle(up);
     await up.resetStats();
+    if (checked) zohoCalls = new ZohoCallsWindow();
+    zohoCallsOver = `the ${4 * w.concurrency} operations of the exact count (autocannon's answers are not read)`;
     const exact = await loop(sut, w, fx, { concurrency: w.concurrency, maxOps: 4 * w.concurrency, maxMs: 60_000 }, 0);
     stats = await up.stats();
     ops = Math.max(exact.ops, 1);
   }
+  const costCheck = zohoCalls
+    ? checkOf(zohoCalls, { byRoute: stats.requests, rejected429: stats.rejected['429'] ?? 0 }, ops, zohoCallsOver)
+    : null;
+  zohoCalls = null;
   const calls = Object.values(stats.requests).reduce((a, b) => a + b, 0);
   const row: Row = {
     name: w.name,
@@ -563,6 +589,10 @@ async function runOne(sut: Sut, w: Workload, up: Upstream, fx: Fixture, latency:
     upstreamCountedOverOps: ops,
     ...(up.kind === 'stub' ? { stubMisses: during.misses ?? 0 } : {}),
     ...(sut.variant === 'gateway-read-cache' ? { readCacheMs: Number(process.env.GATEWAY_READ_CACHE_MS || 1000) } : {}),
+    ...(costCheck ? { zohoCalls: costCheck } : {}),
+    ...(costCheck && w.estimateExcess
+      ? { estimateExcess: { reason: w.estimateExcess.reason, bound: w.estimateExcess.bound(fx) } }
+      : {}),
     explanation: minimal.explanation,
   };
   const notes = [
@@ -702,6 +732,39 @@ if (stub && (!only || only.includes(FLEET_WORKLOAD)) && (!onlyVariants || fleetV
   explanations.set(FLEET_WORKLOAD, FLEET_EXPLANATION);
 }
 
+// ------------------------------------------------------------------------------ the fairness
+
+const fairnessVariants = onlyVariants?.filter((v) => FAIRNESS_VARIANTS.includes(v));
+if (stub && (!only || only.includes(FAIRNESS_WORKLOAD)) && (!onlyVariants || fairnessVariants!.length > 0)) {
+  log('fairness: a small read beside a 500-call _entities request (bench/lib/fairness.ts)…');
+  await http(emuUrl, 'POST', '/__emulator/reset');
+  await emulator.configure({});
+  const { contacts } = await emu.request<{
+    contacts: Array<{ contactId: string; emails: Array<{ messageId: string }> }>;
+  }>({ type: 'contacts', minEmails: 5, count: 120 });
+  const emails = contacts.flatMap((c) => c.emails.map((e) => ({ contactId: c.contactId, messageId: e.messageId })));
+  const fx = await WORKLOADS.find((w) => w.name === 'small-read-throughput')!.setup(emu);
+  try {
+    const fair = await runFairness({
+      stub: stub as unknown as FairnessUpstream,
+      emails,
+      smallContactId: (fx as Extract<Fixture, { kind: 'small-read' }>).contactId,
+      env: (name) => ({ ...gatewayEnv('gateway', stub!), GATEWAY_STATE_DB: path.join(tmp, `${name}.sqlite`) }),
+      tmp,
+      quick,
+      reps: repsArg ?? (quick ? 1 : 3),
+      variants: fairnessVariants,
+      log,
+    });
+    rows.push(...fair.rows);
+    harnessErrors += fair.errors;
+    explanations.set(FAIRNESS_WORKLOAD, FAIRNESS_EXPLANATION);
+  } catch (e) {
+    log(`fairness: ${e instanceof Error ? e.message : String(e)}`);
+    harnessErrors++;
+  }
+}
+
 // ------------------------------------------------------------------ the client micro-benchmark
 
 let clientCpu: ClientCpu | null = null;
@@ -754,7 +817,7 @@ const out: Results = {
   mode: quick ? 'quick' : 'full',
   durationS: Math.round((Date.now() - t0) / 1000),
   upstreamLatency:
-    'latencyMs 50 means 50 ms ± 10 ms (latencyMs 40 + uniform jitter 0-20 ms); link-throughput-under-zoho-limits: 100 ms ± 20 ms (80 + 0-40) and 10 calls in flight; small-read-hot-50ms and fleet: 50 ms flat and 10 calls in flight',
+    'latencyMs 50 means 50 ms ± 10 ms (latencyMs 40 + uniform jitter 0-20 ms); link-throughput-under-zoho-limits: 100 ms ± 20 ms (80 + 0-40) and 10 calls in flight; small-read-hot-50ms, fleet and fairness: 50 ms flat and 10 calls in flight',
   ...(process.env.BENCH_NOTE ? { note: process.env.BENCH_NOTE } : {}),
   gatewayFeatures: FEATURES,
   reps: REPS,
