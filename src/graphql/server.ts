@@ -24,7 +24,7 @@ import { registerCors } from '../http/cors.ts';
 import { registerPersistedOperations, type PersistedOperations } from '../http/persisted-operations.ts';
 import { registerHealthRoutes } from '../http/health.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../http/request-id.ts';
-import { createLogger } from '../observability/logger.ts';
+import { createLogger, REDACTED } from '../observability/logger.ts';
 import { createTelemetry, type Telemetry } from '../observability/telemetry.ts';
 import { operationSpanPlugin, upstreamTraceparent } from '../observability/tracing.ts';
 import type { GatewayContext } from './context.ts';
@@ -262,6 +262,10 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     // readiness turn 503 sends to another replica, and close() is not left waiting on idle sockets.
     if (stopping) reply.header('connection', 'close');
   });
+  // The completion line's fields are built right here (a sane request id, the path without its
+  // query, numbers and the caller's kind): none can hold a secret, so the line skips the
+  // redaction, which costs several times the rest of the line with every path checked.
+  const accessLog = logger.child({}, { redact: { paths: [], censor: REDACTED } });
   app.addHook('onResponse', async (request, reply) => {
     const path = request.url.split('?')[0];
     const line = {
@@ -271,8 +275,9 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       ms: Math.round(reply.elapsedTime),
       caller: request.principal?.kind,
     };
-    if (path === GRAPHQL_PATH) logger.info({ requestId: request.id, ...line }, 'request completed');
-    else if (logger.isLevelEnabled('debug')) logger.debug({ requestId: request.id, ...line }, 'request completed');
+    if (path === GRAPHQL_PATH) accessLog.info({ requestId: request.id, ...line }, 'request completed');
+    else if (accessLog.isLevelEnabled('debug'))
+      accessLog.debug({ requestId: request.id, ...line }, 'request completed');
   });
 
   await registerCors(app, {
