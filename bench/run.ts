@@ -43,7 +43,7 @@ import {
   type Variant,
   type Workload,
 } from './lib/workloads.ts';
-import type { Fixture } from './lib/fixtures.ts';
+import { smallReadContact as contactOf, type Fixture } from './lib/fixtures.ts';
 import { composePeer, installPeer, peerOp, peerSmallReadBody, startPeer } from './lib/peer.ts';
 import { FLEET_CONNECTIONS, FLEET_EXPLANATION, FLEET_WORKLOAD, runFleet, type FleetUpstream } from './lib/fleet.ts';
 import { aggregateReps, renderMarkdown, renderSvg, type ClientCpu, type Results, type Row } from './lib/report.ts';
@@ -224,6 +224,31 @@ if (UPSTREAMS.includes('stub')) {
 
 // ------------------------------------------------------------------------ systems under test
 
+/**
+ * The gateway's time in garbage collection so far, by kind (minor, major, incremental, weakcb), in
+ * ms: prom-client's `nodejs_gc_duration_seconds` histogram on its /metrics, which a
+ * PerformanceObserver fills. Null where the variant has no such metrics.
+ */
+async function gcMs(graphqlUrl: string | null): Promise<Record<string, number> | null> {
+  if (!graphqlUrl) return null;
+  try {
+    const text = await (await fetch(new URL('/metrics', graphqlUrl))).text();
+    const out: Record<string, number> = {};
+    for (const m of text.matchAll(/^\w*nodejs_gc_duration_seconds_sum\{kind="(\w+)"\} ([\d.e+-]+)$/gm))
+      out[m[1]!] = Number(m[2]) * 1000;
+    return Object.keys(out).length ? out : null;
+  } catch {
+    return null;
+  }
+}
+
+function gcFigures(before: Record<string, number>, after: Record<string, number>, cpuMsTotal: number, ops: number) {
+  const byKind: Record<string, number> = {};
+  for (const k of Object.keys(after)) byKind[k] = (after[k]! - (before[k] ?? 0)) / Math.max(ops, 1);
+  const msPerOp = Object.values(byKind).reduce((a, b) => a + b, 0);
+  return { msPerOp, shareOfCpu: cpuMsTotal > 0 ? (msPerOp * Math.max(ops, 1)) / cpuMsTotal : null, byKind };
+}
+
 interface Sut {
   variant: Variant;
   child: Child;
@@ -392,23 +417,28 @@ async function loop(
 
 /** Throughput workloads through autocannon: every response time recorded. */
 async function cannon(sut: Sut, w: Workload, fx: Fixture, seconds: number): Promise<LoopResult> {
-  const request: { url: string; method: 'GET' | 'POST'; body?: string } =
+  // Request i is operation i of the workload (for the small read: its i-th contact, in turn).
+  const small = fx.kind === 'small-read' ? fx : null;
+  const bodyOf = (i: number): string =>
+    sut.variant === 'peer-hive-gateway'
+      ? peerSmallReadBody(small ? contactOf(small, i) : '')
+      : JSON.stringify(w.graphql(fx, i));
+  let next = 0;
+  const request: { url: string; method: 'GET' | 'POST'; setupRequest: (r: autocannon.Request) => autocannon.Request } =
     sut.variant === 'floor'
-      ? { url: `${sut.url}${w.floor!(fx, 0).path}`, method: 'GET' }
-      : {
+      ? {
           url: sut.url!,
-          method: 'POST',
-          body:
-            sut.variant === 'peer-hive-gateway'
-              ? peerSmallReadBody((fx as Extract<Fixture, { kind: 'small-read' }>).contactId)
-              : JSON.stringify(w.graphql(fx, 0)),
-        };
+          method: 'GET',
+          setupRequest: (r) => ({ ...r, path: w.floor!(fx, next++).path }),
+        }
+      : { url: sut.url!, method: 'POST', setupRequest: (r) => ({ ...r, body: bodyOf(next++) }) };
   const latencies: number[] = [];
   let bad = 0;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
-        ...request,
+        url: request.url,
+        requests: [{ method: request.method, setupRequest: request.setupRequest }],
         headers: { 'content-type': 'application/json' },
         connections: w.concurrency,
         duration: seconds,
@@ -519,6 +549,7 @@ async function runOne(sut: Sut, w: Workload, up: Upstream, fx: Fixture, latency:
   zohoCalls = checked && w.mode !== 'throughput' ? new ZohoCallsWindow() : null;
   let zohoCallsOver = 'every measured operation';
   resetPeakRss(sut.child.pid);
+  const gc0 = checked ? await gcMs(sut.url) : null;
   const cpu0 = cpuMs(sut.child.pid);
   const upCpu0 = cpuMs(up.child.pid);
   let r: LoopResult;
@@ -541,6 +572,7 @@ async function runOne(sut: Sut, w: Workload, up: Upstream, fx: Fixture, latency:
   }
   const cpu = cpuMs(sut.child.pid) - cpu0;
   const upCpu = cpuMs(up.child.pid) - upCpu0;
+  const gc1 = gc0 ? await gcMs(sut.url) : null;
   const rss = peakRssMb(sut.child.pid);
   let stats = await up.stats();
   const during = stats;
@@ -575,6 +607,7 @@ async function runOne(sut: Sut, w: Workload, up: Upstream, fx: Fixture, latency:
     p95Ms: p95,
     p99Ms: p99,
     cpuMsPerOp: cpu / Math.max(r.ops, 1),
+    ...(gc0 && gc1 ? { gc: gcFigures(gc0, gc1, cpu, r.ops) } : {}),
     upstreamCpuMsPerCall: callsDuring ? upCpu / callsDuring : null,
     rssMb: rss,
     upstreamCallsPerOp: calls / ops,

@@ -38,6 +38,32 @@ export interface RepFigures {
   upstreamCallsPerOp: number;
 }
 
+/** The process under test's garbage collection over the measured period (gateway variants). */
+export interface GcFigures {
+  msPerOp: number;
+  shareOfCpu: number | null;
+  /** ms per operation, by prom-client's kind: minor, major, incremental, weakcb. */
+  byKind: Record<string, number>;
+}
+
+/** Garbage collection per operation, for the rows that measured it. */
+function gcTable(res: Results): string[] {
+  const rows = res.workloads.filter((r) => r.status === 'ok' && r.gc);
+  if (!rows.length) return [];
+  const out = [
+    '| upstream | workload | variant | latency ms | CPU ms/op | GC ms/op | GC share of CPU | minor | major | incremental |',
+    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of rows) {
+    const gc = r.gc as GcFigures;
+    const k = (name: string) => f(gc.byKind[name] ?? 0, 3);
+    out.push(
+      `| ${r.upstream} | ${r.name} | ${r.variant} | ${r.latencyMs} | ${f(r.cpuMsPerOp, 2)} | ${f(gc.msPerOp, 3)} | ${gc.shareOfCpu === null ? '–' : `${f(gc.shareOfCpu * 100, 1)} %`} | ${k('minor')} | ${k('major')} | ${k('incremental')} |`,
+    );
+  }
+  return out;
+}
+
 export interface ClientCpu {
   route: string;
   callsPerRound: number;
@@ -120,6 +146,8 @@ export function aggregateReps(rows: readonly Row[]): Row[] {
     agg.rssMb = Math.max(...g.map((x) => x.rssMb ?? 0));
     const checks = g.map((x) => x.zohoCalls as ZohoCallsCheck | undefined).filter((x) => x !== undefined);
     if (checks.length) agg.zohoCalls = mergeChecks(checks);
+    const gcs = g.map((x) => x.gc as GcFigures | undefined).filter((x) => x !== undefined);
+    if (gcs.length) agg.gc = gcs.sort((a, b) => a.msPerOp - b.msPerOp)[Math.floor(gcs.length / 2)];
     agg.reps = g.map((x) => ({
       opsPerSec: x.opsPerSec!,
       cpuMsPerOp: x.cpuMsPerOp!,
@@ -749,6 +777,16 @@ export function renderMarkdown(res: Results): string {
       "One client sends the small read (`contact(id:) { emails(first: 5) … }`) one at a time: first alone, then while an `_entities` request for 500 Email representations runs (500 single-email reads, queued at once). The p50s are medians of the repetitions; the ratio the median of their ratios. The big request's calls: its own `extensions.zohoCalls.actual`, the stub's count of single-email reads (a route the small read never calls), and the estimate.",
       '',
       ...fair,
+    );
+  const gc = gcTable(res);
+  if (gc.length)
+    lines.push(
+      '',
+      '## Garbage collection (gateway variants)',
+      '',
+      "The gateway's own account of its pauses over the measured period: prom-client's `nodejs_gc_duration_seconds` (a PerformanceObserver on V8's GC events) read from its `/metrics` before and after, per operation, and as a share of the process's CPU over the same period. For repeated workloads, the median repetition.",
+      '',
+      ...gc,
     );
   const costs = zohoCallsTable(res);
   if (costs.length)
