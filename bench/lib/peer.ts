@@ -89,7 +89,7 @@ async function gql(url: string, query: string, variables: Record<string, unknown
   return body;
 }
 
-// The OAS marks owner_id mandatory on Get Emails (zoho-api.md §3.1 says it is not); Mesh enforces it.
+// The OAS marks owner_id mandatory on Get Emails (docs/zoho-notes.md §7: the docs say it is not); Mesh enforces it.
 const OWNER = DEMO_CREDENTIALS.userId;
 
 async function dealName(url: string, id: string): Promise<string> {
