@@ -14,9 +14,8 @@ import {
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
-import { ZohoError, type ZohoClient, type ZohoRequest, type ZohoRequester } from '../zoho/index.ts';
+import { ZohoError, type ZohoClient, type ZohoRequest, type ZohoRequester, OrgCache } from '../zoho/index.ts';
 import { createLoaders } from '../loaders/index.ts';
-import { OrgCache } from '../loaders/org-cache.ts';
 import { DEFAULT_LIMITS, type CallerAuthSettings, type QueryLimits } from '../settings.ts';
 import { DEFAULT_PREDICTION_RULE, type PredictionRule } from '../domain/prediction.ts';
 import { createCallerAuth, registerCallerAuth } from '../http/auth.ts';
