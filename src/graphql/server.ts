@@ -14,15 +14,15 @@ import {
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
-import { ZohoError, type ZohoClient, type ZohoRequest, type ZohoRequester } from '../zoho/index.ts';
+import { ZohoError, type ZohoClient, type ZohoRequest, type ZohoRequester, OrgCache } from '../zoho/index.ts';
 import { createLoaders } from '../loaders/index.ts';
-import { OrgCache } from '../loaders/org-cache.ts';
 import { DEFAULT_LIMITS, type CallerAuthSettings, type QueryLimits } from '../settings.ts';
 import { DEFAULT_PREDICTION_RULE, type PredictionRule } from '../domain/prediction.ts';
 import { createCallerAuth, registerCallerAuth } from '../http/auth.ts';
 import { registerCors } from '../http/cors.ts';
 import { registerPersistedOperations, type PersistedOperations } from '../http/persisted-operations.ts';
 import { registerHealthRoutes } from '../http/health.ts';
+import { registerMetricsRoute } from '../http/metrics.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../http/request-id.ts';
 import { createLogger, REDACTED } from '../observability/logger.ts';
 import { createTelemetry, type Telemetry } from '../observability/telemetry.ts';
@@ -230,6 +230,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const late = { now: opts.now ?? Date.now, windowMs: opts.zoho.config.lateWriteWindowMs };
   const ownsState = !opts.state;
   const state = opts.state ?? new SqliteStateStore(':memory:');
+  const telemetry = opts.telemetry ?? createTelemetry({ defaultMetrics: false });
+  const { metrics, reachability } = telemetry;
   const operations = new Operations({
     store: state,
     processId: newProcessId(),
@@ -238,6 +240,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     leaseMs: opts.leaseMs ?? DEFAULT_LEASE_MS,
     lateWriteWindowMs: late.windowMs,
     logger,
+    onItemOutcomes: metrics.countItemOutcomes,
   });
   const passthrough = opts.zoho.mode === 'passthrough';
   const recovery = new RecoveryWorker({ operations, late, logger }, passthrough ? null : opts.zoho);
@@ -246,8 +249,6 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const batch = opts.batching ?? true;
   const predictionRule = opts.predictionRule ?? DEFAULT_PREDICTION_RULE;
   const limits: QueryLimits = { ...DEFAULT_LIMITS, ...opts.limits };
-  const telemetry = opts.telemetry ?? createTelemetry({ defaultMetrics: false });
-  const { metrics, reachability } = telemetry;
   metrics.watchBudget(opts.zoho.budget);
   metrics.watchCredits(opts.zoho);
   metrics.watchState(state);
@@ -309,7 +310,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   });
 
   registerHealthRoutes(app, { zoho: opts.zoho, reachability, stopping: () => stopping });
-  metrics.register(app);
+  registerMetricsRoute(app, metrics.registry);
 
   const schema = buildGatewaySchema({ relayNode: opts.relayNode ?? true });
   const sandboxSettings = opts.sandbox ?? sandboxSettingsFromEnv();
@@ -325,7 +326,6 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
         .send(html),
     );
   }
-  metrics.instrumentItemMutations(schema);
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     formatError: (formatted: GraphQLFormattedError, error: unknown) => {
