@@ -6,7 +6,8 @@
  *
  * - this gateway's Zoho client (src/zoho) as main.ts wires it: telemetry hooks, the observed
  *   concurrency budget, the logger at its default level (lines to /dev/null);
- * - the same client bare (no hooks, no logger);
+ * - the same client bare (no hooks, no logger), and as shipped but on axios's own Node adapter;
+ * - axios with the lean adapter (src/zoho/http-adapter.ts), with no client around it;
  * - bare axios (a keep-alive agent, its own JSON parsing), fetch, node:http (a keep-alive agent)
  *   and undici.request (the undici package).
  *
@@ -23,6 +24,7 @@ import { pino } from 'pino';
 import { Agent as UndiciAgent, request as undiciRequest } from 'undici';
 import { DEMO_CREDENTIALS } from '../src/emulator/seed/demo.ts';
 import { createZohoClient, listEmails, resolveZohoConfig, type ZohoClient } from '../src/zoho/index.ts';
+import { leanHttpAdapter } from '../src/zoho/http-adapter.ts';
 import { createTelemetry, zohoClientOptions } from '../src/observability/telemetry.ts';
 import { createLogger } from '../src/observability/logger.ts';
 import { ROOT, spawnChild, type Child } from './lib/proc.ts';
@@ -79,7 +81,13 @@ const shipped: ZohoClient = createZohoClient(
   zohoClientOptions(createTelemetry(), shippedConfig, logger),
 );
 const bareZoho: ZohoClient = createZohoClient(zohoInput);
+// As shipped, but on axios's own Node adapter (what it uses when a proxy variable is set).
+const ownAdapter: ZohoClient = createZohoClient(
+  resolveZohoConfig({ ...zohoInput, proxyFromEnv: true }),
+  zohoClientOptions(createTelemetry(), shippedConfig, logger),
+);
 const axiosClient = axios.create({ httpAgent: new http.Agent({ keepAlive: true }) });
+const axiosLean = axios.create({ httpAgent: new http.Agent({ keepAlive: true }), adapter: leanHttpAdapter });
 const nodeAgent = new http.Agent({ keepAlive: true });
 const undiciAgent = new UndiciAgent();
 
@@ -103,7 +111,12 @@ const CLIENTS: Array<[string, () => Promise<unknown>]> = [
     () => listEmails(shipped, { module: 'Contacts', recordId: contactId! }),
   ],
   ['zoho client (bare)', () => listEmails(bareZoho, { module: 'Contacts', recordId: contactId! })],
+  [
+    "zoho client (as shipped, on axios's own adapter)",
+    () => listEmails(ownAdapter, { module: 'Contacts', recordId: contactId! }),
+  ],
   ['axios', async () => (await axiosClient.get(url, { headers })).data],
+  ['axios (lean adapter)', async () => (await axiosLean.get(url, { headers })).data],
   ['fetch', async () => (await fetch(url, { headers })).json()],
   ['node:http', nodeGet],
   ['undici.request', async () => (await undiciRequest(url, { headers, dispatcher: undiciAgent })).body.json()],

@@ -11,7 +11,9 @@
  * For development: --only=<workload,…> --variants=<variant,…> --latencies=0,50
  * --upstreams=emulator,stub --reps=N --no-micro narrow the run (the results then overwrite
  * latest.* or quick.* with the subset, or with --merge replace only the workloads that ran).
- * The `fleet` workload (bench/lib/fleet.ts) runs after the others, on the stub: --only=fleet.
+ * The `fleet` workload (bench/lib/fleet.ts) and the `fairness` workload (bench/lib/fairness.ts)
+ * run after the others, on the stub: --only=fleet, --only=fairness. The gateway's answers are read
+ * for their `extensions.zohoCalls`, checked against the upstream's count (bench/lib/zoho-calls.ts).
  */
 import { execFile, execFileSync } from 'node:child_process';
 import os from 'node:os';
@@ -41,10 +43,18 @@ import {
   type Variant,
   type Workload,
 } from './lib/workloads.ts';
-import type { Fixture } from './lib/fixtures.ts';
+import { smallReadContact as contactOf, type Fixture } from './lib/fixtures.ts';
 import { composePeer, installPeer, peerOp, peerSmallReadBody, startPeer } from './lib/peer.ts';
 import { FLEET_CONNECTIONS, FLEET_EXPLANATION, FLEET_WORKLOAD, runFleet, type FleetUpstream } from './lib/fleet.ts';
 import { aggregateReps, renderMarkdown, renderSvg, type ClientCpu, type Results, type Row } from './lib/report.ts';
+import { ZohoCallsWindow, checkOf } from './lib/zoho-calls.ts';
+import {
+  FAIRNESS_EXPLANATION,
+  FAIRNESS_VARIANTS,
+  FAIRNESS_WORKLOAD,
+  runFairness,
+  type FairnessUpstream,
+} from './lib/fairness.ts';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -214,6 +224,31 @@ if (UPSTREAMS.includes('stub')) {
 
 // ------------------------------------------------------------------------ systems under test
 
+/**
+ * The gateway's time in garbage collection so far, by kind (minor, major, incremental, weakcb), in
+ * ms: prom-client's `nodejs_gc_duration_seconds` histogram on its /metrics, which a
+ * PerformanceObserver fills. Null where the variant has no such metrics.
+ */
+async function gcMs(graphqlUrl: string | null): Promise<Record<string, number> | null> {
+  if (!graphqlUrl) return null;
+  try {
+    const text = await (await fetch(new URL('/metrics', graphqlUrl))).text();
+    const out: Record<string, number> = {};
+    for (const m of text.matchAll(/^\w*nodejs_gc_duration_seconds_sum\{kind="(\w+)"\} ([\d.e+-]+)$/gm))
+      out[m[1]!] = Number(m[2]) * 1000;
+    return Object.keys(out).length ? out : null;
+  } catch {
+    return null;
+  }
+}
+
+function gcFigures(before: Record<string, number>, after: Record<string, number>, cpuMsTotal: number, ops: number) {
+  const byKind: Record<string, number> = {};
+  for (const k of Object.keys(after)) byKind[k] = (after[k]! - (before[k] ?? 0)) / Math.max(ops, 1);
+  const msPerOp = Object.values(byKind).reduce((a, b) => a + b, 0);
+  return { msPerOp, shareOfCpu: cpuMsTotal > 0 ? (msPerOp * Math.max(ops, 1)) / cpuMsTotal : null, byKind };
+}
+
 interface Sut {
   variant: Variant;
   child: Child;
@@ -318,6 +353,9 @@ async function startSut(variant: Variant, up: Upstream): Promise<Sut> {
   }
 }
 
+/** While a gateway variant's operations are measured: the `extensions.zohoCalls` of its answers. */
+let zohoCalls: ZohoCallsWindow | null = null;
+
 async function gqlCall(url: string, query: string, variables: Record<string, unknown>): Promise<any> {
   const res = await fetch(url, {
     method: 'POST',
@@ -327,7 +365,9 @@ async function gqlCall(url: string, query: string, variables: Record<string, unk
   const body = (await res.json()) as {
     data?: any;
     errors?: Array<{ message: string; extensions?: { code?: string } }>;
+    extensions?: unknown;
   };
+  zohoCalls?.add(body.extensions);
   if (body.errors?.length)
     throw new Error(`${res.status} ${body.errors[0]!.extensions?.code ?? ''} ${body.errors[0]!.message}`.slice(0, 300));
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
@@ -377,23 +417,28 @@ async function loop(
 
 /** Throughput workloads through autocannon: every response time recorded. */
 async function cannon(sut: Sut, w: Workload, fx: Fixture, seconds: number): Promise<LoopResult> {
-  const request: { url: string; method: 'GET' | 'POST'; body?: string } =
+  // Request i is operation i of the workload (for the small read: its i-th contact, in turn).
+  const small = fx.kind === 'small-read' ? fx : null;
+  const bodyOf = (i: number): string =>
+    sut.variant === 'peer-hive-gateway'
+      ? peerSmallReadBody(small ? contactOf(small, i) : '')
+      : JSON.stringify(w.graphql(fx, i));
+  let next = 0;
+  const request: { url: string; method: 'GET' | 'POST'; setupRequest: (r: autocannon.Request) => autocannon.Request } =
     sut.variant === 'floor'
-      ? { url: `${sut.url}${w.floor!(fx, 0).path}`, method: 'GET' }
-      : {
+      ? {
           url: sut.url!,
-          method: 'POST',
-          body:
-            sut.variant === 'peer-hive-gateway'
-              ? peerSmallReadBody((fx as Extract<Fixture, { kind: 'small-read' }>).contactId)
-              : JSON.stringify(w.graphql(fx, 0)),
-        };
+          method: 'GET',
+          setupRequest: (r) => ({ ...r, path: w.floor!(fx, next++).path }),
+        }
+      : { url: sut.url!, method: 'POST', setupRequest: (r) => ({ ...r, body: bodyOf(next++) }) };
   const latencies: number[] = [];
   let bad = 0;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
-        ...request,
+        url: request.url,
+        requests: [{ method: request.method, setupRequest: request.setupRequest }],
         headers: { 'content-type': 'application/json' },
         connections: w.concurrency,
         duration: seconds,
@@ -498,7 +543,13 @@ async function runOne(sut: Sut, w: Workload, up: Upstream, fx: Fixture, latency:
   await up.configure({ latencyMs: lat.latencyMs, jitterMs: lat.jitterMs, ...w.emulator });
 
   await up.resetStats();
+  // The gateway variants' answers say what each operation cost; read them over the operations the
+  // upstream counts (for autocannon's runs, the exact count below).
+  const checked = sut.variant.startsWith('gateway');
+  zohoCalls = checked && w.mode !== 'throughput' ? new ZohoCallsWindow() : null;
+  let zohoCallsOver = 'every measured operation';
   resetPeakRss(sut.child.pid);
+  const gc0 = checked ? await gcMs(sut.url) : null;
   const cpu0 = cpuMs(sut.child.pid);
   const upCpu0 = cpuMs(up.child.pid);
   let r: LoopResult;
@@ -521,6 +572,7 @@ async function runOne(sut: Sut, w: Workload, up: Upstream, fx: Fixture, latency:
   }
   const cpu = cpuMs(sut.child.pid) - cpu0;
   const upCpu = cpuMs(up.child.pid) - upCpu0;
+  const gc1 = gc0 ? await gcMs(sut.url) : null;
   const rss = peakRssMb(sut.child.pid);
   let stats = await up.stats();
   const during = stats;
@@ -533,10 +585,16 @@ async function runOne(sut: Sut, w: Workload, up: Upstream, fx: Fixture, latency:
     // requests have drained.
     await settle(up);
     await up.resetStats();
+    if (checked) zohoCalls = new ZohoCallsWindow();
+    zohoCallsOver = `the ${4 * w.concurrency} operations of the exact count (autocannon's answers are not read)`;
     const exact = await loop(sut, w, fx, { concurrency: w.concurrency, maxOps: 4 * w.concurrency, maxMs: 60_000 }, 0);
     stats = await up.stats();
     ops = Math.max(exact.ops, 1);
   }
+  const costCheck = zohoCalls
+    ? checkOf(zohoCalls, { byRoute: stats.requests, rejected429: stats.rejected['429'] ?? 0 }, ops, zohoCallsOver)
+    : null;
+  zohoCalls = null;
   const calls = Object.values(stats.requests).reduce((a, b) => a + b, 0);
   const row: Row = {
     name: w.name,
@@ -549,6 +607,7 @@ async function runOne(sut: Sut, w: Workload, up: Upstream, fx: Fixture, latency:
     p95Ms: p95,
     p99Ms: p99,
     cpuMsPerOp: cpu / Math.max(r.ops, 1),
+    ...(gc0 && gc1 ? { gc: gcFigures(gc0, gc1, cpu, r.ops) } : {}),
     upstreamCpuMsPerCall: callsDuring ? upCpu / callsDuring : null,
     rssMb: rss,
     upstreamCallsPerOp: calls / ops,
@@ -563,6 +622,10 @@ async function runOne(sut: Sut, w: Workload, up: Upstream, fx: Fixture, latency:
     upstreamCountedOverOps: ops,
     ...(up.kind === 'stub' ? { stubMisses: during.misses ?? 0 } : {}),
     ...(sut.variant === 'gateway-read-cache' ? { readCacheMs: Number(process.env.GATEWAY_READ_CACHE_MS || 1000) } : {}),
+    ...(costCheck ? { zohoCalls: costCheck } : {}),
+    ...(costCheck && w.estimateExcess
+      ? { estimateExcess: { reason: w.estimateExcess.reason, bound: w.estimateExcess.bound(fx) } }
+      : {}),
     explanation: minimal.explanation,
   };
   const notes = [
@@ -702,6 +765,39 @@ if (stub && (!only || only.includes(FLEET_WORKLOAD)) && (!onlyVariants || fleetV
   explanations.set(FLEET_WORKLOAD, FLEET_EXPLANATION);
 }
 
+// ------------------------------------------------------------------------------ the fairness
+
+const fairnessVariants = onlyVariants?.filter((v) => FAIRNESS_VARIANTS.includes(v));
+if (stub && (!only || only.includes(FAIRNESS_WORKLOAD)) && (!onlyVariants || fairnessVariants!.length > 0)) {
+  log('fairness: a small read beside a 500-call _entities request (bench/lib/fairness.ts)…');
+  await http(emuUrl, 'POST', '/__emulator/reset');
+  await emulator.configure({});
+  const { contacts } = await emu.request<{
+    contacts: Array<{ contactId: string; emails: Array<{ messageId: string }> }>;
+  }>({ type: 'contacts', minEmails: 5, count: 120 });
+  const emails = contacts.flatMap((c) => c.emails.map((e) => ({ contactId: c.contactId, messageId: e.messageId })));
+  const fx = await WORKLOADS.find((w) => w.name === 'small-read-throughput')!.setup(emu);
+  try {
+    const fair = await runFairness({
+      stub: stub as unknown as FairnessUpstream,
+      emails,
+      smallContactId: (fx as Extract<Fixture, { kind: 'small-read' }>).contactId,
+      env: (name) => ({ ...gatewayEnv('gateway', stub!), GATEWAY_STATE_DB: path.join(tmp, `${name}.sqlite`) }),
+      tmp,
+      quick,
+      reps: repsArg ?? (quick ? 1 : 3),
+      variants: fairnessVariants,
+      log,
+    });
+    rows.push(...fair.rows);
+    harnessErrors += fair.errors;
+    explanations.set(FAIRNESS_WORKLOAD, FAIRNESS_EXPLANATION);
+  } catch (e) {
+    log(`fairness: ${e instanceof Error ? e.message : String(e)}`);
+    harnessErrors++;
+  }
+}
+
 // ------------------------------------------------------------------ the client micro-benchmark
 
 let clientCpu: ClientCpu | null = null;
@@ -754,7 +850,7 @@ const out: Results = {
   mode: quick ? 'quick' : 'full',
   durationS: Math.round((Date.now() - t0) / 1000),
   upstreamLatency:
-    'latencyMs 50 means 50 ms ± 10 ms (latencyMs 40 + uniform jitter 0-20 ms); link-throughput-under-zoho-limits: 100 ms ± 20 ms (80 + 0-40) and 10 calls in flight; small-read-hot-50ms and fleet: 50 ms flat and 10 calls in flight',
+    'latencyMs 50 means 50 ms ± 10 ms (latencyMs 40 + uniform jitter 0-20 ms); link-throughput-under-zoho-limits: 100 ms ± 20 ms (80 + 0-40) and 10 calls in flight; small-read-hot-50ms, fleet and fairness: 50 ms flat and 10 calls in flight',
   ...(process.env.BENCH_NOTE ? { note: process.env.BENCH_NOTE } : {}),
   gatewayFeatures: FEATURES,
   reps: REPS,

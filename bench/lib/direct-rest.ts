@@ -18,6 +18,7 @@ import {
   chunk,
   dealAt,
   groupBy,
+  smallReadContact,
   type EmailRef,
   type Fixture,
   type LinkFixture,
@@ -221,8 +222,8 @@ async function moveOp(rest: Rest, fx: MoveFixture, i: number): Promise<OpOutcome
   return { succeededItems: ok, failedItems };
 }
 
-async function smallReadOp(rest: Rest, fx: Extract<Fixture, { kind: 'small-read' }>): Promise<OpOutcome> {
-  const r = await rest.call<ZohoEmailsResponse>('GET', `/Contacts/${fx.contactId}/Emails`);
+async function smallReadOp(rest: Rest, fx: Extract<Fixture, { kind: 'small-read' }>, i: number): Promise<OpOutcome> {
+  const r = await rest.call<ZohoEmailsResponse>('GET', `/Contacts/${smallReadContact(fx, i)}/Emails`);
   if (r.status !== 200) throw new Error(`emails: ${r.status}`);
   r.body!.Emails.slice(0, fx.first);
   return {};
@@ -248,7 +249,7 @@ export function directOp(rest: Rest, fx: Fixture, i: number): Promise<OpOutcome>
     case 'move':
       return moveOp(rest, fx, i);
     case 'small-read':
-      return smallReadOp(rest, fx);
+      return smallReadOp(rest, fx, i);
     case 'link-throughput':
       return throughputOp(rest, fx, i);
   }

@@ -28,7 +28,14 @@ export type MoveFixture = {
   relinkMode: 'replace' | 'reject';
 };
 
-export type SmallReadFixture = { kind: 'small-read'; contactId: string; first: number };
+/**
+ * Operation i reads contactIds[i % length]: distinct contacts, so that no two reads in flight are
+ * the same one (identical reads in flight share one Zoho call); one contact where sharing is the
+ * point. `contactId` is the first.
+ */
+export type SmallReadFixture = { kind: 'small-read'; contactId: string; contactIds: string[]; first: number };
+
+export const smallReadContact = (fx: SmallReadFixture, i: number): string => fx.contactIds[i % fx.contactIds.length]!;
 
 export type ThroughputFixture = {
   kind: 'link-throughput';

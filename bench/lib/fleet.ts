@@ -26,6 +26,7 @@ import { runLoop, summarize } from './loop.ts';
 import { aggregateReps, median, type Row } from './report.ts';
 import type { StubStats } from './stub-upstream.ts';
 import { SMALL_READ } from './workloads.ts';
+import { ZohoCallsWindow, checkOf } from './zoho-calls.ts';
 
 export const FLEET_WORKLOAD = 'fleet';
 export const FLEET_CONNECTIONS = 30;
@@ -86,7 +87,12 @@ export const hasRedisServer = () => spawnSync('redis-server', ['--version'], { s
 const sum = (xs: Record<string, number>) => Object.values(xs).reduce((a, b) => a + b, 0);
 
 /** The small read of contact i, through a replica; throws with a stable code on any failure. */
-async function smallRead(url: string, contactId: string, codes: Map<string, number>): Promise<void> {
+async function smallRead(
+  url: string,
+  contactId: string,
+  codes: Map<string, number>,
+  zohoCalls?: ZohoCallsWindow,
+): Promise<void> {
   let code: string | null = null;
   try {
     const res = await fetch(url, {
@@ -96,7 +102,11 @@ async function smallRead(url: string, contactId: string, codes: Map<string, numb
       signal: AbortSignal.timeout(30_000),
     });
     const text = await res.text();
-    type Body = { data?: { contact?: unknown }; errors?: Array<{ extensions?: { code?: string } }> };
+    type Body = {
+      data?: { contact?: unknown };
+      errors?: Array<{ extensions?: { code?: string } }>;
+      extensions?: unknown;
+    };
     let body: Body | null;
     try {
       body = JSON.parse(text) as Body;
@@ -104,6 +114,7 @@ async function smallRead(url: string, contactId: string, codes: Map<string, numb
       // Not JSON: the status says it.
       body = null;
     }
+    zohoCalls?.add(body?.extensions);
     if (body?.errors?.length) code = String(body.errors[0]!.extensions?.code ?? 'GRAPHQL_ERROR');
     else if (!res.ok) code = `HTTP_${res.status}`;
     else if (!body?.data?.contact) code = 'NO_CONTACT';
@@ -292,13 +303,13 @@ export async function runFleet(o: FleetOptions): Promise<{ rows: Row[]; errors: 
   async function measure(r: Running, rep: number): Promise<Row> {
     const { replicas, setup } = r;
     // Latencies by replica too: a fleet whose replicas are served unevenly shows it there.
-    const load = (maxMs: number, codes: Map<string, number>, byReplica?: number[][]) =>
+    const load = (maxMs: number, codes: Map<string, number>, byReplica?: number[][], zohoCalls?: ZohoCallsWindow) =>
       runLoop(
         async (i) => {
           const k = i % replicas.length;
           const t = performance.now();
           try {
-            await smallRead(replicas[k]!.url, contacts[i % contacts.length]!, codes);
+            await smallRead(replicas[k]!.url, contacts[i % contacts.length]!, codes, zohoCalls);
           } finally {
             byReplica?.[k]!.push(performance.now() - t);
           }
@@ -321,7 +332,8 @@ export async function runFleet(o: FleetOptions): Promise<{ rows: Row[]; errors: 
       if (redis && setup.redis) await redis.admin.config('RESETSTAT');
       const codes = new Map<string, number>();
       const byReplica = replicas.map((): number[] => []);
-      const res = await load(measureMs, codes, byReplica);
+      const window = new ZohoCallsWindow();
+      const res = await load(measureMs, codes, byReplica, window);
       const cpu = pids.reduce((n, pid, k) => n + cpuMs(pid) - cpu0[k]!, 0);
       const redisCpu = redis && setup.redis ? cpuMs(redis.child.pid) - redisCpu0 : null;
       const commands = redis && setup.redis ? await redisCommands(redis.admin) : null;
@@ -375,6 +387,12 @@ export async function runFleet(o: FleetOptions): Promise<{ rows: Row[]; errors: 
         settleHttp429: s.rejected['429'] ?? 0,
         settleMaxOffered: s.maxOffered,
         settleFailuresByCode: Object.fromEntries(settleCodes),
+        zohoCalls: checkOf(
+          window,
+          { byRoute: stats.requests, rejected429: stats.rejected['429'] ?? 0 },
+          res.ops,
+          'every measured operation, all replicas',
+        ),
         explanation: FLEET_EXPLANATION,
       };
       return row;

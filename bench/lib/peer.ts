@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import { DEMO_CREDENTIALS } from '../../src/emulator/index.ts';
 import { ROOT, spawnChild, type Child } from './proc.ts';
-import { chunk, dealAt, groupBy, type EmailRef, type Fixture } from './fixtures.ts';
+import { chunk, dealAt, groupBy, smallReadContact, type EmailRef, type Fixture } from './fixtures.ts';
 import type { OpOutcome } from './loop.ts';
 
 const PEERS = path.join(ROOT, 'bench/peers');
@@ -89,7 +89,7 @@ async function gql(url: string, query: string, variables: Record<string, unknown
   return body;
 }
 
-// The OAS marks owner_id mandatory on Get Emails (zoho-api.md §3.1 says it is not); Mesh enforces it.
+// The OAS marks owner_id mandatory on Get Emails (docs/zoho-notes.md §7: the docs say it is not); Mesh enforces it.
 const OWNER = DEMO_CREDENTIALS.userId;
 
 async function dealName(url: string, id: string): Promise<string> {
@@ -226,7 +226,7 @@ export async function peerOp(url: string, fx: Fixture, i: number): Promise<OpOut
       const { data } = await gql(
         url,
         `query($id: String!) { Get_Emails_Related_Records(module_name: "Contacts", record_id: $id, owner_id: "${OWNER}") { ... on wrapper { Emails { message_id subject time } } } }`,
-        { id: fx.contactId },
+        { id: smallReadContact(fx, i) },
       );
       if (!data.Get_Emails_Related_Records?.Emails) throw new Error('peer: no emails');
       return {};

@@ -9,6 +9,7 @@ import {
   chunk,
   dealAt,
   groupBy,
+  smallReadContact,
   type EmailRef,
   type Fixture,
   type LinkFixture,
@@ -66,6 +67,12 @@ export interface Workload {
   upstreams: readonly UpstreamKind[];
   /** Only the production gateway and its settings variants run it. */
   gatewayOnly?: boolean;
+  /**
+   * Why the gateway's actual count may be above its estimate on this workload, as docs/cost.md
+   * says (its "Accuracy"), and by how much at most by its words: answers within that do not miss
+   * the estimate target.
+   */
+  estimateExcess?: { reason: string; bound(fx: Fixture): number };
   minimal(fx: Fixture): { calls: number; explanation: string };
 }
 
@@ -265,6 +272,20 @@ function move20(relinkMode: 'replace' | 'reject'): Workload {
     // there would neither be refused (reject mode) nor find its emails where the last one put them.
     upstreams: ['emulator'],
     emulator: { relinkMode },
+    ...(relinkMode === 'reject'
+      ? {
+          estimateExcess: {
+            reason:
+              'Zoho refuses the relinks (ALREADY_USED): each refused email is unlinked and linked again, calls the estimate does not plan; docs/cost.md (Accuracy) says up to 2 calls more per 20 emails of a contact',
+            bound: (fx: Fixture) =>
+              2 *
+              [...groupBy((fx as MoveFixture).emails, (e) => e.contactId).values()].reduce(
+                (n, g) => n + Math.ceil(g.length / 20),
+                0,
+              ),
+          },
+        }
+      : {}),
     async setup(emu) {
       const cs = (await contacts(emu, 20, 5)).filter((c) => c.relatedDealIds.length >= 2);
       const c = cs[0] ?? (await contacts(emu, 20, 1))[0]!;
@@ -312,18 +333,21 @@ const smallRead: Workload = {
   concurrency: 32,
   bareApollo: true,
   upstreams: ['emulator', 'stub'],
-  floor: (fx) => {
+  floor: (fx, i) => {
     const f = fx as Extract<Fixture, { kind: 'small-read' }>;
-    return { method: 'GET', path: `/contacts/${f.contactId}/emails?first=${f.first}` };
+    return { method: 'GET', path: `/contacts/${smallReadContact(f, i)}/emails?first=${f.first}` };
   },
   async setup(emu) {
-    const cs = await contacts(emu, 5, 80);
-    const c = cs.find((x) => x.emails.length === 5) ?? cs.sort((a, b) => a.emails.length - b.emails.length)[0]!;
-    return { kind: 'small-read', contactId: c.contactId, first: 5 };
+    // Distinct contacts whose 5 to 10 emails fit in one Zoho page, at least twice the connections:
+    // the reads in flight are never the same one, so that each makes its own Zoho call.
+    const cs = (await contacts(emu, 5, 150)).sort((a, b) => a.emails.length - b.emails.length);
+    const fit = cs.filter((x) => x.emails.length <= 10).slice(0, 64);
+    const ids = (fit.length ? fit : cs.slice(0, 1)).map((c) => c.contactId);
+    return { kind: 'small-read', contactId: ids[0]!, contactIds: ids, first: 5 };
   },
-  graphql: (fx) => ({
+  graphql: (fx, i) => ({
     query: SMALL_READ,
-    variables: { id: (fx as Extract<Fixture, { kind: 'small-read' }>).contactId },
+    variables: { id: smallReadContact(fx as Extract<Fixture, { kind: 'small-read' }>, i) },
   }),
   outcome: () => ({}),
   peerGap: null,
@@ -393,6 +417,11 @@ const smallReadHot: Workload = {
   ...smallRead,
   name: 'small-read-hot-50ms',
   concurrency: 50,
+  // The same small read from every connection: what in-flight dedup and the read cache are for.
+  async setup(emu) {
+    const fx = (await smallRead.setup(emu)) as Extract<Fixture, { kind: 'small-read' }>;
+    return { ...fx, contactIds: [fx.contactId] };
+  },
   bareApollo: false,
   floor: undefined,
   gatewayOnly: true,

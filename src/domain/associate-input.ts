@@ -1,6 +1,6 @@
 /**
  * The input of `associateEmail`, checked before any call (Associate Email's documented limits,
- * zoho-api.md §4.2), and where Zoho is to file the email.
+ * docs/zoho-notes.md §10), and where Zoho is to file the email.
  */
 import { ZOHO_ID_RULE, isZohoRecordId } from './ids.ts';
 

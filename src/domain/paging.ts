@@ -19,7 +19,7 @@ export const DEFAULT_PAGE_SIZE = 10;
 export type Position = { index: string | null; skip: number; last?: string | null };
 
 const CURSOR_PREFIX = 'c2:';
-/** Cursors issued before the key was added: still accepted, resumed by the skip alone. */
+/** The cursor format without the key, which clients may still hold: accepted, resumed by the skip alone. */
 const OLD_CURSOR_PREFIX = 'c1:';
 
 export function encodeCursor(p: Position): string {

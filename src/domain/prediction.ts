@@ -1,9 +1,9 @@
 /**
- * Zoho's deal prediction for a received email (Kaizen #229; zoho-api.md §11), applied to a
+ * Zoho's deal prediction for a received email (Kaizen #229; docs/zoho-notes.md §15), applied to a
  * contact's deals as they are now, so that a client can see which deal the next incoming email
  * would be linked to, and why.
  *
- * The rule, with what Zoho leaves open settled as zoho-api.md §11 suggests:
+ * The rule, with what Zoho leaves open settled as docs/zoho-notes.md §15 says:
  * - eligible deals are the contact's deals (primary contact or contact role, as Zoho's related
  *   list holds them) whose stage, by the Stage metadata's `forecast_type`, the eligibility rule
  *   allows. The article ("the most recently modified deal, provided the deal is not closed-lost")

@@ -224,7 +224,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   // (1) route key and stats
   registerRouteKeyStage(app, ctx);
 
-  // (2) ---- issue 3 stages go here, as onRequest hooks on /crm requests (`req.crm` is set) ----
+  // (2) onRequest hooks on /crm requests (`req.crm` is set):
   //      faults 'before' (also on the token endpoint); the limits need the caller, so they follow (3)
   registerFaultStage(app, ctx);
 
@@ -244,7 +244,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   registerRecordRoutes(app, ctx);
   registerEmailRoutes(app, ctx);
   registerLinkRoutes(app, ctx);
-  //      issue 3 routes: associate, metadata, inbound
+  //      associate, metadata, settings, inbound mail, fault admin
   registerAssociateRoutes(app, ctx);
   registerMetadataRoutes(app, ctx);
   registerSettingsRoutes(app, ctx);
@@ -252,7 +252,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   registerFaultAdminRoutes(app, ctx);
   wrongMethods.complete();
 
-  // (5) ---- issue 3 stages go here, as onSend hooks on /crm requests ----
+  // (5) onSend hooks on /crm requests:
   //      faults 'after' → X-API-CREDITS-REMAINING
   registerAfterStage(app, ctx);
 

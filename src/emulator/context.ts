@@ -9,7 +9,7 @@ export interface EmulatorContext {
   store: Store;
   config: ConfigHolder;
   stats: Stats;
-  /** Limits and faults (issue 3): http/behaviours.ts. */
+  /** State of the limits and faults stages (http/behaviours.ts). */
   behaviours: Behaviours;
   /** Clears and reseeds every org (admin reset). */
   reseed(): void;

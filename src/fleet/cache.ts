@@ -3,7 +3,7 @@
  * replica asked Zoho for, the others read from Redis. Every command is bounded by the connection's
  * timeout; while Redis is down, get answers nothing and set does nothing, so the caller asks Zoho.
  */
-import type { SharedCache } from '../loaders/org-cache.ts';
+import type { SharedCache } from '../zoho/index.ts';
 import type { RedisConnection } from './redis.ts';
 
 export class RedisSharedCache implements SharedCache {

@@ -11,9 +11,8 @@
  * or a Redis outage would take every replica out of service at once.
  */
 import type { Logger } from 'pino';
-import type { ZohoClient, ZohoConfig } from '../zoho/index.ts';
+import { OrgCache, type ZohoClient, type ZohoConfig } from '../zoho/index.ts';
 import { resolveAccountsUrl } from '../zoho/index.ts';
-import { OrgCache } from '../loaders/org-cache.ts';
 import { DeferredStateStore } from '../state/deferred.ts';
 import { RedisStateStore } from '../state/redis.ts';
 import { FleetBudget } from './budget.ts';

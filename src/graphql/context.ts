@@ -1,6 +1,5 @@
-import type { ZohoRequester } from '../zoho/index.ts';
+import type { ZohoRequester, OrgCache } from '../zoho/index.ts';
 import type { Loaders } from '../loaders/index.ts';
-import type { OrgCache } from '../loaders/org-cache.ts';
 import type { LateWrites } from '../services/settle.ts';
 import type { Operations } from '../services/operations.ts';
 import type { PredictionRule } from '../domain/prediction.ts';

@@ -5,8 +5,8 @@
  */
 import type { Logger } from 'pino';
 import { createInMemoryBudget, type ZohoClientHooks, type ZohoClientOptions, type ZohoConfig } from '../zoho/index.ts';
-import { GatewayMetrics } from '../http/metrics.ts';
-import { ZohoReachability } from '../http/health.ts';
+import { GatewayMetrics } from './metrics.ts';
+import { ZohoReachability } from './reachability.ts';
 
 export interface Telemetry {
   metrics: GatewayMetrics;

@@ -11,15 +11,16 @@ import {
   ZohoError,
   type FiledEmail,
   type ZohoRequester,
+  type OrgCache,
 } from '../zoho/index.ts';
 import { mayStillLand, type LateWrites } from './settle.ts';
 import type { ZohoAssociateAddress, ZohoAssociateEmail } from '../wire/index.ts';
 import type { Loaders } from '../loaders/index.ts';
-import type { OrgCache } from '../loaders/org-cache.ts';
 import { checkAssociateInput, placement, type AddressInput, type AssociateInput } from '../domain/associate-input.ts';
-import { fromZohoError, itemError, type ItemErrorModel } from '../domain/item-errors.ts';
+import { itemError, type ItemErrorModel } from '../domain/item-errors.ts';
+import { fromZohoError } from './item-errors.ts';
 import type { EmailParent } from '../domain/ids.ts';
-import type { AssociateEmailPayloadModel, EmailModel } from '../graphql/models.ts';
+import type { AssociateEmailPayloadModel, EmailModel } from './models.ts';
 
 export interface AssociateServiceContext {
   zoho: ZohoRequester;

@@ -8,7 +8,7 @@
 import type { Loaders } from '../loaders/index.ts';
 import type { ZohoEmailListType } from '../wire/index.ts';
 import { isUnknownRecord } from '../zoho/index.ts';
-import type { ContactModel } from '../graphql/models.ts';
+import type { ContactModel } from './models.ts';
 
 /** How to learn whether the contacts exist: their records, or the first page of their emails. */
 export type ContactLookup =

@@ -6,7 +6,7 @@ import type { EmailParentModule } from '../zoho/index.ts';
 import type { ZohoEmail, ZohoEmailListType } from '../wire/index.ts';
 import type { Loaders } from '../loaders/index.ts';
 import { checkPageSize, collectConnection, InvalidCursorError, InvalidPageSizeError } from '../domain/paging.ts';
-import type { EmailConnectionModel, EmailModel } from '../graphql/models.ts';
+import type { EmailConnectionModel, EmailModel } from './models.ts';
 import { invalidInput } from '../domain/errors.ts';
 import type { EmailParent } from '../domain/ids.ts';
 import {

@@ -13,13 +13,13 @@
  *   operation again is safe.
  * One item's failure never hides, fails or reorders another.
  */
-import { getEmail, ZohoError, type LinkItemOutcome, type ZohoRequester } from '../zoho/index.ts';
+import { getEmail, ZohoError, type LinkItemOutcome, type ZohoRequester, type OrgCache } from '../zoho/index.ts';
 import type { ZohoEmailDetail } from '../wire/index.ts';
 import type { Loaders } from '../loaders/index.ts';
-import type { OrgCache } from '../loaders/org-cache.ts';
 import { ZOHO_ID_RULE, isZohoRecordId } from '../domain/ids.ts';
 import { MAX_ITEMS_PER_MUTATION, planEmails, type EmailRef, type PlannedEmail } from '../domain/link-plan.ts';
-import { fromZohoError, itemError, type ItemErrorModel } from '../domain/item-errors.ts';
+import { itemError, type ItemErrorModel } from '../domain/item-errors.ts';
+import { fromZohoError } from './item-errors.ts';
 import type {
   DealModel,
   EmailLinkPayloadModel,
@@ -28,7 +28,7 @@ import type {
   EmailMoveResultModel,
   ItemStatusModel,
   MoveEmailsToDealPayloadModel,
-} from '../graphql/models.ts';
+} from './models.ts';
 import { invalidInput } from '../domain/errors.ts';
 import { mayStillLand, settleWrite, type LateWrites, type LinkState, type StepResult } from './settle.ts';
 import type { MoveJournal } from './operations.ts';

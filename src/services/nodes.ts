@@ -8,7 +8,7 @@
  * loaders, every id in the request costs one Get Records call per module per 100 ids together.
  */
 import type { Loaders } from '../loaders/index.ts';
-import type { NodeModel } from '../graphql/models.ts';
+import type { NodeModel } from './models.ts';
 import { decodeEmailId, isZohoRecordId } from '../domain/ids.ts';
 
 export const MAX_NODE_IDS = 100;

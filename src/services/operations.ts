@@ -20,6 +20,7 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { RequestRefusedError } from '../domain/errors.ts';
 import type { JournalEntry, MutationName, OperationRecord, StateStore } from '../state/types.ts';
+import type { EmailLinkResultModel } from './models.ts';
 
 /** A move's journal, as the workflow sees it. */
 export interface MoveJournal {
@@ -41,7 +42,13 @@ export interface OperationsSettings {
   /** After its owner's last renewal, how long a dead owner's write may still land. */
   lateWriteWindowMs: number;
   logger?: Logger | undefined;
+  /** Hears the items of every result a mutation answers, repeats included (the gateway's metrics). */
+  onItemOutcomes?: ItemOutcomeListener | undefined;
 }
+
+/** One item of a mutation's result, as its outcome is heard. */
+export type ItemOutcome = Pick<EmailLinkResultModel, 'status' | 'error'>;
+export type ItemOutcomeListener = (mutation: MutationName, items: readonly ItemOutcome[]) => void;
 
 export interface MutationCall {
   /** The caller's scope; asked for only when the call is kept (a key, or a move). */
@@ -59,6 +66,8 @@ export interface MutationHandlers<T> {
   repair?(op: OperationRecord): Promise<T>;
   /** The result as it is kept: what the client needs again, without cached Zoho records. */
   keep?(result: T): unknown;
+  /** The result's items, for the listener of item outcomes: the mutations with one result per email. */
+  items?(result: T): readonly ItemOutcome[];
 }
 
 /** Keys are 1 to 255 characters of printable text. */
@@ -266,6 +275,15 @@ export class Operations {
     };
   }
 
+  /** Tells the listener the items of a result answered to a caller. A listener that throws fails nothing. */
+  heard(mutation: MutationName, items: readonly ItemOutcome[]): void {
+    try {
+      this.#s.onItemOutcomes?.(mutation, items);
+    } catch (e) {
+      this.#s.logger?.warn({ err: e, mutation }, 'the item outcome listener failed');
+    }
+  }
+
   /** Renews the leases of the operations this process runs. */
   async renewLeases(): Promise<number> {
     const now = this.#s.now();
@@ -294,12 +312,18 @@ export interface DurableContext {
   callerScope(keyed: boolean): Promise<string>;
 }
 
-/** Runs a mutation as a durable operation: keyed, journaled when it is a move. */
-export function durably<T>(
+/**
+ * Runs a mutation as a durable operation: keyed, journaled when it is a move. The items of the
+ * result it answers (`handlers.items`) are heard by the operations' listener, whatever fields the
+ * caller selected, a repeat's stored results included.
+ */
+export async function durably<T>(
   ctx: DurableContext,
   mutation: MutationName,
   input: MutationCall['input'],
   handlers: MutationHandlers<T>,
 ): Promise<T> {
-  return ctx.operations.run({ scope: (keyed) => ctx.callerScope(keyed), mutation, input }, handlers);
+  const result = await ctx.operations.run({ scope: (keyed) => ctx.callerScope(keyed), mutation, input }, handlers);
+  if (handlers.items) ctx.operations.heard(mutation, handlers.items(result));
+  return result;
 }

@@ -3,11 +3,10 @@
  * through the request's loader) and the org's cached stage metadata, through the pure rule, with
  * the eligibility rule the gateway was configured with.
  */
-import type { ZohoRequester } from '../zoho/index.ts';
+import type { ZohoRequester, OrgCache } from '../zoho/index.ts';
 import type { Loaders } from '../loaders/index.ts';
-import type { OrgCache } from '../loaders/org-cache.ts';
 import { predictDeal, type PredictionRule } from '../domain/prediction.ts';
-import type { DealModel, DealPredictionModel } from '../graphql/models.ts';
+import type { DealModel, DealPredictionModel } from './models.ts';
 
 export async function dealPrediction(
   ctx: { zoho: ZohoRequester; loaders: Loaders; orgCache: OrgCache; predictionRule: PredictionRule },

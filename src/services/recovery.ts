@@ -16,10 +16,9 @@
  * same caller scope (`repairScope`), or for a repeat with the key.
  */
 import type { Logger } from 'pino';
-import type { ZohoRequester } from '../zoho/index.ts';
+import { OrgCache, type ZohoRequester } from '../zoho/index.ts';
 import { createLoaders } from '../loaders/index.ts';
-import { OrgCache } from '../loaders/org-cache.ts';
-import type { MoveEmailsToDealPayloadModel } from '../graphql/models.ts';
+import type { MoveEmailsToDealPayloadModel } from './models.ts';
 import type { OperationRecord } from '../state/types.ts';
 import type { EmailRef } from '../domain/link-plan.ts';
 import { moveResultsFrom, repairInterruptedMove, type LinkServiceContext, type MoveVerdict } from './links.ts';

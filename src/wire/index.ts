@@ -69,7 +69,7 @@ type ZohoLookup = { name: string | null; id: string };
 
 /**
  * Field API names of the Deals module that the gateway reads. record.json leaves a record
- * open-ended; the names come from Zoho's SDK field list (zoho-api.md §5.1).
+ * open-ended; the names come from Zoho's SDK field list (docs/zoho-notes.md §11).
  */
 export type ZohoDeal = ZohoRecord & {
   id: string;
@@ -199,7 +199,7 @@ export type ZohoEmailDetail = Omit<ZohoEmail, 'time'> & {
   attachments?: Array<{ id?: string; name?: string; size?: string }>;
 };
 export type ZohoEmailDetailResponse = { Emails: ZohoEmailDetail[] };
-/** The `type` filter of Get Emails (zoho-api.md §3.1). */
+/** The `type` filter of Get Emails (docs/zoho-notes.md §7). */
 export type ZohoEmailListType =
   | 'sent_from_crm'
   | 'scheduled_in_crm'
@@ -279,6 +279,6 @@ export type ZohoTokenResponse = {
 };
 /**
  * The accounts server's refusal. Its mint refusal adds `status: "failure"`, and Zoho localizes its
- * `error` and `error_description` (zoho-api.md §8.2): read it by structure, never by its text.
+ * `error` and `error_description` (docs/zoho-notes.md §2): read it by structure, never by its text.
  */
 export type ZohoTokenError = { error: string; error_description?: string; status?: 'failure' };

@@ -1,6 +1,6 @@
 /**
  * The concurrency budget: Zoho limits the calls in flight per user and OAuth app (5 to 25 by
- * edition, and 10 for its heavy APIs, mail among them: docs/zoho-notes.md), and answers 429
+ * edition, and 10 for its heavy APIs, mail among them: docs/zoho-notes.md §14), and answers 429
  * beyond it. The budget keeps the calls in flight at or under an effective limit; the rest queue,
  * and never fail for lack of a slot, only when the request's deadline passes while they wait.
  *

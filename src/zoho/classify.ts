@@ -13,7 +13,7 @@
  *   at work inside Zoho after we gave up, and land later (within the late-write window).
  * - `code`: the stable code clients see for it, as an item error and as a GraphQL error. Item
  *   refusals (`rejected`, `item`) get UPSTREAM_ERROR here; the workflows refine them with what
- *   they know (an INVALID_DATA on `message_id` is NOT_FOUND, and so on: domain/item-errors.ts).
+ *   they know (an INVALID_DATA on `message_id` is NOT_FOUND, and so on: services/item-errors.ts).
  */
 import type { AttemptPhase, AttemptRecord, ZohoError, ZohoErrorKind } from './errors.ts';
 

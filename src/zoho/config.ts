@@ -1,7 +1,7 @@
 /**
  * Client settings: where Zoho is, how we authenticate, and how hard we may push it.
  *
- * Hosts are resolved in this order (zoho-api.md §8, §12 trap 2):
+ * Hosts are resolved in this order (docs/zoho-notes.md §1):
  *   1. ZOHO_API_BASE_URL / ZOHO_ACCOUNTS_URL;
  *   2. the `api_domain` returned with the access token (API host only);
  *   3. the ZOHO_DC table. Canada is split: accounts.zohocloud.ca but www.zohoapis.ca.
@@ -11,7 +11,7 @@ import { Secret } from './secret.ts';
 export const ZOHO_DCS = ['us', 'eu', 'in', 'au', 'jp', 'ca', 'sa', 'cn'] as const;
 export type ZohoDc = (typeof ZOHO_DCS)[number];
 
-/** Zoho's data centres: accounts server and production API domain (zoho-api.md §8.1). */
+/** Zoho's data centres: accounts server and production API domain (docs/zoho-notes.md §1). */
 export const DC_HOSTS: Readonly<Record<ZohoDc, { accountsUrl: string; apiBaseUrl: string }>> = {
   us: { accountsUrl: 'https://accounts.zoho.com', apiBaseUrl: 'https://www.zohoapis.com' },
   eu: { accountsUrl: 'https://accounts.zoho.eu', apiBaseUrl: 'https://www.zohoapis.eu' },
@@ -38,7 +38,7 @@ export interface ZohoRetrySettings {
 }
 
 export interface ZohoTokenSettings {
-  /** Zoho mints at most this many access tokens per refresh token per window (§8.4). */
+  /** Zoho mints at most this many access tokens per refresh token per window (docs/zoho-notes.md §3). */
   mintLimit: number;
   mintWindowMs: number;
   /** After Zoho itself refuses a mint, refuse locally for this long instead of asking again. */

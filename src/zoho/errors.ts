@@ -1,6 +1,6 @@
 /**
  * One error type for everything that can go wrong between us and Zoho, built from each shape
- * Zoho answers with (docs/zoho-notes.md): the single envelope, flat per-item arrays (associate),
+ * Zoho answers with (docs/zoho-notes.md §13): the single envelope, flat per-item arrays (associate),
  * arrays of arrays (link/unlink 400), empty or non-JSON bodies, the accounts server's OAuth
  * errors (some of them with HTTP 200), network failures and timeouts.
  *

@@ -87,3 +87,4 @@ export { getUser, getCurrentUser } from './api/users.ts';
 export { getOrg } from './api/org.ts';
 export { getModules, getFields } from './api/metadata.ts';
 export { associateEmail, emailAvailable, type AssociateOutcome, type FiledEmail } from './api/associate.ts';
+export { OrgCache, type OrgCacheOptions, type SharedCache } from './org-cache.ts';

@@ -1,5 +1,5 @@
 /**
- * Zoho's request limits, in one place (zoho-api.md §1.3, §2.2, §5.1), with the pure helpers that
+ * Zoho's request limits, in one place (docs/zoho-notes.md §4, §5, §6, §11), with the pure helpers that
  * split work to fit them. The API functions assert these limits: calling them with more is a
  * programming error and throws a RangeError; chunking is the caller's job, through the helpers.
  */

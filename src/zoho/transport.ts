@@ -48,6 +48,7 @@ import {
   type AttemptRecord,
   type ZohoCall,
 } from './errors.ts';
+import { leanHttpAdapter } from './http-adapter.ts';
 import { createBackoff } from './retry.ts';
 import { LOG_REDACT_PATHS, tokenFingerprint } from './secret.ts';
 import type { ZohoClientHooks, ZohoRequest, ZohoRequester, ZohoResponse } from './types.ts';
@@ -502,8 +503,11 @@ export function createZohoClient(config: ZohoConfig | ZohoConfigInput, options: 
   const httpAgent = new http.Agent({ keepAlive: true, maxSockets: cfg.concurrency * 2 });
   const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: cfg.concurrency * 2 });
   const instance = axios.create({
-    // axios looks HTTP(S)_PROXY and NO_PROXY up on every call: only when one is set.
-    ...(cfg.proxyFromEnv ? {} : { proxy: false as const }),
+    // With a proxy variable set, axios's own adapter finds the proxy (and NO_PROXY) for each
+    // call; without one, the lean adapter does only what these calls need.
+    ...(cfg.proxyFromEnv ? {} : { proxy: false as const, adapter: leanHttpAdapter }),
+    // Bodies are strings already (JSON.stringify, URLSearchParams#toString).
+    transformRequest: [(d: unknown) => d],
     validateStatus: () => true,
     responseType: 'text',
     transformResponse: [(d: unknown) => d],

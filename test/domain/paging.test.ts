@@ -175,7 +175,7 @@ describe('email connections over Zoho cursor pages', () => {
     expect(() => decodeCursor(forged('c2:["x",2]'))).toThrow(InvalidCursorError);
     expect(() => decodeCursor(forged('c2:["x",2,7]'))).toThrow(InvalidCursorError);
     expect(() => decodeCursor(forged('c2:["x",-1,null]'))).toThrow(InvalidCursorError);
-    // A cursor issued before keys were added still reads, resumed by its skip.
+    // A cursor in the format without a key still reads, resumed by its skip.
     expect(decodeCursor(forged('c1:["x",2]'))).toEqual({ index: 'x', skip: 2, last: null });
     expect(decodeCursor(encodeCursor({ index: 'x', skip: 2, last: 'k' }))).toEqual({ index: 'x', skip: 2, last: 'k' });
     expect(checkPageSize(undefined)).toBe(10);

@@ -1,6 +1,6 @@
 /**
- * One typed, normalized result per item, whatever Zoho answers. Each case of the issue's
- * normalization list, against the emulator and its faults, over real HTTP.
+ * One typed, normalized result per item, whatever Zoho answers: each way Zoho can answer a link or
+ * an unlink, against the emulator and its faults, over real HTTP.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../support/gateway.ts';

@@ -135,7 +135,7 @@ describe.each(['OPEN', 'NOT_CLOSED_LOST'] as const)('dealPrediction against the 
 
 describe('the two readings of the rule', () => {
   // Counted over the deals prediction considers (primary contact and contact roles). Counting
-  // primary-contact deals only, the split is 19 and 29, the figures the issue reported.
+  // primary-contact deals only, the split is 19 and 29 (docs/emulator.md).
   it('disagree for the 48 demo contacts whose newest deal not lost is won: 21 beside an open deal, 27 with none', async () => {
     const ids = contactIds(stacks.OPEN);
     const [open, notLost] = await Promise.all([

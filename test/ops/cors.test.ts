@@ -1,7 +1,7 @@
 /**
  * CORS: a frontend on another origin calling the gateway from a browser. In development any page
  * served from this machine (localhost, 127.0.0.1 or [::1], any port: a Vite dev server) passes its
- * preflight with no setting; production allows only GATEWAY_CORS_ORIGINS, as before.
+ * preflight with no setting; production allows only GATEWAY_CORS_ORIGINS.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGatewayConfig } from '../../src/config.ts';

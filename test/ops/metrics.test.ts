@@ -137,6 +137,49 @@ describe('after known operations', () => {
   });
 });
 
+describe('per-email outcomes, whatever the caller selected', () => {
+  it('counts each email of a link, its keyed repeat, a move and an unlink, when the caller asked only for totalCount', async () => {
+    const [first] = contactsWithEmails(stack.emulator, { minEmails: 6, count: 1 });
+    const c = contactsWithEmails(stack.emulator, { minEmails: 2, count: 30 }).find(
+      (x) => x.contactId !== first!.contactId && x.relatedDealIds.length >= 2,
+    )!;
+    const [from, to] = c.relatedDealIds as [string, string];
+    const emails = c.emails
+      .filter((e) => e.linkedDealId === null || e.linkedDealId === from)
+      .slice(0, 2)
+      .map((e) => ({ contactId: c.contactId, messageId: e.messageId, ownerId: e.ownerId }));
+    expect(emails).toHaveLength(2);
+    const items = (m: Metrics, operation: string) =>
+      m.value('gateway_email_link_items_total', { operation, status: 'SUCCEEDED', code: 'NONE' });
+    const before = await stack.metrics();
+
+    const link = `mutation LinkCount($input: LinkEmailsToDealInput!) { linkEmailsToDeal(input: $input) { totalCount } }`;
+    const keyed = { dealId: from, emails, idempotencyKey: 'metrics-outcomes-link' };
+    expect((await stack.gql(link, { input: keyed })).data.linkEmailsToDeal.totalCount).toBe(2);
+    const written = stack.calls(LINK_ROUTE);
+    // The repeat answers the stored results without writing again, and its items count again.
+    expect((await stack.gql(link, { input: keyed })).data.linkEmailsToDeal.totalCount).toBe(2);
+    expect(stack.calls(LINK_ROUTE)).toBe(written);
+
+    const move = await stack.gql(
+      `mutation MoveCount($input: MoveEmailsToDealInput!) { moveEmailsToDeal(input: $input) { totalCount } }`,
+      { input: { dealId: to, emails: emails.map(({ contactId, messageId }) => ({ contactId, messageId })) } },
+    );
+    expect(move.errors).toBeUndefined();
+    const unlink = await stack.gql(
+      `mutation UnlinkCount($input: UnlinkEmailsFromDealInput!) { unlinkEmailsFromDeal(input: $input) { totalCount } }`,
+      { input: { emails: emails.map(({ contactId, messageId }) => ({ contactId, messageId })) } },
+    );
+    expect(unlink.errors).toBeUndefined();
+
+    const after = await stack.metrics();
+    expect(items(after, 'link') - items(before, 'link')).toBe(4);
+    expect(items(after, 'move') - items(before, 'move')).toBe(2);
+    expect(items(after, 'unlink') - items(before, 'unlink')).toBe(2);
+    expect(after.value('gateway_email_link_items_total') - before.value('gateway_email_link_items_total')).toBe(8);
+  });
+});
+
 describe("Zoho's remaining credits", () => {
   it('reports X-API-CREDITS-REMAINING once past half the daily credits', async () => {
     const small = await startOpsStack({ emulator: { dailyCredits: 10 } });

@@ -15,9 +15,9 @@ import {
   type ZohoRequest,
   type ZohoRequester,
   type ZohoResponse,
+  OrgCache,
 } from '../../src/zoho/index.ts';
 import { createLoaders } from '../../src/loaders/index.ts';
-import { OrgCache } from '../../src/loaders/org-cache.ts';
 import type { LinkServiceContext } from '../../src/services/links.ts';
 
 export const CONTACT = '100000000000000001';

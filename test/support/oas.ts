@@ -60,7 +60,7 @@ function applyOverlay(docs: Map<string, Json>): void {
   s.email.properties.linked_record = { anyOf: [{ $ref: '#/components/schemas/linked_record' }, { type: 'null' }] };
   s.email.properties.cc = { type: ['array', 'null'], items: { $ref: '#/components/schemas/UserDetails' } };
   // 2. The single-email view (GET …/Emails/{message_id}) is `{"Emails":[one]}` with `sent_time`
-  //    and `content` instead of the list's `time`, and no `info` (View Email docs, zoho-api §3.2).
+  //    and `content` instead of the list's `time`, and no `info` (View Email docs, docs/zoho-notes.md §8).
   s.email_detail = {
     ...s.email,
     required: [...s.email.required.filter((k: string) => k !== 'time'), 'sent_time', 'content'],

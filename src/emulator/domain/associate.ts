@@ -1,6 +1,6 @@
 /**
  * The body checks of Associate Email (`POST /{module}/{id}/actions/associate_email`,
- * zoho-api.md §4), as a pure function. Checks that need the store (the records exist, the owner
+ * docs/zoho-notes.md §10), as a pure function. Checks that need the store (the records exist, the owner
  * is a user, the original message id is new) are made by the route after this one passes.
  *
  * Error shapes follow Zoho's own examples (associate_email.yaml, the v7 docs page):

@@ -1,5 +1,5 @@
 /**
- * The rules of Link Deal to Emails and Unlink Deal from Emails (zoho-api.md §1–§2, Kaizen #229),
+ * The rules of Link Deal to Emails and Unlink Deal from Emails (docs/zoho-notes.md §5, §6; Kaizen #229),
  * as plain functions over a lookup of the store: validate each item, decide what it changes, and
  * shape Zoho's per-item answer. No I/O here; the route applies the plan in one transaction.
  */

@@ -1,7 +1,7 @@
 /**
- * Zoho's deal prediction for a received email (Kaizen #229, zoho-api.md §11), as a pure function.
+ * Zoho's deal prediction for a received email (Kaizen #229, docs/zoho-notes.md §15), as a pure function.
  *
- * The rule, with the points Zoho leaves open settled as zoho-api.md §11 suggests:
+ * The rule, with the points Zoho leaves open settled as docs/zoho-notes.md §15 says:
  * - candidates are the contact's deals, as primary contact (`Contact_Name`) or through a contact
  *   role, that the eligibility reading allows: under 'open' (the default) a stage whose
  *   `forecast_type` is `Open`; under 'not_closed_lost' any stage but `Closed Lost`, so a Closed

@@ -1,6 +1,7 @@
 /**
- * Issue 3's pipeline stages: faults, the concurrency limit, daily credits and latency, wired into
- * app.ts at its marked places (see the pipeline comment there):
+ * The pipeline stages that make the emulator behave like a loaded Zoho: faults, the concurrency
+ * limit, daily credits and latency, wired into app.ts at its numbered places (see the pipeline
+ * comment there):
  *
  *   (2)  faults in phase 'before'                       onRequest, before the token check
  *   (3b) concurrency → mail sub-concurrency → credits   onRequest, after the token check (limits
@@ -87,12 +88,12 @@ export function registerLimitStage(app: FastifyInstance, ctx: EmulatorContext): 
     if (!caller) return;
     const config = ctx.config.current;
     const b = ctx.behaviours;
-    // Zoho counts concurrency per user and OAuth app (zoho-api.md §7.2).
+    // Zoho counts concurrency per user and OAuth app (docs/zoho-notes.md §14).
     const who = `${caller.orgId}:${caller.userId}:${caller.clientId ?? ''}`;
     const release = b.gate.tryEnter(who, config.concurrencyLimit);
     if (!release) throw new ZohoHttpError(429, tooManyRequestsBody());
     reply.raw.once('close', release);
-    // Mail is one of Zoho's heavy APIs, with a sub-concurrency limit of its own (zoho-api.md §7.3):
+    // Mail is one of Zoho's heavy APIs, with a sub-concurrency limit of its own (docs/zoho-notes.md §14):
     // a call beyond it is refused like one beyond the main limit, and frees its main slot.
     if (isMailRoute(req.crm!.routeKey)) {
       const releaseMail = b.mailGate.tryEnter(who, config.mailConcurrencyLimit);
@@ -102,7 +103,7 @@ export function registerLimitStage(app: FastifyInstance, ctx: EmulatorContext): 
       }
       reply.raw.once('close', releaseMail);
     }
-    // Credits are the org's (zoho-api.md §7.1); a call refused for concurrency spends none.
+    // Credits are the org's (docs/zoho-notes.md §14); a call refused for concurrency spends none.
     const credit = b.credits.spend(caller.orgId, config.dailyCredits);
     if (!credit.allowed) {
       creditsLeft.set(req, 0);

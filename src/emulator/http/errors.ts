@@ -28,7 +28,7 @@ function fail(statusCode: number, code: string, message: string, details: Record
   return new ZohoHttpError(statusCode, envelope(code, message, details));
 }
 
-// Bodies as Zoho documents them (zoho-api.md §5, §6; the OAS files' examples).
+// Bodies as Zoho documents them (docs/zoho-notes.md §11, §13; the OAS files' examples).
 export const errors = {
   invalidUrlPattern: () =>
     fail(404, 'INVALID_URL_PATTERN', 'Please check if the URL trying to access is a correct one'),
@@ -42,7 +42,7 @@ export const errors = {
     fail(400, 'INVALID_DATA', 'the related id given seems to be invalid', { resource_path_index: resourcePathIndex }),
   invalidParam: (paramName: string, message = 'invalid data') =>
     fail(400, 'INVALID_DATA', message, { param_name: paramName }),
-  /** Get Records' wording (zoho-api.md §5.1). */
+  /** Get Records' wording (docs/zoho-notes.md §11). */
   requiredParamMissing: (paramName: string, message = 'required param is missing') =>
     fail(400, 'REQUIRED_PARAM_MISSING', message, { param_name: paramName }),
   limitExceeded: (limit: number, paramName: string) =>

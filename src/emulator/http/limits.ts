@@ -1,5 +1,5 @@
 /**
- * Zoho's limits, as plain state machines the request pipeline consults (zoho-api.md §7, §8.4):
+ * Zoho's limits, as plain state machines the request pipeline consults (docs/zoho-notes.md §14, §3):
  * - a concurrency gate: calls beyond the limit are refused at once with 429, never queued;
  * - daily credits over Zoho's rolling 24-hour window, with `X-API-CREDITS-REMAINING` once half
  *   are spent and 429 when none are left;
@@ -17,7 +17,7 @@ import type { TokenErrorLocale } from '../config.ts';
 
 /**
  * Zoho documents one 429 code, TOO_MANY_REQUESTS, for an exhausted credit budget and for too many
- * concurrent or sub-concurrent calls (zoho-api.md §7.4; Kaizen #203), but no body. This is its
+ * concurrent or sub-concurrent calls (docs/zoho-notes.md §14; Kaizen #203), but no body. This is its
  * standard envelope with the message clients have logged for it; clients must read the code.
  */
 export function tooManyRequestsBody(): ZohoErrorBody {
@@ -171,8 +171,8 @@ export const TOKEN_MINT_WINDOW_MS = 10 * 60 * 1000;
 /**
  * Whether one more access token may be minted from a refresh token, given the grants it made in
  * the last 10 minutes. The grants are counted from the store's access-token rows, so the limit
- * holds across a restart. Zoho's v5 text says the 11th evicts the first; the issue asks for Zoho
- * Accounts' refusal instead, which is what clients see when they refresh in a loop.
+ * holds across a restart. Zoho's v5 text says the 11th evicts the first; the emulator answers with Zoho
+ * Accounts' refusal instead, which is what clients see when they refresh in a loop (docs/zoho-notes.md §3).
  */
 export function tokenMintAllowed(
   grants: { countGrantsSince(refreshToken: string, sinceMs: number): number },

@@ -1,6 +1,6 @@
 /**
  * Who may touch which mail. Zoho lets an administrator read and associate any user's email, and
- * anyone else only their own (zoho-api.md §3.3, §4.4: NO_PERMISSION 403). The emulator applies
+ * anyone else only their own (docs/zoho-notes.md §9: NO_PERMISSION 403). The emulator applies
  * that to reading, linking, unlinking and associating: a non-administrator naming another
  * user's mailbox gets 403 NO_PERMISSION for the whole call.
  */

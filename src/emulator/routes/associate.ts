@@ -1,5 +1,5 @@
 /**
- * Associate Email with a Record (zoho-api.md §4): `POST /{module}/{id}/actions/associate_email`
+ * Associate Email with a Record (docs/zoho-notes.md §10): `POST /{module}/{id}/actions/associate_email`
  * logs one new email into CRM, and `GET /actions/email_available?orginal_message_id=…` (Zoho's
  * spelling) says where an email already is.
  *
@@ -180,7 +180,7 @@ export function registerAssociateRoutes(app: FastifyInstance, ctx: EmulatorConte
       if (!checked.ok) throw fail(checked.error.body, checked.error.status);
       const email = checked.email;
 
-      // Only an administrator may associate another user's mail (zoho-api.md §4.2, §4.4).
+      // Only an administrator may associate another user's mail (docs/zoho-notes.md §9).
       const ownerId = email.owner?.id ?? caller.userId;
       if (!store.getUser(caller.orgId, ownerId)) {
         throw fail(invalidData('id', '$.Emails[0].owner.id', 'Provide a Proper owner id'));

@@ -1,5 +1,5 @@
 /**
- * Get Emails of a Record and Get an Email (zoho-api.md §3): `GET /{module}/{id}/Emails` and
+ * Get Emails of a Record and Get an Email (docs/zoho-notes.md §7, §8): `GET /{module}/{id}/Emails` and
  * `GET /{module}/{id}/Emails/{message_id}`.
  */
 import type { FastifyInstance } from 'fastify';

@@ -1,5 +1,5 @@
 /**
- * Link Deal to Emails and Unlink Deal from Emails (zoho-api.md §1–§2, Kaizen #229):
+ * Link Deal to Emails and Unlink Deal from Emails (docs/zoho-notes.md §5, §6; Kaizen #229):
  *   POST/DELETE /Contacts/{id}/Emails/actions/link_record
  *   POST/DELETE /Contacts/{id}/Emails/{message_id}/actions/link_record
  * The rules are in domain/links.ts; this file reads the request, and applies the plan in one
@@ -91,7 +91,7 @@ export function registerLinkRoutes(app: FastifyInstance, ctx: EmulatorContext): 
         planLinks(items, linkLookup(store, orgId, contactId), pathMessageId),
         pathMessageId !== undefined,
       );
-      // Issue 3: relinkMode and batchMode decide before anything is written (domain/link-modes.ts).
+      // The configured relinkMode and batchMode decide before anything is written (domain/link-modes.ts).
       const moded = applyRelinkMode(plans, ctx.config.current.relinkMode, pathMessageId !== undefined);
       const answer = batchModeAnswer(moded, ctx.config.current.batchMode, LINK_SUCCESS_MESSAGE);
       if (answer.apply) applyPlan(store, orgId, moded);

@@ -1,6 +1,6 @@
 /**
  * Metadata: `GET /settings/modules`, `GET /settings/fields?module=…` (Deals' Stage picklist
- * carries `forecast_type`, which is what decides open or closed: zoho-api.md §5.2) and
+ * carries `forecast_type`, which is what decides open or closed: docs/zoho-notes.md §12) and
  * `GET /users?type=…` (Zoho's SDK asks for `CurrentUser` right after every token refresh).
  */
 import type { FastifyInstance } from 'fastify';

@@ -1,7 +1,7 @@
 /**
  * Zoho Accounts' token endpoint, `POST /oauth/v2/token`, refresh-token grant. Zoho takes the
  * parameters in the query string, a url-encoded form or a multipart form (Zoho's SDK sends
- * multipart), and the client credentials also as HTTP Basic auth (zoho-api.md §8.2).
+ * multipart), and the client credentials also as HTTP Basic auth (docs/zoho-notes.md §2).
  *
  * Refusals come as Zoho sends them: HTTP 200 with `{"error": "..."}` (Zoho's Kaizen #43: "the
  * status code ... remains 200"; clients have logged `{"error":"invalid_code"}` for a revoked

@@ -1,6 +1,6 @@
 /**
  * Records: `GET /{module}/{id}`, `GET /{module}?fields=…` and the Contacts→Deals related list
- * (zoho-api.md §5). Nothing found is a 204 with an empty body, as Zoho answers.
+ * (docs/zoho-notes.md §11). Nothing found is a 204 with an empty body, as Zoho answers.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errors } from '../http/errors.ts';
@@ -9,7 +9,7 @@ import { callerOf, intParam, queryParam, recordModule, requireDigits } from './s
 import { isZohoId } from '../domain/ids.ts';
 
 const MAX_FIELDS = 50;
-const MAX_IDS = 100; // Undocumented for v8; the OAS caps a records page at 100 (zoho-api.md §5.1).
+const MAX_IDS = 100; // Undocumented for v8; the OAS caps a records page at 100 (docs/zoho-notes.md §11).
 const MAX_PER_PAGE = 200;
 const DISCRETE_PAGING_LIMIT = 2000;
 
@@ -50,7 +50,7 @@ function paging(req: FastifyRequest): { page: number; perPage: number; offset: n
 
 /**
  * `sort_by` (id, Created_Time or Modified_Time; default id) and `sort_order` (asc or desc; default
- * desc), as Get Records and Related Records document them (zoho-api.md §5.1, §5.3). Anything else
+ * desc), as Get Records and Related Records document them (docs/zoho-notes.md §11). Anything else
  * is INVALID_DATA on that parameter. Records with the same time are ordered by id, the same way.
  */
 const SORT_FIELDS = ['id', 'Created_Time', 'Modified_Time'] as const;
@@ -154,7 +154,7 @@ export function registerRecordRoutes(app: FastifyInstance, ctx: EmulatorContext)
       const id = requireDigits(req.params.id);
       if (module !== 'Contacts' || req.params.related !== 'Deals')
         throw errors.invalidParam('related_list', 'the related list given seems to be invalid');
-      // Related Records' own wording for a missing `fields` (zoho-api.md §5.3).
+      // Related Records' own wording for a missing `fields` (docs/zoho-notes.md §11).
       const fields = fieldsParam(req, true, 'One of the expected parameter is missing');
       const sort = sortParam(req);
       const { page, perPage, offset } = paging(req);

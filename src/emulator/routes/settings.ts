@@ -1,5 +1,5 @@
 /**
- * The rest of the metadata Zoho's SDK reads before it touches records (zoho-api.md §10): the
+ * The rest of the metadata Zoho's SDK reads before it touches records (docs/zoho-notes.md §16): the
  * related lists of a module (`GET /settings/related_lists?module=`, which Related Records calls
  * first, to learn the related module), one module by API name or id
  * (`GET /settings/modules/{api_name}`), the layouts of a module (`GET /settings/layouts?module=`,

@@ -1,4 +1,4 @@
-/** Email rows and their Zoho wire form (`GET /{module}/{id}/Emails`, zoho-api.md §3). */
+/** Email rows and their Zoho wire form (`GET /{module}/{id}/Emails`, docs/zoho-notes.md §7, §8). */
 import type { ZohoEmail, ZohoEmailDetail, ZohoLinkedRecord } from '../../wire/index.ts';
 import type { Store } from './index.ts';
 import type { EmailRow } from './rows.ts';
@@ -43,7 +43,7 @@ export function toWireEmail(store: Store, row: EmailRow): ZohoEmail {
 
 /**
  * The single-email view: `sent_time` instead of `time`, plus `content`, `reply_to`, `mail_format`,
- * `editable` and `attachments` (zoho-api.md §3.2).
+ * `editable` and `attachments` (docs/zoho-notes.md §8).
  */
 export function toWireEmailDetail(store: Store, row: EmailRow): ZohoEmailDetail {
   const { time: _listTime, ...rest } = toWireEmail(store, row);

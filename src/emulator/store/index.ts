@@ -72,7 +72,7 @@ export interface ContactRow {
   data: string;
 }
 
-/** Which emails a list shows, from Get Emails' `type` parameter (zoho-api.md §3.1). */
+/** Which emails a list shows, from Get Emails' `type` parameter (docs/zoho-notes.md §7). */
 export interface EmailFilter {
   kinds: readonly EmailKind[];
   /** Only this mailbox (type=user_emails). */

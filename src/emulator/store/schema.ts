@@ -56,7 +56,7 @@ CREATE TABLE IF NOT EXISTS modules (
   PRIMARY KEY (org_id, api_name)
 );
 
--- The Deals Stage picklist; forecast_type decides open / closed (zoho-api.md §5.2).
+-- The Deals Stage picklist; forecast_type decides open / closed (docs/zoho-notes.md §12).
 CREATE TABLE IF NOT EXISTS stages (
   org_id TEXT NOT NULL REFERENCES orgs(id),
   id TEXT NOT NULL,

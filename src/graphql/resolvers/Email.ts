@@ -26,7 +26,7 @@ export const Email: EmailResolvers = {
   cc: async (e, _, ctx) => (await wire(e, ctx))?.cc ?? [],
   sentAt: async (e, _, ctx) => {
     const w = await wire(e, ctx);
-    // The list has `time`; the single view has `sent_time` (zoho-api.md trap 9).
+    // The list has `time`; the single view has `sent_time` (docs/zoho-notes.md §8).
     return w?.time ?? (w as ZohoEmailDetail | null)?.sent_time ?? null;
   },
   direction: async (e, _, ctx) => ((await wire(e, ctx))?.sent ? 'SENT' : 'RECEIVED'),

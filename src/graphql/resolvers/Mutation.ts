@@ -13,7 +13,8 @@ import { repairMove } from '../../services/recovery.ts';
 
 /**
  * Each mutation runs as a durable operation (services/operations.ts): kept under its
- * idempotency key when it has one, journaled when it is a move.
+ * idempotency key when it has one, journaled when it is a move. The per-email results of link,
+ * unlink and move (`items`) are what the gateway's metrics count.
  */
 export const Mutation: MutationResolvers = {
   linkEmailsToDeal: (_, { input }, ctx) =>
@@ -21,12 +22,14 @@ export const Mutation: MutationResolvers = {
       run: () => linkEmailsToDeal(ctx, input),
       revisit: (stored, at) => revisitResults(ctx, 'linkEmailsToDeal', input.dealId, stored, at),
       keep: keepResults,
+      items: (p) => p.results,
     }),
   unlinkEmailsFromDeal: (_, { input }, ctx) =>
     durably(ctx, 'unlinkEmailsFromDeal', input, {
       run: () => unlinkEmailsFromDeal(ctx, input),
       revisit: (stored, at) => revisitResults(ctx, 'unlinkEmailsFromDeal', null, stored, at),
       keep: keepResults,
+      items: (p) => p.results,
     }),
   moveEmailsToDeal: (_, { input }, ctx) =>
     durably(ctx, 'moveEmailsToDeal', input, {
@@ -34,6 +37,7 @@ export const Mutation: MutationResolvers = {
       revisit: (stored, at) => revisitResults(ctx, 'moveEmailsToDeal', input.dealId, stored, at),
       repair: (op) => repairMove(ctx, ctx.zoho, op),
       keep: keepResults,
+      items: (p) => p.results,
     }),
   associateEmail: (_, { input }, ctx) =>
     durably(ctx, 'associateEmail', input, {

@@ -1,5 +1,5 @@
 /**
- * Associate Email (docs/zoho-notes.md): files an email (one per call) under a record.
+ * Associate Email (docs/zoho-notes.md §10): files an email (one per call) under a record.
  *
  * It is never blindly retried: a write whose answer was lost may have been applied. After a
  * 5xx, a timeout or a reset we ask `GET /actions/email_available?orginal_message_id=` (Zoho's

@@ -1,7 +1,7 @@
 /**
- * Emails of a record (zoho-api.md §3): 10 per page, paged by the `index` cursor copied from
- * `info.next_index` (trap 5); 204 with no body when there are none (trap 4). The single-email GET
- * still answers `{"Emails":[one]}`, with `sent_time` and `content` (trap 9).
+ * Emails of a record (docs/zoho-notes.md §7): 10 per page, paged by the `index` cursor copied from
+ * `info.next_index`; 204 with no body when there are none. The single-email GET still answers
+ * `{"Emails":[one]}`, with `sent_time` and `content` (§8).
  */
 import type {
   ZohoEmail,

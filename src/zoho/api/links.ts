@@ -1,6 +1,6 @@
 /**
- * Link and unlink emails to deals (docs/zoho-notes.md: Link Deal to Emails, Unlink Deal from
- * Emails). One outcome per input item, in input order, whatever Zoho answers, and never a throw:
+ * Link and unlink emails to deals (docs/zoho-notes.md §5 Link Deal to Emails, §6 Unlink Deal
+ * from Emails). One outcome per input item, in input order, whatever Zoho answers, and never a throw:
  * per-item errors are matched by their `json_path` index, a whole-call error applies to every
  * item, and an item's outcome weighs every attempt of its call, not only the last one.
  *

@@ -1,6 +1,6 @@
 /**
- * Records (zoho-api.md §5): Get Records by ids, one record, and a contact's related deals.
- * "Nothing found" is a 204 with no body (trap 4), answered here as [] or null.
+ * Records (docs/zoho-notes.md §11): Get Records by ids, one record, and a contact's related deals.
+ * "Nothing found" is a 204 with no body, answered here as [] or null.
  */
 import type { ZohoRecord, ZohoRecordsResponse } from '../../wire/index.ts';
 import { assertFields, assertModule, assertRecordIds, assertZohoId } from '../limits.ts';

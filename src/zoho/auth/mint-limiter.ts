@@ -1,5 +1,5 @@
 /**
- * Zoho mints at most 10 access tokens per refresh token per 10 minutes (docs/zoho-notes.md; the v5
+ * Zoho mints at most 10 access tokens per refresh token per 10 minutes (docs/zoho-notes.md §3; the v5
  * text says the 11th deletes the first). We count the tokens Zoho issued, and refuse locally
  * before Zoho would; after Zoho itself refuses one we stop asking for a while. Failed attempts (an
  * accounts server that answers 5xx or not at all) issue nothing and are never counted: counting

@@ -228,7 +228,7 @@ export class ServiceCredentialProvider implements CredentialProvider {
     const body = json as (Partial<ZohoTokenResponse> & { error?: string; expires_in_sec?: number }) | undefined;
     if (res.status === 200 && body && typeof body.access_token === 'string' && body.access_token) {
       this.#mints.issued();
-      // Some Zoho services send expires_in in ms together with expires_in_sec (zoho-api.md §8.2).
+      // Some Zoho services send expires_in in ms together with expires_in_sec (docs/zoho-notes.md §2).
       const seconds = typeof body.expires_in_sec === 'number' ? body.expires_in_sec : Number(body.expires_in ?? 3600);
       const lifetimeMs = Math.max(0, (Number.isFinite(seconds) ? seconds : 3600) * 1000);
       const expiresAt = issuedAt + lifetimeMs;

@@ -7,8 +7,12 @@
  * A fleet shares it too (SharedCache, in Redis: src/fleet/cache.ts): a miss here asks the shared
  * cache before Zoho, and what Zoho answers is put there for the other replicas. The shared cache
  * is a help, never a need: when it fails the value comes from Zoho.
+ *
+ * Process-wide, unlike the per-request DataLoaders (src/loaders), whose caches end with their request.
  */
-import { getFields, getModules, getUser, type ZohoRequester } from '../zoho/index.ts';
+import type { ZohoRequester } from './types.ts';
+import { getFields, getModules } from './api/metadata.ts';
+import { getUser } from './api/users.ts';
 import type { ZohoUser } from '../wire/index.ts';
 import { stageCategories, type StageCategory } from '../domain/stage.ts';
 
