@@ -14,7 +14,7 @@
  *
  * Message ids match `^[a-zA-Z0-9]+$`, at most 500 characters (deal_link_emails.yaml `message_id`).
  *
- * Imports nothing, so any layer may use it.
+ * The facts and their sources: docs/zoho-notes.md §4. Imports nothing, so any layer may use it.
  */
 
 /** The largest Zoho id: a signed 64-bit integer's maximum. */

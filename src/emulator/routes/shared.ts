@@ -3,7 +3,6 @@ import type { FastifyRequest } from 'fastify';
 import type { CrmCaller } from '../http/auth.ts';
 import { errors } from '../http/errors.ts';
 import type { RecordModule } from '../store/index.ts';
-import { isZohoId } from '../domain/ids.ts';
 
 /** The authenticated caller of a /crm route (the token check has run before any handler). */
 export function callerOf(req: FastifyRequest): CrmCaller {
@@ -12,9 +11,13 @@ export function callerOf(req: FastifyRequest): CrmCaller {
   return caller;
 }
 
-/** Record and user ids are digits; anything else in an id position is a malformed URL. */
+/**
+ * An id in a path is digits; anything else there is a malformed URL. Digits that name no record,
+ * a number too large to be a Zoho id included, are the lookup's to refuse: Zoho answers a bad
+ * record id in a path with 400 INVALID_DATA (docs/zoho-notes.md §4).
+ */
 export function requireDigits(id: string): string {
-  if (!isZohoId(id)) throw errors.invalidUrlPattern();
+  if (!/^[0-9]+$/.test(id)) throw errors.invalidUrlPattern();
   return id;
 }
 
