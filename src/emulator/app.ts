@@ -15,6 +15,7 @@
  * (/__emulator) and token (/oauth) calls skip the /crm stages.
  */
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { EmulatorClock } from './clock.ts';
 import type { ConfigHolder } from './config.ts';
 import { authenticate } from './http/auth.ts';
 import { Behaviours } from './http/behaviour-state.ts';
@@ -51,6 +52,7 @@ export interface BuildAppOptions {
   store: Store;
   config: ConfigHolder;
   stats: Stats;
+  clock: EmulatorClock;
   reseed(): void;
   logger?: boolean;
 }
@@ -80,7 +82,7 @@ function registerRouteKeyStage(app: FastifyInstance, ctx: EmulatorContext): void
 function registerTokenStage(app: FastifyInstance, ctx: EmulatorContext): void {
   app.addHook('onRequest', async (req) => {
     if (!req.crm) return;
-    req.crm.caller = authenticate(req, ctx.store, ctx.config.current.accessTokenTtlSeconds);
+    req.crm.caller = authenticate(req, ctx.store, ctx.config.current.accessTokenTtlSeconds, ctx.clock.now());
   });
 }
 
@@ -214,7 +216,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     store: opts.store,
     config: opts.config,
     stats: opts.stats,
-    behaviours: new Behaviours(),
+    behaviours: new Behaviours(opts.clock),
+    clock: opts.clock,
     reseed: opts.reseed,
   };
   app.decorateRequest('crm', null);

@@ -1,4 +1,5 @@
 /** What every emulator route and pipeline stage is given, and the per-request state of a /crm call. */
+import type { EmulatorClock } from './clock.ts';
 import type { ConfigHolder } from './config.ts';
 import type { CrmCaller } from './http/auth.ts';
 import type { Behaviours } from './http/behaviour-state.ts';
@@ -11,6 +12,8 @@ export interface EmulatorContext {
   stats: Stats;
   /** State of the limits and faults stages (http/behaviours.ts). */
   behaviours: Behaviours;
+  /** What token expiry, the mint and credit windows read instead of Date.now (clock.ts). */
+  clock: EmulatorClock;
   /** Clears and reseeds every org (admin reset). */
   reseed(): void;
 }

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
+import { EmulatorClock } from './clock.ts';
 import { ConfigHolder, parseConfigPatch, type EmulatorConfig } from './config.ts';
 import { Stats } from './http/stats.ts';
 import { seedAll } from './seed/index.ts';
@@ -14,6 +15,7 @@ export type { EmulatorConfig } from './config.ts';
 export { DEFAULT_CONFIG } from './config.ts';
 export { ARTICLE, DEMO_CREDENTIALS, DEMO_SECOND_USER_ID } from './seed/index.ts';
 export type { StatsSnapshot } from './http/stats.ts';
+export { EmulatorClock, type ClockSnapshot } from './clock.ts';
 
 export interface StartEmulatorOptions {
   /** Default EMULATOR_PORT or 4010; 0 picks a free port. */
@@ -26,6 +28,11 @@ export interface StartEmulatorOptions {
   seed?: 'demo' | 'none';
   logger?: boolean;
   config?: Partial<EmulatorConfig>;
+  /**
+   * The time the emulator's clock follows (epoch ms), default Date.now; `POST /__emulator/clock`
+   * and the returned `clock` move it on from there.
+   */
+  clock?: () => number;
 }
 
 export interface RunningEmulator {
@@ -36,6 +43,8 @@ export interface RunningEmulator {
   store: Store;
   config: ConfigHolder;
   stats: Stats;
+  /** What tokens and the mint and credit windows are dated by; `advance()` it instead of waiting. */
+  clock: EmulatorClock;
   app: FastifyInstance;
   /** Clears and reseeds the demo org (as POST /__emulator/reset). */
   reseed(): void;
@@ -62,7 +71,8 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Ru
     const config = new ConfigHolder(initial.value);
     const stats = new Stats();
     const reseed = () => seedAll(store);
-    const app = await buildApp({ store, config, stats, reseed, logger: opts.logger ?? false });
+    const clock = new EmulatorClock(opts.clock);
+    const app = await buildApp({ store, config, stats, clock, reseed, logger: opts.logger ?? false });
     const host = opts.host ?? '127.0.0.1';
     await app.listen({ port: opts.port ?? defaultPort(), host });
     const address = app.server.address();
@@ -76,6 +86,7 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Ru
       store,
       config,
       stats,
+      clock,
       app,
       reseed,
       async close() {

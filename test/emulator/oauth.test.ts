@@ -102,10 +102,11 @@ describe('the token check on /crm', () => {
 
   it('expires tokens at issue time + the current TTL, including tokens already issued', async () => {
     const fresh = await emu.refreshToken();
-    expect((await emu.api('GET', CONTACT_EMAILS, { token: fresh })).status).toBe(200);
-    await emu.admin('PUT', '/__emulator/config', { accessTokenTtlSeconds: 1 });
+    // Two minutes on the emulator's clock: nothing to an hour-long token.
+    await emu.admin('POST', '/__emulator/clock', { advanceMs: 120_000 });
     try {
-      await new Promise((r) => setTimeout(r, 1100));
+      expect((await emu.api('GET', CONTACT_EMAILS, { token: fresh })).status).toBe(200);
+      await emu.admin('PUT', '/__emulator/config', { accessTokenTtlSeconds: 60 });
       const expired = await emu.api('GET', CONTACT_EMAILS, { token: fresh });
       expect(expired.status).toBe(401);
       expect(expired.body).toEqual(INVALID_TOKEN);
@@ -114,6 +115,7 @@ describe('the token check on /crm', () => {
       expect((await emu.api('GET', CONTACT_EMAILS, { token: fresh })).status).toBe(200);
     } finally {
       await emu.admin('PUT', '/__emulator/config', { accessTokenTtlSeconds: 3600 });
+      await emu.admin('DELETE', '/__emulator/clock');
     }
   });
 

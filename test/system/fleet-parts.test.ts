@@ -166,7 +166,7 @@ describe.skipIf(!hasRedis)('the fleet on Redis', () => {
     });
     afterAll(async () => emu?.close());
 
-    const store = async (ns: string, over: { mintLimit?: number; secret?: string } = {}) =>
+    const store = async (ns: string, over: { mintLimit?: number; secret?: string; now?: () => number } = {}) =>
       new RedisTokenStore(await connect(), {
         namespace: ns,
         secret: over.secret ?? DEMO_CREDENTIALS.clientSecret,
@@ -175,13 +175,16 @@ describe.skipIf(!hasRedis)('the fleet on Redis', () => {
         liveTokenLimit: 15,
         refusalCooldownMs: 60_000,
         lockMs: 5_000,
+        ...(over.now ? { now: over.now } : {}),
       });
-    const fleetOf = async (n: number, over: { mintLimit?: number } = {}) => {
+    /** `now`: the clock of the replicas' clients and token stores (default real time). */
+    const fleetOf = async (n: number, over: { mintLimit?: number; now?: () => number } = {}) => {
       const ns = `${credentialNamespace(emu.url, DEMO_CREDENTIALS.clientId, `${nsSeq++}`)}`;
       return Promise.all(
         Array.from({ length: n }, async () => {
           const tokenStore = await store(ns, over);
-          return { client: serviceClient(emu.url, {}, { tokenStore }), tokenStore };
+          const client = serviceClient(emu.url, {}, { tokenStore, ...(over.now ? { now: over.now } : {}) });
+          return { client, tokenStore };
         }),
       );
     };
@@ -228,6 +231,29 @@ describe.skipIf(!hasRedis)('the fleet on Redis', () => {
       // The grant above (which revoked the fleet's token) and one grant for the whole fleet.
       expect(stats.tokenGrants).toBe(2);
       expect((await replicas[1]!.tokenStore.read())!.value).not.toBe(first);
+      for (const { client } of replicas) client.close();
+    });
+
+    it('a token that runs out by the clock is renewed once for the fleet, ahead of Zoho refusing it', async () => {
+      // The replicas read the emulator's clock, as replicas and Zoho share the time of day.
+      const replicas = await fleetOf(3, { now: emu.emu.clock.now });
+      await Promise.all(replicas.map(({ client }) => client.getOrgId()));
+      const first = (await replicas[0]!.tokenStore.read())!.value;
+      await emu.admin.resetStats();
+      for (let expiry = 1; expiry <= 3; expiry++) {
+        await emu.admin.advanceClock(3_600_000);
+        await Promise.all(
+          replicas.flatMap(({ client }) =>
+            [1, 2].map(() => client.request({ method: 'GET', route: '/users', query: { type: 'CurrentUser' } })),
+          ),
+        );
+      }
+      const stats = await emu.admin.stats();
+      // One grant per expiry for the whole fleet, and no call met a 401 (the token was renewed first).
+      expect(stats.tokenGrants).toBe(3);
+      expect(stats.rejected['401'] ?? 0).toBe(0);
+      expect((await replicas[2]!.tokenStore.read())!.value).not.toBe(first);
+      await emu.admin.resetClock();
       for (const { client } of replicas) client.close();
     });
 

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ZohoError, getOrg, listEmails, type ZohoTokenRefreshEvent } from '../../src/zoho/index.ts';
-import { ARTICLE, DEMO_CREDENTIALS, serviceClient, sleep, startTestEmulator, type TestEmulator } from './support.ts';
+import { ARTICLE, DEMO_CREDENTIALS, serviceClient, startTestEmulator, type TestEmulator } from './support.ts';
 
 let a: TestEmulator;
 /** A second emulator: an API host that knows none of the first one's tokens. */
@@ -21,8 +21,11 @@ beforeEach(async () => {
     .config({ accessTokenTtlSeconds: 3600, tokenMintLimit: 10_000 })
     .catch(() => a.admin.config({ accessTokenTtlSeconds: 3600 }));
   await a.admin.clearFaults().catch(() => undefined);
+  await a.admin.resetClock();
   await a.admin.resetStats();
 });
+
+const HOUR = 3_600_000;
 
 const emailsOf = (c: Parameters<typeof listEmails>[0]) =>
   listEmails(c, { module: 'Contacts', recordId: ARTICLE.contactWithManyEmails });
@@ -39,11 +42,15 @@ describe('service credentials', () => {
   });
 
   it('refreshes once for a burst of 100 calls that find the token expired', async () => {
-    await a.admin.config({ accessTokenTtlSeconds: 1 });
     const refreshes: ZohoTokenRefreshEvent[] = [];
-    const zoho = serviceClient(a.url, {}, { hooks: { onTokenRefresh: (e) => refreshes.push(e) } });
+    // The client reads the emulator's clock, as a gateway and Zoho share the time of day.
+    const zoho = serviceClient(
+      a.url,
+      {},
+      { hooks: { onTokenRefresh: (e) => refreshes.push(e) }, now: a.emu.clock.now },
+    );
     await getOrg(zoho);
-    await sleep(1_100);
+    await a.admin.advanceClock(HOUR);
     await a.admin.resetStats();
     const results = await Promise.all(Array.from({ length: 100 }, () => getOrg(zoho)));
     expect(results.every((o) => o.id === DEMO_CREDENTIALS.orgId)).toBe(true);
@@ -56,6 +63,7 @@ describe('service credentials', () => {
     const refreshes: ZohoTokenRefreshEvent[] = [];
     let completed = 0;
     const statuses: Array<number | null> = [];
+    // The client keeps real time, so it still believes its token has an hour when Zoho's hour is up.
     const zoho = serviceClient(
       a.url,
       { concurrency: 5 },
@@ -64,10 +72,8 @@ describe('service credentials', () => {
           onTokenRefresh: (e) => refreshes.push(e),
           onCall: (e) => {
             statuses.push(e.status);
-            // Zoho expires the token under our feet: the client still believes it has an hour.
-            if (++completed === 20) a.emu.config.update({ accessTokenTtlSeconds: 1 });
-            // Once Zoho has said so, tokens live an hour again, so the one refresh is the last.
-            if (e.status === 401) a.emu.config.update({ accessTokenTtlSeconds: 3600 });
+            // An hour passes at Zoho under our feet; the token minted after it lives its own hour.
+            if (++completed === 20) a.emu.clock.advance(HOUR);
           },
         },
       },
@@ -75,7 +81,6 @@ describe('service credentials', () => {
     await getOrg(zoho);
     completed = 0;
     statuses.length = 0;
-    await sleep(1_100);
     await a.admin.resetStats();
     const pages = await Promise.all(Array.from({ length: 50 }, () => emailsOf(zoho)));
     expect(pages.every((p) => p.emails.length === 10)).toBe(true);

@@ -65,6 +65,13 @@ export class Admin {
   reset() {
     return this.#call('POST', '/reset');
   }
+  /** Moves the emulator's clock (`/__emulator/clock`): how a test lets tokens expire without waiting. */
+  advanceClock(advanceMs: number) {
+    return this.#call('POST', '/clock', { advanceMs });
+  }
+  resetClock() {
+    return this.#call('DELETE', '/clock');
+  }
   /** A fresh token for the demo user, or for another user or org (`{org: 'second'}`, `{user: id}`). */
   async token(who?: { org?: string; user?: string; refreshToken?: string }): Promise<{
     access_token: string;

@@ -24,7 +24,7 @@ export function newAccessToken(): string {
 export function mintAccessToken(
   store: Store,
   who: { userId: string; orgId: string; clientId: string | null; refreshToken: string | null },
-  nowMs: number = Date.now(),
+  nowMs: number,
 ): string {
   const token = newAccessToken();
   store.insertAccessToken({
@@ -43,12 +43,7 @@ export function mintAccessToken(
  * scheme (Zoho rejects `Bearer` even though its token response says "Bearer"), an unknown token,
  * an expired or a revoked one all get 401 INVALID_TOKEN.
  */
-export function authenticate(
-  req: FastifyRequest,
-  store: Store,
-  ttlSeconds: number,
-  nowMs: number = Date.now(),
-): CrmCaller {
+export function authenticate(req: FastifyRequest, store: Store, ttlSeconds: number, nowMs: number): CrmCaller {
   const header = req.headers.authorization;
   const match = typeof header === 'string' ? /^Zoho-oauthtoken\s+(\S+)\s*$/i.exec(header) : null;
   if (!match?.[1]) throw errors.invalidToken();

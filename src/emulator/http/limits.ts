@@ -120,7 +120,7 @@ export class CreditLedger {
   readonly #orgs = new Map<string, { buckets: Array<{ start: number; used: number }>; used: number }>();
   readonly #now: () => number;
 
-  constructor(now: () => number = Date.now) {
+  constructor(now: () => number) {
     this.#now = now;
   }
 
@@ -165,7 +165,6 @@ export class CreditLedger {
 // Token minting
 // ---------------------------------------------------------------------------------------------
 
-export const ZOHO_TOKEN_MINT_LIMIT = 10;
 export const TOKEN_MINT_WINDOW_MS = 10 * 60 * 1000;
 
 /**
@@ -177,8 +176,8 @@ export const TOKEN_MINT_WINDOW_MS = 10 * 60 * 1000;
 export function tokenMintAllowed(
   grants: { countGrantsSince(refreshToken: string, sinceMs: number): number },
   refreshToken: string,
-  limit: number | null | undefined = ZOHO_TOKEN_MINT_LIMIT,
-  nowMs: number = Date.now(),
+  limit: number | null | undefined,
+  nowMs: number,
 ): boolean {
   if (limit == null || limit <= 0) return true;
   return grants.countGrantsSince(refreshToken, nowMs - TOKEN_MINT_WINDOW_MS) < limit;

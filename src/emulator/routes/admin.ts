@@ -1,9 +1,10 @@
 /**
- * The emulator's admin API under /__emulator (CONTRACT.md), first part: stats, reset, tokens and
- * config. Admin calls are not /crm calls: no token, not counted, not limited. Errors here are
+ * The emulator's admin API under /__emulator (CONTRACT.md), first part: stats, reset, tokens,
+ * config and the clock. Admin calls are not /crm calls: no token, not counted, not limited. Errors here are
  * plain `{error}` JSON with 400, since no Zoho client ever reads them.
  */
 import type { FastifyInstance } from 'fastify';
+import { parseClockChange } from '../clock.ts';
 import { parseConfigPatch } from '../config.ts';
 import { mintAccessToken, ownBaseUrl } from '../http/auth.ts';
 import { DEMO_CREDENTIALS, refreshTokenFor } from '../seed/index.ts';
@@ -22,6 +23,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: EmulatorContext):
   app.post('/__emulator/reset', async () => {
     ctx.reseed();
     ctx.behaviours.resetAll();
+    ctx.clock.reset();
     return { ok: true };
   });
 
@@ -54,12 +56,11 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: EmulatorContext):
     const refresh = ctx.store.findRefreshToken(refreshToken);
     if (!refresh) return reply.code(400).send({ error: 'unknown refresh token' });
     const client = ctx.store.findClient(refresh.client_id);
-    const token = mintAccessToken(ctx.store, {
-      userId: refresh.user_id,
-      orgId: refresh.org_id,
-      clientId: refresh.client_id,
-      refreshToken: null,
-    });
+    const token = mintAccessToken(
+      ctx.store,
+      { userId: refresh.user_id, orgId: refresh.org_id, clientId: refresh.client_id, refreshToken: null },
+      ctx.clock.now(),
+    );
     ctx.stats.countTokenGrant();
     return {
       access_token: token,
@@ -72,4 +73,18 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: EmulatorContext):
       org_id: refresh.org_id,
     };
   });
+
+  app.get('/__emulator/clock', async () => ctx.clock.snapshot());
+
+  /**
+   * Moves the emulator's clock: `{"advanceMs": N}` forward by N ms, `{"nowMs": N}` to that moment.
+   * Tokens issued before then keep their issue time, so advancing past the TTL expires them.
+   */
+  app.post('/__emulator/clock', async (req, reply) => {
+    const parsed = parseClockChange(req.body ?? {});
+    if (!parsed.ok) return reply.code(400).send({ error: `invalid clock change: ${parsed.error}` });
+    return ctx.clock.apply(parsed.value);
+  });
+
+  app.delete('/__emulator/clock', async () => ctx.clock.reset());
 }

@@ -70,7 +70,7 @@ export function registerInboundRoutes(app: FastifyInstance, ctx: EmulatorContext
         orgId,
         ownerId,
         sent: false,
-        timeMs: body.time !== undefined ? Date.parse(body.time) : Date.now(),
+        timeMs: body.time !== undefined ? Date.parse(body.time) : ctx.clock.now(),
         subject: body.subject ?? '(no subject)',
         content: body.content ?? `<div>${body.subject ?? ''}</div>`,
         mailFormat: 'html',
@@ -79,7 +79,7 @@ export function registerInboundRoutes(app: FastifyInstance, ctx: EmulatorContext
         cc: null,
         originalMessageId:
           body.original_message_id ??
-          `<${Date.now().toString(36)}.${Math.random().toString(36).slice(2)}@inbound.emulator>`,
+          `<${ctx.clock.now().toString(36)}.${Math.random().toString(36).slice(2)}@inbound.emulator>`,
         linkedDealId: prediction.deal?.id ?? null,
         filedUnder: [{ module: 'Contacts', id: contact.id }],
       });

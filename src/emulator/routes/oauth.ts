@@ -64,17 +64,22 @@ export async function registerOAuthRoutes(app: FastifyInstance, ctx: EmulatorCon
       const refresh = p.refresh_token ? ctx.store.findRefreshToken(p.refresh_token) : undefined;
       if (!refresh || refresh.client_id !== client.client_id) return refuse('invalid_code');
       // Token-endpoint faults run in the pipeline (http/behaviours.ts); the mint limit is here.
-      if (!tokenMintAllowed(ctx.store, refresh.token, config.tokenMintLimit)) {
+      const nowMs = ctx.clock.now();
+      if (!tokenMintAllowed(ctx.store, refresh.token, config.tokenMintLimit, nowMs)) {
         return reply.code(config.tokenMintRefusalStatus).send(tokenMintRefusalBody(config.tokenErrorLocale));
       }
-      const token = mintAccessToken(ctx.store, {
-        userId: refresh.user_id,
-        orgId: refresh.org_id,
-        clientId: client.client_id,
-        refreshToken: refresh.token,
-      });
+      const token = mintAccessToken(
+        ctx.store,
+        { userId: refresh.user_id, orgId: refresh.org_id, clientId: client.client_id, refreshToken: refresh.token },
+        nowMs,
+      );
       ctx.stats.countTokenGrant();
-      const revoked = ctx.store.revokeOldestTokens(refresh.token, config.liveTokenLimit, config.accessTokenTtlSeconds);
+      const revoked = ctx.store.revokeOldestTokens(
+        refresh.token,
+        config.liveTokenLimit,
+        config.accessTokenTtlSeconds,
+        nowMs,
+      );
       if (revoked > 0) ctx.stats.countTokensRevoked(revoked);
       const body: ZohoTokenResponse = {
         access_token: token,

@@ -198,7 +198,7 @@ export class Store {
    * beyond it are revoked, so that using one is 401 INVALID_TOKEN. They still count as grants for
    * the mint limit. Returns how many were revoked.
    */
-  revokeOldestTokens(refreshToken: string, limit: number, ttlSeconds: number, nowMs: number = Date.now()): number {
+  revokeOldestTokens(refreshToken: string, limit: number, ttlSeconds: number, nowMs: number): number {
     const live = this.db
       .prepare(
         `SELECT token FROM access_tokens WHERE refresh_token = ? AND issued_at > ? AND revoked_at IS NULL
