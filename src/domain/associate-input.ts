@@ -2,7 +2,7 @@
  * The input of `associateEmail`, checked before any call (Associate Email's documented limits,
  * docs/zoho-notes.md §10), and where Zoho is to file the email.
  */
-import { isZohoRecordId } from './ids.ts';
+import { ZOHO_ID_RULE, isZohoRecordId } from './ids.ts';
 
 export const SUBJECT_MAX = 500;
 export const CONTENT_MAX = 32_000;
@@ -54,7 +54,7 @@ export function checkAssociateInput(input: AssociateInput): InputProblem | null 
     ['ownerId', ownerId],
   ] as const) {
     if (id != null && !isZohoRecordId(id))
-      return { field, message: `"${id.slice(0, 40)}" is not a Zoho id (digits only).` };
+      return { field, message: `"${id.slice(0, 40)}" is not a Zoho id (${ZOHO_ID_RULE}).` };
   }
   if (!ADDRESS.test(input.from.email))
     return { field: 'from.email', message: `"${input.from.email.slice(0, 60)}" is not an email address.` };

@@ -2,7 +2,7 @@
  * Filters over a contact's emails by their deal link. Zoho's email list cannot filter by deal, so
  * the gateway scans its pages of 10 and keeps the matches; the scan is bounded per call.
  */
-import { isZohoRecordId } from './ids.ts';
+import { ZOHO_ID_RULE, isZohoRecordId } from './ids.ts';
 
 /** The most Zoho pages (10 emails each) one filtered connection reads; documented on the field. */
 export const MAX_FILTER_PAGES = 20;
@@ -27,7 +27,10 @@ export function emailFilterPredicate(filter: EmailFilter | null | undefined): ((
   const dealId = filter?.dealId ?? null;
   if (dealId !== null) {
     if (!isZohoRecordId(dealId))
-      throw new InvalidFilterError(`"${dealId.slice(0, 40)}" is not a Zoho deal id (digits only).`, 'filter.dealId');
+      throw new InvalidFilterError(
+        `"${dealId.slice(0, 40)}" is not a Zoho deal id (${ZOHO_ID_RULE}).`,
+        'filter.dealId',
+      );
     if (linked === false)
       throw new InvalidFilterError('filter.linked: false cannot be combined with filter.dealId.', 'filter');
     return (e) => e.linked_record?.id === dealId;

@@ -1,19 +1,45 @@
 /**
- * Zoho's id formats, checked before any call is made, and the opaque global id of an Email.
+ * Zoho's id formats, in one place for the gateway (the GraphQL inputs, the workflows and the
+ * client's own checks before any call is made), and the opaque global id of an Email. The
+ * emulator keeps a copy of its own (src/emulator/domain/ids.ts): it imports nothing from here.
  *
- * Record and user ids are digits (Zoho's OAS: "string of digits"; real ids have 18-19). Message
- * ids match `^[a-zA-Z0-9]+$`, at most 500 characters (deal_link_emails.yaml).
+ * Record, user and module ids are the decimal strings of a Zoho `long`, a signed 64-bit integer:
+ * Zoho's v8 documentation types them `long`
+ * (https://www.zoho.com/crm/developer/docs/api/v8/link-deals-email.html, `owner.id`), and Zoho's
+ * Node SDK (https://github.com/zoho/zohocrm-nodejs-sdk-8.0, `config/json_details.json`) types the
+ * `id` of records, users and modules `Long`, read as a BigInt. The OAS says only `^[0-9]+$`,
+ * maxLength 100 (deal_link_emails.yaml), which no `long` can reach. A `long` is at most
+ * 9223372036854775807, 19 digits; Zoho's ids today have 18 or 19. So an id is 1 to 19 digits and
+ * no larger than that: anything else cannot name a Zoho record, and is refused without a call.
+ *
+ * Message ids match `^[a-zA-Z0-9]+$`, at most 500 characters (deal_link_emails.yaml `message_id`).
+ *
+ * The facts and their sources: docs/zoho-notes.md §4. Imports nothing, so any layer may use it.
  */
 
-const RECORD_ID = /^[0-9]{1,25}$/;
+/** The largest Zoho id: a signed 64-bit integer's maximum. */
+export const ZOHO_ID_MAX = '9223372036854775807';
+/** How the id rule reads in an error message. */
+export const ZOHO_ID_RULE = `digits only, at most ${ZOHO_ID_MAX.length}`;
+
+/** The longest message id (deal_link_emails.yaml). */
+export const MESSAGE_ID_MAX_LENGTH = 500;
+/** How the message-id rule reads in an error message. */
+export const MESSAGE_ID_RULE = `letters and digits, at most ${MESSAGE_ID_MAX_LENGTH}`;
+
+const DIGITS = /^[0-9]{1,19}$/;
 const MESSAGE_ID = /^[a-zA-Z0-9]{1,500}$/;
 
-export function isZohoRecordId(id: string): boolean {
-  return RECORD_ID.test(id);
+/** A Zoho record, user or module id: 1-19 digits, no larger than a 64-bit integer. */
+export function isZohoRecordId(id: unknown): boolean {
+  if (typeof id !== 'string' || !DIGITS.test(id)) return false;
+  // Same length, digits only: string order is numeric order.
+  return id.length < ZOHO_ID_MAX.length || id <= ZOHO_ID_MAX;
 }
 
-export function isZohoMessageId(id: string): boolean {
-  return MESSAGE_ID.test(id);
+/** A Zoho message id: letters and digits, 1-500 of them. */
+export function isZohoMessageId(id: unknown): boolean {
+  return typeof id === 'string' && MESSAGE_ID.test(id);
 }
 
 /** Where an email is listed: the record whose `Emails` list holds it. */

@@ -2,7 +2,7 @@
  * Plans a bulk link, unlink or move before any call is made: checks ids against Zoho's formats,
  * folds duplicate items into one, and remembers which input positions each one answers.
  */
-import { isZohoMessageId, isZohoRecordId } from './ids.ts';
+import { MESSAGE_ID_RULE, ZOHO_ID_RULE, isZohoMessageId, isZohoRecordId } from './ids.ts';
 
 /** The most items one mutation takes; beyond it the whole request is refused. */
 export const MAX_ITEMS_PER_MUTATION = 500;
@@ -58,18 +58,22 @@ function checkRef(ref: EmailRef, position: number): InputProblem | null {
     return {
       position,
       field: `${at}.contactId`,
-      message: `"${clip(ref.contactId)}" is not a Zoho record id (digits only).`,
+      message: `"${clip(ref.contactId)}" is not a Zoho record id (${ZOHO_ID_RULE}).`,
     };
   }
   if (!isZohoMessageId(ref.messageId)) {
     return {
       position,
       field: `${at}.messageId`,
-      message: `"${clip(ref.messageId)}" is not a Zoho message id (letters and digits, at most 500).`,
+      message: `"${clip(ref.messageId)}" is not a Zoho message id (${MESSAGE_ID_RULE}).`,
     };
   }
   if (ref.ownerId != null && !isZohoRecordId(ref.ownerId)) {
-    return { position, field: `${at}.ownerId`, message: `"${clip(ref.ownerId)}" is not a Zoho user id (digits only).` };
+    return {
+      position,
+      field: `${at}.ownerId`,
+      message: `"${clip(ref.ownerId)}" is not a Zoho user id (${ZOHO_ID_RULE}).`,
+    };
   }
   return null;
 }

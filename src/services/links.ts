@@ -16,7 +16,7 @@
 import { getEmail, ZohoError, type LinkItemOutcome, type ZohoRequester, type OrgCache } from '../zoho/index.ts';
 import type { ZohoEmailDetail } from '../wire/index.ts';
 import type { Loaders } from '../loaders/index.ts';
-import { isZohoRecordId } from '../domain/ids.ts';
+import { ZOHO_ID_RULE, isZohoRecordId } from '../domain/ids.ts';
 import { MAX_ITEMS_PER_MUTATION, planEmails, type EmailRef, type PlannedEmail } from '../domain/link-plan.ts';
 import { itemError, type ItemErrorModel } from '../domain/item-errors.ts';
 import { fromZohoError } from './item-errors.ts';
@@ -241,7 +241,7 @@ export async function unlinkEmailsFromDeal(
     plan.emails.forEach((p) =>
       verdicts.set(p, {
         status: 'FAILED',
-        error: itemError('INVALID_INPUT', 'expectedDealId is not a Zoho deal id (digits only).', 'expectedDealId'),
+        error: itemError('INVALID_INPUT', `expectedDealId is not a Zoho deal id (${ZOHO_ID_RULE}).`, 'expectedDealId'),
       }),
     );
     return { results: assemble(input.emails, plan, verdicts, {}) };
@@ -339,7 +339,7 @@ async function eachToDeal<X extends object>(
 /** The target deal, read once with the (cached) Deals module id; or why no email can go there. */
 async function loadTarget(ctx: LinkServiceContext, dealId: string): Promise<DealTarget | ItemErrorModel> {
   if (!isZohoRecordId(dealId)) {
-    return itemError('INVALID_INPUT', `"${dealId.slice(0, 40)}" is not a Zoho deal id (digits only).`, 'dealId');
+    return itemError('INVALID_INPUT', `"${dealId.slice(0, 40)}" is not a Zoho deal id (${ZOHO_ID_RULE}).`, 'dealId');
   }
   const [deal, moduleId] = await Promise.all([
     ctx.loaders.deals.load(dealId).catch((e: unknown) => e as Error),

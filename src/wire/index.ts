@@ -12,7 +12,6 @@ import type * as EmailsOas from './generated/email-related-records.ts';
 import type * as LinkOas from './generated/deal-link-emails.v31.ts';
 import type * as AssociateOas from './generated/associate-email.ts';
 import type * as RecordOas from './generated/record.ts';
-import type * as CommonOas from './generated/common.ts';
 import type * as UsersOas from './generated/users.ts';
 import type * as FieldsOas from './generated/fields.ts';
 import type * as ModulesOas from './generated/modules.ts';
@@ -33,10 +32,6 @@ export type ZohoErrorBody = {
   message: string;
   status: 'error';
 };
-/** The `code` values Zoho's common API_Exception declares, plus the few we know of outside it. */
-export type ZohoErrorCode =
-  NonNullable<RecordOas.components['schemas']['API_Exception']['code']> | 'TOO_MANY_REQUESTS' | 'INTERNAL_SERVER_ERROR';
-export type ZohoCommonSchemas = CommonOas.components['schemas'];
 
 /** A per-item success object, as the link, unlink and associate APIs return them. */
 export type ZohoItemSuccess = {
@@ -65,12 +60,12 @@ export type ZohoUsersResponse = { users: ZohoUser[]; info?: UsersOas.components[
 
 /** Zoho's generic record (record.json `Record`): open-ended, keyed by field API names. */
 export type ZohoRecord = RecordOas.components['schemas']['Record'];
-export type ZohoRecordsInfo = RecordOas.components['schemas']['Info'];
+type ZohoRecordsInfo = RecordOas.components['schemas']['Info'];
 /** `{"data":[…],"info":{…}}` from Get Records and Related Records. */
 export type ZohoRecordsResponse<R = ZohoRecord> = { data: R[]; info?: ZohoRecordsInfo };
 
 /** A lookup value such as `Contact_Name` or `Account_Name`. */
-export type ZohoLookup = { name: string | null; id: string };
+type ZohoLookup = { name: string | null; id: string };
 
 /**
  * Field API names of the Deals module that the gateway reads. record.json leaves a record
@@ -157,7 +152,6 @@ export type ZohoFieldsListResponse = { fields: ZohoFieldSummary[] };
  * `visible` without declaring it; Zoho sends it as a boolean.
  */
 export type ZohoRelatedList = RelatedListsOas.components['schemas']['related_list'] & { visible: boolean };
-export type ZohoRelatedListsResponse = { related_lists: ZohoRelatedList[] };
 type OasLayout = LayoutsOas.components['schemas']['layouts'];
 type OasLayoutSection = LayoutsOas.components['schemas']['sections'];
 /**
@@ -167,10 +161,8 @@ type OasLayoutSection = LayoutsOas.components['schemas']['sections'];
 export type ZohoLayout = Omit<OasLayout, 'sections'> & {
   sections: Array<Omit<OasLayoutSection, 'fields'> & { fields: ZohoFieldSummary[] }>;
 };
-export type ZohoLayoutsResponse = { layouts: ZohoLayout[] };
 /** A pipeline of the Deals layout; its `maps` are the stages, each with `forecast_type`. */
 export type ZohoPipeline = PipelineOas.components['schemas']['pipeline'];
-export type ZohoPipelinesResponse = { pipeline: ZohoPipeline[] };
 
 // ---------------------------------------------------------------------------------------------
 // Emails of a record
@@ -180,7 +172,6 @@ type OasEmail = EmailsOas.components['schemas']['email'];
 /** `{module:{api_name,id}, id, name}`: the deal an email is linked to. */
 export type ZohoLinkedRecord = EmailsOas.components['schemas']['linked_record'];
 export type ZohoEmailAddress = EmailsOas.components['schemas']['UserDetails'];
-export type ZohoEmailStatus = EmailsOas.components['schemas']['status'];
 /**
  * An email as `GET /{module}/{id}/Emails` lists it.
  * Overlay: Zoho's documentation shows `linked_record: null` on an email with no deal, and
@@ -233,8 +224,8 @@ export type ZohoLinkItem = Omit<OasLinkItem, 'owner'> & {
   owner: { id: string; name?: string };
 };
 export type ZohoLinkRequest = { Emails: ZohoLinkItem[] };
-/** 200: every item succeeded. */
-export type ZohoLinkSuccessResponse = Json<LinkOp['responses'][200]>;
+/** Unlink takes no body: the owner and the comma-joined message ids go in the query. */
+export type ZohoUnlinkQuery = NonNullable<LinkOas.operations['unlinkEmailsFromDeal']['parameters']['query']>;
 /**
  * Per-item bodies of link and unlink: a 200 holds success objects; a 400 holds an array of
  * errors per item (array-of-arrays); a 207 (documented nowhere, modelled on Zoho's other bulk

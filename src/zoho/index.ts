@@ -61,6 +61,10 @@ export { parseCallerAuthorization } from './auth/passthrough.ts';
 export type {
   ZohoRequester,
   ZohoRequest,
+  ZohoRead,
+  ZohoWrite,
+  ZohoQuery,
+  ZohoCallOptions,
   ZohoResponse,
   ZohoClientHooks,
   ZohoCallEvent,

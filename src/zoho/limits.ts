@@ -4,6 +4,7 @@
  * programming error and throws a RangeError; chunking is the caller's job, through the helpers.
  */
 import type { ZohoLinkItem } from '../wire/index.ts';
+import { MESSAGE_ID_RULE, ZOHO_ID_RULE, isZohoMessageId, isZohoRecordId } from '../domain/ids.ts';
 
 /** Link: items per call (OAS maxItems 20); each item carries its own owner. */
 export const LINK_MAX_ITEMS = 20;
@@ -16,10 +17,6 @@ export const RECORDS_MAX_IDS = 100;
 /** `fields` per list call. */
 export const FIELDS_MAX = 50;
 
-/** Record, user and module ids: Zoho's are strings of digits. */
-export const isZohoId = (v: unknown): v is string => typeof v === 'string' && /^[0-9]{1,30}$/.test(v);
-/** Message ids: `^[a-zA-Z0-9]+$`, at most 500 characters (OAS). */
-export const isMessageId = (v: unknown): v is string => typeof v === 'string' && /^[a-zA-Z0-9]{1,500}$/.test(v);
 /** Module API names as they appear in paths (`Contacts`, `Deals`, `Custom_Module__c`…). */
 export const isModuleName = (v: unknown): v is string =>
   typeof v === 'string' && /^[A-Za-z][A-Za-z0-9_]{0,99}$/.test(v);
@@ -29,7 +26,10 @@ function fail(message: string): never {
 }
 
 export function assertZohoId(name: string, v: unknown): asserts v is string {
-  if (!isZohoId(v)) fail(`${name} must be a Zoho id (digits)`);
+  if (!isZohoRecordId(v)) fail(`${name} must be a Zoho id (${ZOHO_ID_RULE})`);
+}
+export function assertMessageId(name: string, v: unknown): asserts v is string {
+  if (!isZohoMessageId(v)) fail(`${name} must be a Zoho message id (${MESSAGE_ID_RULE})`);
 }
 export function assertModule(v: unknown): asserts v is string {
   if (!isModuleName(v)) fail('module must be a Zoho module API name');
@@ -39,9 +39,9 @@ export function assertLinkItems(items: readonly ZohoLinkItem[]): void {
   if (items.length === 0) fail('link needs at least one item');
   if (items.length > LINK_MAX_ITEMS) fail(`link takes at most ${LINK_MAX_ITEMS} items per call; use chunkLinkItems`);
   for (const it of items) {
-    if (!isMessageId(it.message_id)) fail('every link item needs a valid message_id');
-    if (!isZohoId(it.owner?.id)) fail('every link item needs its own owner.id');
-    if (!isZohoId(it.linked_record?.id)) fail('every link item needs linked_record.id');
+    if (!isZohoMessageId(it.message_id)) fail(`every link item needs a message_id (${MESSAGE_ID_RULE})`);
+    if (!isZohoRecordId(it.owner?.id)) fail('every link item needs its own owner.id');
+    if (!isZohoRecordId(it.linked_record?.id)) fail('every link item needs linked_record.id');
   }
 }
 
@@ -50,7 +50,7 @@ export function assertUnlinkIds(ownerId: string, messageIds: readonly string[]):
   if (messageIds.length === 0) fail('unlink needs at least one message id');
   if (messageIds.length > UNLINK_MAX_IDS)
     fail(`unlink takes at most ${UNLINK_MAX_IDS} message ids per call; use chunkUnlinkIds`);
-  for (const id of messageIds) if (!isMessageId(id)) fail('message ids must match ^[a-zA-Z0-9]+$');
+  for (const id of messageIds) if (!isZohoMessageId(id)) fail(`message ids must be ${MESSAGE_ID_RULE}`);
   if (messageIds.join(',').length > UNLINK_MAX_CHARS) {
     fail(`unlink's message_ids must fit in ${UNLINK_MAX_CHARS} characters; use chunkUnlinkIds`);
   }

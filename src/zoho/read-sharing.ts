@@ -15,7 +15,7 @@
  * depends on (read-backs: `fresh`) bypass both.
  */
 import { LRUCache } from 'lru-cache';
-import type { ZohoRequest, ZohoResponse } from './types.ts';
+import type { ZohoQuery, ZohoResponse } from './types.ts';
 
 export interface ReadSharingSettings {
   dedup: boolean;
@@ -33,7 +33,7 @@ interface Entry {
 const DEAL_EMAILS = 'Deals/*/Emails';
 
 /** What a request reads or writes, as tags: `Contacts/<id>`, `Deals/<id>`, DEAL_EMAILS. */
-export function tagsOf(req: Pick<ZohoRequest, 'route' | 'params' | 'query'>): string[] {
+export function tagsOf(req: { route: string; params?: Readonly<Record<string, string>>; query?: ZohoQuery }): string[] {
   const [module, second, third] = req.route.split('/').filter(Boolean);
   if (module !== 'Contacts' && module !== 'Deals') return [];
   const tags: string[] = [];

@@ -4,20 +4,52 @@
  */
 import type { ZohoAuthMode } from './config.ts';
 import type { AttemptRecord, ZohoCall } from './errors.ts';
+import type { ZohoAssociateRequest, ZohoLinkRequest, ZohoUnlinkQuery } from '../wire/index.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-export interface ZohoRequest {
-  method: HttpMethod;
-  /**
-   * Route template under `/crm/v8`, with `{name}` placeholders filled from `params`, e.g.
-   * `/Contacts/{id}/Emails`. The template (module names literal, ids templated) is what hooks,
-   * logs and errors report, so it must not contain ids.
-   */
+/** Query values as sent: `undefined` and `null` are left out, commas are kept literal. */
+export type ZohoQuery = Record<string, string | number | boolean | null | undefined>;
+
+/** The `{name}` placeholders of a route template: `/Contacts/{id}/Emails/{message_id}` → `id | message_id`. */
+export type RouteParamNames<R extends string> = R extends `${string}{${infer P}}${infer Rest}`
+  ? P | RouteParamNames<Rest>
+  : never;
+
+/**
+ * One write the client makes: its method and route template, the path parameters the template
+ * names, and the body and query Zoho's OAS gives that operation (through the wire types of
+ * src/wire, with their documented overlays). What the operation does not take is `never`.
+ */
+type Write<M extends HttpMethod, R extends string, Shape extends { body: unknown } | { query: unknown }> = {
+  method: M;
+  route: R;
+  params: Record<RouteParamNames<R>, string>;
+} & { [K in Exclude<'body' | 'query', keyof Shape>]?: never } & Shape;
+
+/**
+ * Every write to Zoho, by route: a body (or unlink's query) that breaks the wire type does not
+ * compile. A write not listed here is not a call this client makes; list it first.
+ */
+export type ZohoWrite =
+  /** Link Deal to Emails: `{"Emails":[{message_id, owner, linked_record}…]}`. */
+  | Write<'POST', '/Contacts/{id}/Emails/actions/link_record', { body: ZohoLinkRequest }>
+  /** Unlink Deal from Emails: no body; `owner_id` and the comma-joined `message_ids` in the query. */
+  | Write<'DELETE', '/Contacts/{id}/Emails/actions/link_record', { query: ZohoUnlinkQuery }>
+  /** Associate Email, under any module's record (`/Contacts/{id}/…`, `/Deals/{id}/…`). */
+  | Write<'POST', `/${string}/{id}/actions/associate_email`, { body: ZohoAssociateRequest }>;
+
+/** A read: any route, with no body. */
+export interface ZohoRead {
+  method: 'GET';
   route: string;
   params?: Record<string, string>;
-  query?: Record<string, string | number | boolean | null | undefined>;
-  body?: unknown;
+  query?: ZohoQuery;
+  body?: never;
+}
+
+/** How a call is made, whatever it calls. */
+export interface ZohoCallOptions {
   /**
    * Whether the call may be repeated after a 5xx, a timeout or a reset (an attempt that may have
    * been applied). Defaults to true for GET and DELETE, false otherwise. A 429, or a failure
@@ -48,6 +80,13 @@ export interface ZohoRequest {
    */
   headers?: Readonly<Record<string, string>>;
 }
+
+/**
+ * One call to Zoho. `route` is the template under `/crm/v8`, with `{name}` placeholders filled
+ * from `params`, e.g. `/Contacts/{id}/Emails`. The template (module names literal, ids templated)
+ * is what hooks, logs and errors report, so it must not contain ids.
+ */
+export type ZohoRequest = ZohoCallOptions & (ZohoRead | ZohoWrite);
 
 export interface ZohoResponse<T = unknown> {
   status: number;

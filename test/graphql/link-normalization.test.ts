@@ -235,6 +235,23 @@ describe('input handling before any call', () => {
     expect(stack.calls(LINK)).toBe(0);
   });
 
+  it('an id longer than a Zoho long (19 digits, at most 9223372036854775807) is INVALID_INPUT too', async () => {
+    stack.resetStats();
+    const [e] = take(1);
+    const p = await link([
+      { ...e!, contactId: `${c.contactId}0` },
+      { ...e!, contactId: '9223372036854775808' },
+      { ...e!, ownerId: `${e!.ownerId}0` },
+    ]);
+    expect(p.results.map((r) => [r.error.code, r.error.field])).toEqual([
+      ['INVALID_INPUT', 'emails[0].contactId'],
+      ['INVALID_INPUT', 'emails[1].contactId'],
+      ['INVALID_INPUT', 'emails[2].ownerId'],
+    ]);
+    expect(p.results[0].error.message).toMatch(/digits only, at most 19/);
+    expect(stack.calls(LINK)).toBe(0);
+  });
+
   it('more than 500 items is refused whole with BAD_USER_INPUT', async () => {
     const emails = Array.from({ length: 501 }, () => ({ contactId: c.contactId, messageId: UNKNOWN_MESSAGE }));
     const res = await stack.gql(LINK_MUTATION, { input: { dealId, emails } });

@@ -11,6 +11,7 @@
 import {
   ZohoError,
   type AttemptRecord,
+  type ZohoQuery,
   type ZohoRequest,
   type ZohoRequester,
   type ZohoResponse,
@@ -80,25 +81,27 @@ export class FakeZoho implements ZohoRequester {
 
   async request<T>(req: ZohoRequest): Promise<ZohoResponse<T>> {
     const route = `${req.method} ${req.route}`;
+    const params: Readonly<Record<string, string>> = req.params ?? {};
+    const query: ZohoQuery = req.query ?? {};
     if (route === 'GET /org') return this.#ok({ org: [{ id: '1' }] });
-    if (route === 'GET /users/{id}') return this.#ok({ users: [{ id: req.params!.id, full_name: 'Owner' }] });
+    if (route === 'GET /users/{id}') return this.#ok({ users: [{ id: params.id, full_name: 'Owner' }] });
     if (route === 'GET /settings/modules') return this.#ok({ modules: [{ api_name: 'Deals', id: DEALS_MODULE }] });
     if (route === 'GET /Deals') {
-      const ids = String(req.query?.ids ?? '').split(',');
+      const ids = String(query.ids ?? '').split(',');
       const data = ids.filter((id) => this.deals.has(id)).map((id) => ({ id, Deal_Name: `Deal ${id}` }));
       return this.#ok(data.length ? { data } : undefined);
     }
-    if (route === 'GET /Contacts/{id}/Emails/{message_id}') return this.#read(req.params!.message_id!);
+    if (route === 'GET /Contacts/{id}/Emails/{message_id}') return this.#read(params.message_id!);
     if (req.route === '/Contacts/{id}/Emails/actions/link_record') {
       if (req.method === 'POST') {
-        const items = (req.body as { Emails: Array<{ message_id: string; linked_record: { id: string } }> }).Emails;
+        const items = req.body.Emails;
         return this.#write(
           'link',
-          items.map((i) => i.message_id),
+          items.map((i) => i.message_id!),
           (id) => this.#link(id, items.find((i) => i.message_id === id)!.linked_record.id),
         );
       }
-      const ids = String(req.query!.message_ids).split(',');
+      const ids = (req.method === 'DELETE' ? req.query.message_ids : '').split(',');
       return this.#write('unlink', ids, (id) => (this.links.set(id, null), null));
     }
     throw new Error(`FakeZoho: no answer for ${route}`);

@@ -15,6 +15,7 @@ interface Seen {
   body: string;
 }
 
+const LINK = '/Contacts/{id}/Emails/actions/link_record';
 const EMAILS = { Emails: [{ message_id: 'm1', subject: 'Héllo ✓' }], info: { more_records: false } };
 let server: http.Server;
 let base: string;
@@ -76,10 +77,12 @@ describe('the lean HTTP adapter', () => {
   it('sends a JSON body once, with its length in bytes', async () => {
     seen.length = 0;
     const c = client();
-    const body = { Emails: [{ message_id: 'ü-1' }] };
-    await c.request({ method: 'PUT', route: '/Deals/{id}/Emails/actions/link_record', params: { id: '7' }, body });
+    const body = {
+      Emails: [{ message_id: 'ü-1', owner: { id: '8' }, linked_record: { id: '9', module: { id: '6' } } }],
+    };
+    await c.request({ method: 'POST', route: LINK, params: { id: '7' }, body });
     c.close();
-    expect(seen[0]!.method).toBe('PUT');
+    expect(seen[0]!.method).toBe('POST');
     expect(JSON.parse(seen[0]!.body)).toEqual(body);
     expect(seen[0]!.headers['content-type']).toBe('application/json');
     expect(Number(seen[0]!.headers['content-length'])).toBe(Buffer.byteLength(JSON.stringify(body)));
@@ -123,7 +126,9 @@ describe('the lean HTTP adapter', () => {
   it('a connection reset after the request went out: no answer, the write may have landed', async () => {
     answer = (req) => req.socket.destroy();
     const c = client();
-    const e = await c.request({ method: 'POST', route: '/org', body: {} }).catch((x: unknown) => x);
+    const e = await c
+      .request({ method: 'POST', route: LINK, params: { id: '7' }, body: { Emails: [] } })
+      .catch((x: unknown) => x);
     c.close();
     expect(e).toMatchObject({ kind: 'network', phase: 'no_answer', code: 'NETWORK_ERROR' });
     expect(JSON.stringify(e)).not.toContain('tok-secret');

@@ -7,7 +7,9 @@ import {
   chunkIds,
   chunkLinkItems,
   chunkUnlinkIds,
+  assertZohoId,
 } from '../../src/zoho/limits.ts';
+import { isZohoRecordId } from '../../src/domain/ids.ts';
 import type { ZohoLinkItem } from '../../src/wire/index.ts';
 
 const item = (i: number, owner = '5843104000000424672'): ZohoLinkItem => ({
@@ -83,6 +85,32 @@ describe('request limits', () => {
     expect(chunkIds(ids, 40).map((c) => c.length)).toEqual([40, 40, 40, 40, 40, 40, 10]);
     expect(() => assertRecordIds(ids.slice(0, 100))).not.toThrow();
     expect(() => assertRecordIds(ids.slice(0, 101))).toThrow(RangeError);
+  });
+
+  it('checks ids by the same rule as the GraphQL inputs: a Zoho long, 1 to 19 digits', () => {
+    const samples = [
+      '1',
+      '5843104000005878180',
+      '9223372036854775807',
+      '9223372036854775808',
+      '1'.repeat(20),
+      '',
+      '12a',
+    ];
+    const accepted = (id: string) => {
+      try {
+        assertZohoId('id', id);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(samples.map(accepted)).toEqual(samples.map(isZohoRecordId));
+    expect(samples.map(accepted)).toEqual([true, true, true, false, false, false, false]);
+    expect(() => assertRecordIds(['9223372036854775808'])).toThrow(/at most 19/);
+    expect(() => assertLinkItems([{ ...item(1), owner: { id: '1'.repeat(20) } }])).toThrow(/owner/);
+    expect(() => assertLinkItems([{ ...item(1), message_id: 'a'.repeat(501) }])).toThrow(/message_id/);
+    expect(() => assertLinkItems([{ ...item(1), message_id: 'a'.repeat(500) }])).not.toThrow();
   });
 
   it('returns no chunks for no input', () => {

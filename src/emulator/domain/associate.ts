@@ -11,6 +11,7 @@
  * - a value of the wrong type or form: top-level INVALID_DATA `{api_name, json_path}`.
  */
 import type { ZohoErrorBody } from '../../wire/index.ts';
+import { isZohoId } from './ids.ts';
 
 export type ErrorAnswer = {
   status: number;
@@ -50,7 +51,6 @@ export const RECIPIENTS_MAX = 50;
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 // Deliberately loose: Zoho accepts any address its mail servers could have produced.
 const EMAIL = /^[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+$/;
-const DIGITS = /^\d{1,30}$/;
 
 export function mandatoryNotFound(apiName: string, jsonPath: string): ZohoErrorBody {
   return {
@@ -182,7 +182,7 @@ export function validateAssociateBody(body: unknown): AssociateValidation {
     if (!isObject(item.owner) || item.owner.id === undefined)
       return perEmail(mandatoryNotFound('id', `${base}.owner.id`));
     const id = typeof item.owner.id === 'number' ? String(item.owner.id) : item.owner.id;
-    if (typeof id !== 'string' || !DIGITS.test(id)) {
+    if (!isZohoId(id)) {
       return top(invalidData('id', `${base}.owner.id`, 'Provide a Proper owner id'));
     }
     owner = { id };
@@ -203,11 +203,11 @@ export function validateAssociateBody(body: unknown): AssociateValidation {
       return top(invalidData('api_name', `${lrPath}.module.api_name`, 'the api_name given seems to be invalid'));
     }
     const id = typeof lr.id === 'number' ? String(lr.id) : lr.id;
-    if (typeof id !== 'string' || !DIGITS.test(id)) return top(invalidData('id', `${lrPath}.id`));
+    if (!isZohoId(id)) return top(invalidData('id', `${lrPath}.id`));
     let moduleId: string | null = null;
     if (lr.module.id !== undefined && lr.module.id !== null) {
       const mid = typeof lr.module.id === 'number' ? String(lr.module.id) : lr.module.id;
-      if (typeof mid !== 'string' || !DIGITS.test(mid)) return top(invalidData('id', `${lrPath}.module.id`));
+      if (!isZohoId(mid)) return top(invalidData('id', `${lrPath}.module.id`));
       moduleId = mid;
     }
     if (lr.name !== undefined && lr.name !== null && typeof lr.name !== 'string') {

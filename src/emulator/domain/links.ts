@@ -4,13 +4,11 @@
  * shape Zoho's per-item answer. No I/O here; the route applies the plan in one transaction.
  */
 import type { ZohoItemError, ZohoItemSuccess, ZohoLinkItemResult } from '../../wire/index.ts';
+import { isMessageId, isZohoId } from './ids.ts';
 
 /** The article's messages (they win over the OAS examples' "Email linked to the record successfully"). */
 export const LINK_SUCCESS_MESSAGE = 'email has been linked with the deal successfully';
 export const UNLINK_SUCCESS_MESSAGE = 'email has been unlinked from the deal successfully';
-
-const MESSAGE_ID_PATTERN = /^[a-zA-Z0-9]+$/;
-const DIGITS = /^[0-9]+$/;
 
 /** What the rules need to know about the contact's emails and deals. */
 export interface LinkLookup {
@@ -96,19 +94,16 @@ export function planLinks(items: readonly unknown[], lookup: LinkLookup, pathMes
     const moduleObj = linkedObj.module as Record<string, unknown>;
     const invalid: ZohoItemError[] = [];
     const messageIdPath = pathMessageId === undefined ? at('message_id') : 'message_id';
-    const email =
-      typeof messageId === 'string' && MESSAGE_ID_PATTERN.test(messageId) && messageId.length <= 500
-        ? lookup.emailUnderContact(messageId)
-        : undefined;
+    const email = isMessageId(messageId) ? lookup.emailUnderContact(messageId) : undefined;
     if (!email) invalid.push(invalidData('message_id', messageIdPath));
-    if (typeof ownerObj.id !== 'string' || !DIGITS.test(ownerObj.id) || (email && email.ownerId !== ownerObj.id))
+    if (!isZohoId(ownerObj.id) || (email && email.ownerId !== ownerObj.id))
       invalid.push(invalidData('owner.id', at('owner.id')));
     if (moduleObj.api_name !== undefined && moduleObj.api_name !== 'Deals')
       invalid.push(invalidData('linked_record.module.api_name', at('linked_record.module.api_name')));
     if (moduleObj.id !== lookup.dealsModuleId)
       invalid.push(invalidData('linked_record.module.id', at('linked_record.module.id')));
     const dealId = linkedObj.id;
-    if (typeof dealId !== 'string' || !DIGITS.test(dealId) || !lookup.dealRelatedToContact(dealId))
+    if (!isZohoId(dealId) || !lookup.dealRelatedToContact(dealId))
       invalid.push(invalidData('linked_record.id', at('linked_record.id')));
     if (invalid.length > 0 || !email) return { ok: false, messageId: idForResult, errors: invalid };
 
@@ -135,8 +130,7 @@ export function planUnlinks(
   return messageIds.map((messageId, i) => {
     const path = single ? 'message_id' : `message_ids[${i}]`;
     if (messageId === '') return { ok: false, messageId: null, errors: [mandatoryNotFound('message_id', path)] };
-    const email =
-      MESSAGE_ID_PATTERN.test(messageId) && messageId.length <= 500 ? lookup.emailUnderContact(messageId) : undefined;
+    const email = isMessageId(messageId) ? lookup.emailUnderContact(messageId) : undefined;
     if (!email) return { ok: false, messageId, errors: [invalidData('message_id', path)] };
     if (email.ownerId !== ownerId) return { ok: false, messageId, errors: [invalidData('owner_id', 'owner_id')] };
     return { ok: true, messageId, dealId: null, previousDealId: email.linkedDealId };

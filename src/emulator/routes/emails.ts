@@ -10,6 +10,7 @@ import { toWireEmail, toWireEmailDetail } from '../store/email-wire.ts';
 import type { EmulatorContext } from '../context.ts';
 import { FIRST_PAGE_INDEX, decodeEmailIndex, encodeEmailIndex, type EmailKey } from '../domain/email-cursor.ts';
 import { callerOf, queryParam, recordModule, requireDigits } from './shared.ts';
+import { isMessageId, isZohoId } from '../domain/ids.ts';
 
 /** Zoho returns a fixed 10 per page, with no per_page parameter. */
 export const EMAILS_PER_PAGE = 10;
@@ -47,7 +48,7 @@ function startOf(raw: string | undefined, scope: string): EmailKey | null {
 /** `owner_id` / `user_id` name a mailbox user: digits, or INVALID_DATA. */
 function userParam(value: string | undefined, name: string): string | undefined {
   if (value === undefined || value === '') return undefined;
-  if (!/^\d{1,30}$/.test(value)) throw errors.invalidParam(name);
+  if (!isZohoId(value)) throw errors.invalidParam(name);
   return value;
 }
 
@@ -94,7 +95,7 @@ export function registerEmailRoutes(app: FastifyInstance, ctx: EmulatorContext):
       const module = recordModule(req.params.module);
       const id = requireDigits(req.params.id);
       const messageId = req.params.messageId;
-      if (!/^[a-zA-Z0-9]{1,500}$/.test(messageId)) throw errors.invalidUrlPattern();
+      if (!isMessageId(messageId)) throw errors.invalidUrlPattern();
       // The View Email docs call the mailbox user `user_id`, the OAS and SDK `owner_id`; both are
       // accepted and neither is needed: a message id names one email of the org.
       userParam(queryParam(req, 'owner_id'), 'owner_id');

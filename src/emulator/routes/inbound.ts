@@ -14,19 +14,17 @@ import { z } from 'zod';
 import type { ContactRow } from '../store/index.ts';
 import { dealLinkOf, emailIdByOriginal, insertNewEmail, predictForContact } from './associate.ts';
 import type { EmulatorContext } from '../context.ts';
+import { isZohoId } from '../domain/ids.ts';
 
 const address = z.object({ user_name: z.string().optional(), email: z.string().min(3) });
 const inboundSchema = z
   .object({
-    contactId: z.string().regex(/^\d{1,30}$/),
+    contactId: z.string().refine(isZohoId, 'not a Zoho id'),
     from: z.union([z.string().min(3), address]).optional(),
     to: z.array(address).optional(),
     subject: z.string().max(500).optional(),
     content: z.string().max(32000).optional(),
-    ownerId: z
-      .string()
-      .regex(/^\d{1,30}$/)
-      .optional(),
+    ownerId: z.string().refine(isZohoId, 'not a Zoho id').optional(),
     time: z
       .string()
       .refine((t) => !Number.isNaN(Date.parse(t)), 'not a date-time')

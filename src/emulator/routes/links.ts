@@ -20,6 +20,7 @@ import { errors } from '../http/errors.ts';
 import type { Store } from '../store/index.ts';
 import type { EmulatorContext } from '../context.ts';
 import { callerOf, queryParam, requireDigits } from './shared.ts';
+import { isMessageId } from '../domain/ids.ts';
 
 export const MAX_LINK_ITEMS = 20;
 export const MAX_UNLINK_IDS = 20;
@@ -124,7 +125,7 @@ export function registerLinkRoutes(app: FastifyInstance, ctx: EmulatorContext): 
     '/crm/v8/Contacts/:id/Emails/:messageId/actions/link_record',
     async (req, reply) => {
       const { orgId } = callerOf(req);
-      if (!/^[a-zA-Z0-9]{1,500}$/.test(req.params.messageId)) throw errors.invalidUrlPattern();
+      if (!isMessageId(req.params.messageId)) throw errors.invalidUrlPattern();
       return send(reply, link(req.params.id, req.body, orgId, req.params.messageId));
     },
   );
@@ -145,7 +146,7 @@ export function registerLinkRoutes(app: FastifyInstance, ctx: EmulatorContext): 
     '/crm/v8/Contacts/:id/Emails/:messageId/actions/link_record',
     async (req, reply) => {
       const { orgId } = callerOf(req);
-      if (!/^[a-zA-Z0-9]{1,500}$/.test(req.params.messageId)) throw errors.invalidUrlPattern();
+      if (!isMessageId(req.params.messageId)) throw errors.invalidUrlPattern();
       return send(reply, unlink(req.params.id, queryParam(req, 'owner_id'), [req.params.messageId], orgId, true));
     },
   );

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errors } from '../http/errors.ts';
 import type { EmulatorContext } from '../context.ts';
 import { callerOf, intParam, queryParam, recordModule, requireDigits } from './shared.ts';
+import { isZohoId } from '../domain/ids.ts';
 
 const MAX_FIELDS = 50;
 const MAX_IDS = 100; // Undocumented for v8; the OAS caps a records page at 100 (docs/zoho-notes.md §11).
@@ -118,7 +119,7 @@ export function registerRecordRoutes(app: FastifyInstance, ctx: EmulatorContext)
         .map((s) => s.trim())
         .filter((s) => s !== '');
       if (ids.length > MAX_IDS) throw errors.limitExceeded(MAX_IDS, 'ids');
-      if (ids.some((id) => !/^\d{1,30}$/.test(id))) throw errors.invalidParam('ids');
+      if (ids.some((id) => !isZohoId(id))) throw errors.invalidParam('ids');
     }
     const sort = sortParam(req);
     const { page, perPage, offset } = paging(req);

@@ -11,9 +11,13 @@ export function callerOf(req: FastifyRequest): CrmCaller {
   return caller;
 }
 
-/** Record and user ids are digits; anything else in an id position is a malformed URL. */
+/**
+ * An id in a path is digits; anything else there is a malformed URL. Digits that name no record,
+ * a number too large to be a Zoho id included, are the lookup's to refuse: Zoho answers a bad
+ * record id in a path with 400 INVALID_DATA (docs/zoho-notes.md §4).
+ */
 export function requireDigits(id: string): string {
-  if (!/^\d{1,30}$/.test(id)) throw errors.invalidUrlPattern();
+  if (!/^[0-9]+$/.test(id)) throw errors.invalidUrlPattern();
   return id;
 }
 

@@ -4,7 +4,7 @@ import type { GatewayContext } from '../context.ts';
 import type { ZohoContact } from '../../wire/index.ts';
 import { emailConnection } from '../../services/emails.ts';
 import { dealPrediction } from '../../services/prediction.ts';
-import { isZohoMessageId } from '../../domain/ids.ts';
+import { MESSAGE_ID_RULE, isZohoMessageId } from '../../domain/ids.ts';
 import { badInput } from '../errors.ts';
 import { emailListType } from './enums.ts';
 
@@ -41,7 +41,7 @@ export const Contact: ContactResolvers = {
     }),
   email: async (c, { messageId }, { loaders }) => {
     if (!isZohoMessageId(messageId))
-      throw badInput('messageId is not a Zoho message id (letters and digits).', { field: 'messageId' });
+      throw badInput(`messageId is not a Zoho message id (${MESSAGE_ID_RULE}).`, { field: 'messageId' });
     const wire = await loaders.emailDetails.load({ module: 'Contacts', recordId: c.id, messageId });
     return wire ? { parent: { module: 'Contacts', recordId: c.id }, contactId: c.id, messageId, wire } : null;
   },

@@ -1,5 +1,5 @@
 import type { QueryResolvers } from '../generated/resolvers-types.ts';
-import { isZohoRecordId } from '../../domain/ids.ts';
+import { ZOHO_ID_RULE, isZohoRecordId } from '../../domain/ids.ts';
 import { badInput } from '../errors.ts';
 import { MAX_NODE_IDS, resolveNode } from '../../services/nodes.ts';
 import { contactsById, type ContactLookup } from '../../services/contacts.ts';
@@ -36,7 +36,7 @@ const MAX_IDS = 100;
 function checkIds(ids: readonly string[], field: string): void {
   if (ids.length > MAX_IDS) throw badInput(`At most ${MAX_IDS} ids; got ${ids.length}.`, { field, limit: MAX_IDS });
   const bad = ids.find((id) => !isZohoRecordId(id));
-  if (bad !== undefined) throw badInput(`"${bad.slice(0, 40)}" is not a Zoho record id (digits only).`, { field });
+  if (bad !== undefined) throw badInput(`"${bad.slice(0, 40)}" is not a Zoho record id (${ZOHO_ID_RULE}).`, { field });
 }
 
 export const Query: QueryResolvers = {

@@ -11,7 +11,7 @@ import type {
   ZohoEmailsInfo,
   ZohoEmailsResponse,
 } from '../../wire/index.ts';
-import { assertZohoId, isMessageId } from '../limits.ts';
+import { assertMessageId, assertZohoId } from '../limits.ts';
 import type { ZohoRequester } from '../types.ts';
 import { ZohoError } from '../errors.ts';
 
@@ -79,7 +79,7 @@ export interface GetEmailParams {
 export async function getEmail(c: ZohoRequester, p: GetEmailParams): Promise<ZohoEmailDetail | null> {
   assertParent(p.module);
   assertZohoId('record id', p.recordId);
-  if (!isMessageId(p.messageId)) throw new RangeError('message id must match ^[a-zA-Z0-9]+$');
+  assertMessageId('message id', p.messageId);
   if (p.ownerId !== undefined) assertZohoId('owner id', p.ownerId);
   const res = await c.request<ZohoEmailDetailResponse>({
     method: 'GET',

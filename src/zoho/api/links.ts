@@ -192,7 +192,7 @@ export async function linkEmails(
       method: 'POST',
       route: LINK_ROUTE,
       params: { id: contactId },
-      body: { Emails: items },
+      body: { Emails: [...items] },
       idempotent: true,
       acceptStatus: [400],
       ...(opts.essential ? { essential: true } : {}),
