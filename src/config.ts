@@ -20,8 +20,7 @@ import {
   type ZohoConfigInput,
 } from './zoho/index.ts';
 import { resolveSandboxSettings, type SandboxSettings } from './graphql/sandbox.ts';
-import { LOG_LEVELS, type LogLevel } from './observability/logger.ts';
-import { DEFAULT_LIMITS, type CallerAuthSettings, type QueryLimits } from './settings.ts';
+import { DEFAULT_LIMITS, LOG_LEVELS, type CallerAuthSettings, type LogLevel, type QueryLimits } from './settings.ts';
 import type { PredictionRule } from './domain/prediction.ts';
 import {
   loadPersistedOperations,

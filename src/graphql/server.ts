@@ -16,7 +16,7 @@ import type { Logger } from 'pino';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import { ZohoError, type ZohoClient, type ZohoRequest, type ZohoRequester, OrgCache } from '../zoho/index.ts';
 import { createLoaders } from '../loaders/index.ts';
-import { DEFAULT_LIMITS, type CallerAuthSettings, type QueryLimits } from '../settings.ts';
+import { DEFAULT_LIMITS, type CallerAuthSettings, type LogLevel, type QueryLimits } from '../settings.ts';
 import { DEFAULT_PREDICTION_RULE, type PredictionRule } from '../domain/prediction.ts';
 import { createCallerAuth, registerCallerAuth } from '../http/auth.ts';
 import { registerCors } from '../http/cors.ts';
@@ -24,7 +24,7 @@ import { registerPersistedOperations, type PersistedOperations } from '../http/p
 import { registerHealthRoutes } from '../http/health.ts';
 import { registerMetricsRoute } from '../http/metrics.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../http/request-id.ts';
-import { createLogger, REDACTED, type LogLevel } from '../observability/logger.ts';
+import { createLogger, REDACTED } from '../observability/logger.ts';
 import { createTelemetry, type Telemetry } from '../observability/telemetry.ts';
 import { operationSpanPlugin, upstreamTraceparent } from '../observability/tracing.ts';
 import type { GatewayContext } from './context.ts';

@@ -46,12 +46,8 @@ export const LOG_REDACT_PATHS: string[] = SECRET_KEYS.flatMap((k) => [
   ...(HEADER_KEYS.has(k) ? [join('headers', k), join('req.headers', k), join('*.headers', k)] : []),
 ]);
 
-/** pino's levels, LOG_LEVEL's values. */
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-
 export interface LoggerOptions {
-  level?: LogLevel;
+  level?: string;
   /** Where lines go; stdout by default. Tests pass a stream to read them back. */
   destination?: DestinationStream;
   base?: Record<string, unknown>;

@@ -12,7 +12,7 @@ import type { GatewayOptions } from '../../src/graphql/server.ts';
 import type { EmulatorConfig } from '../../src/emulator/index.ts';
 import type { ZohoConfigInput } from '../../src/zoho/index.ts';
 import { createTelemetry, zohoClientOptions, type Telemetry } from '../../src/observability/telemetry.ts';
-import { createLogger, type LogLevel } from '../../src/observability/logger.ts';
+import { createLogger } from '../../src/observability/logger.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -89,7 +89,7 @@ export function parseMetrics(text: string): Metrics {
 }
 
 /** A pino logger whose JSON lines are kept in memory, to be searched. */
-export function captureLogs(level: LogLevel = 'debug'): { logger: Logger; lines: string[]; text(): string } {
+export function captureLogs(level = 'debug'): { logger: Logger; lines: string[]; text(): string } {
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk, _enc, done) {
