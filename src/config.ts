@@ -3,14 +3,24 @@
  * mistake gets one line naming the variable and what to set, and the process stops before it
  * listens: a gateway that holds a company's CRM credentials must not start half-configured.
  *
- * The ZOHO_* variables are read by the client's own loader (src/zoho/config.ts), so there is one
- * reading of them; its errors are reported here alongside ours.
+ * This is the only module of the gateway that reads `process.env` (the emulator's own variables
+ * are read by src/emulator/config.ts; test/ops/env-reads.test.ts holds both to it). Each variable
+ * is parsed once, here, into values; the Zoho client, the server and the explorers take those
+ * values and never see the environment. The Zoho client's cross-checks (a mode and its
+ * credentials, the data centre, the hosts) run on them in resolveZohoConfig, and their errors are
+ * reported here alongside ours.
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { loadZohoConfig, ZohoConfigError, type ZohoConfig } from './zoho/index.ts';
-import { sandboxSettingsFromEnv, type SandboxSettings } from './graphql/sandbox.ts';
-import { DEFAULT_LIMITS, type CallerAuthSettings, type QueryLimits } from './settings.ts';
+import {
+  resolveZohoConfig,
+  resolveZohoDc,
+  ZohoConfigError,
+  type ZohoConfig,
+  type ZohoConfigInput,
+} from './zoho/index.ts';
+import { resolveSandboxSettings, type SandboxSettings } from './graphql/sandbox.ts';
+import { DEFAULT_LIMITS, LOG_LEVELS, type CallerAuthSettings, type LogLevel, type QueryLimits } from './settings.ts';
 import type { PredictionRule } from './domain/prediction.ts';
 import {
   loadPersistedOperations,
@@ -34,14 +44,25 @@ export const ZOHO_SETTINGS = [
   'ZOHO_AUTH_MODE',
 ] as const;
 
+/**
+ * The embedded emulator's client settings are known only once it listens (its URL), and its
+ * credentials are the emulator's demo ones: main.ts completes `client` with both.
+ */
 export type ZohoTarget =
-  { kind: 'embedded'; emulatorPort: number; emulatorDb: string | null } | { kind: 'external'; config: ZohoConfig };
+  | { kind: 'embedded'; emulatorPort: number; emulatorDb: string | null; client: ZohoTuning }
+  | { kind: 'external'; config: ZohoConfig };
+
+/** What the ZOHO_* variables say about how hard to push Zoho, whoever Zoho is. */
+export type ZohoTuning = Pick<
+  ZohoConfigInput,
+  'dc' | 'concurrency' | 'timeoutMs' | 'lateWriteWindowMs' | 'mailConcurrency' | 'creditsCooldownMs' | 'proxyFromEnv'
+>;
 
 export interface GatewayConfig {
   nodeEnv: string;
   port: number;
   host: string;
-  logLevel: string;
+  logLevel: LogLevel;
   zoho: ZohoTarget;
   auth: CallerAuthSettings;
   /** Origins allowed by CORS; empty means no cross-origin browser access; ['*'] means any. */
@@ -151,6 +172,18 @@ const httpUrl = z
   }, 'must be an http(s) URL');
 
 const BOOLEAN = /^\s*(true|false|1|0|yes|no|on|off)\s*$/i;
+const TRUE = /^\s*(true|1|yes|on)\s*$/i;
+const bool = opt(
+  z
+    .string()
+    .refine((v) => BOOLEAN.test(v), 'must be true or false')
+    .transform((v) => TRUE.test(v)),
+);
+/** Any text; blank counts as unset. Checked, where it is, by whoever uses it (resolveZohoConfig). */
+const text = opt(z.string());
+
+/** Their presence makes axios look up a proxy for each Zoho call (src/zoho/transport.ts). */
+const PROXY_VARS = ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY'] as const;
 
 const env = z.object({
   NODE_ENV: opt(z.string()),
@@ -158,11 +191,7 @@ const env = z.object({
   HOST: opt(z.string().trim().min(1)),
   EMULATOR_PORT: port,
   EMULATOR_DB: opt(z.string()),
-  LOG_LEVEL: opt(
-    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
-      error: 'must be one of fatal, error, warn, info, debug, trace, silent',
-    }),
-  ),
+  LOG_LEVEL: opt(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })),
   GATEWAY_API_KEYS: opt(
     z
       .string()
@@ -224,7 +253,7 @@ const env = z.object({
   GATEWAY_TOKEN_KEY: opt(
     z.string().refine((k) => k.length >= 32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)'),
   ),
-  GATEWAY_REDIS_ALLOW_NO_PERSISTENCE: opt(z.string().refine((v) => BOOLEAN.test(v), 'must be true or false')),
+  GATEWAY_REDIS_ALLOW_NO_PERSISTENCE: bool,
   GATEWAY_MAX_DEPTH: positive(),
   GATEWAY_MAX_ALIASES: intVar(0, 10_000, 'a whole number from 0 to 10000'),
   GATEWAY_MAX_TOKENS: positive(),
@@ -236,16 +265,23 @@ const env = z.object({
       .refine((n) => n > 0 && n <= 1, 'must be a number above 0 and at most 1, e.g. 0.8'),
   ),
   GATEWAY_CALLER_ZOHO_CALLS_PER_MINUTE: positive(),
-  GATEWAY_READ_DEDUP: opt(z.string().refine((v) => BOOLEAN.test(v), 'must be true or false')),
+  GATEWAY_READ_DEDUP: bool,
   GATEWAY_READ_CACHE_MS: intVar(0, 3_600_000, 'a whole number of ms from 0 to 3600000'),
   GATEWAY_MAX_DIRECTIVES: intVar(0, 10_000, 'a whole number from 0 to 10000'),
-  // Read by src/graphql/sandbox.ts; checked here so a typo is reported with the rest.
-  GATEWAY_LANDING_PAGE: opt(z.string().refine((v) => BOOLEAN.test(v), 'must be true or false')),
-  GATEWAY_INTROSPECTION: opt(z.string().refine((v) => BOOLEAN.test(v), 'must be true or false')),
-  GATEWAY_GRAPHIQL: opt(z.string().refine((v) => BOOLEAN.test(v), 'must be true or false')),
-  GATEWAY_RELAY_NODE: opt(z.string().refine((v) => BOOLEAN.test(v), 'must be true or false')),
+  GATEWAY_LANDING_PAGE: bool,
+  GATEWAY_INTROSPECTION: bool,
+  GATEWAY_GRAPHIQL: bool,
+  GATEWAY_RELAY_NODE: bool,
   GATEWAY_PERSISTED_OPERATIONS: opt(z.string().trim()),
-  // Read by the client's loader, which falls back to its default on a non-number: checked here.
+  // Zoho's hosts, credentials and mode: their cross-checks are the client's (resolveZohoConfig).
+  ZOHO_API_BASE_URL: text,
+  ZOHO_ACCOUNTS_URL: text,
+  ZOHO_DC: text,
+  ZOHO_AUTH_MODE: text,
+  ZOHO_CLIENT_ID: text,
+  ZOHO_CLIENT_SECRET: text,
+  ZOHO_REFRESH_TOKEN: text,
+  ZOHO_ACCESS_TOKEN: text,
   ZOHO_CONCURRENCY: positive(),
   ZOHO_TIMEOUT_MS: positive(),
   ZOHO_LATE_WRITE_WINDOW_MS: positive(),
@@ -267,10 +303,46 @@ const env = z.object({
   OTEL_SERVICE_NAME: opt(z.string().trim()),
 });
 
+type Env = z.infer<typeof env>;
+
 /** Every variable the gateway reads (.env.example documents each; a test checks). */
-export const GATEWAY_ENV_VARS: readonly string[] = [
-  ...new Set([...Object.keys(env.shape), ...ZOHO_SETTINGS, 'ZOHO_ACCOUNTS_URL', 'ZOHO_DC']),
-];
+export const GATEWAY_ENV_VARS: readonly string[] = Object.keys(env.shape);
+
+/**
+ * Parses each variable once, on its own, so that a mistake in one neither hides nor is hidden by
+ * another: `values` holds every variable that is set and well-formed, `malformed` names the rest.
+ */
+function parseEach(source: Record<string, string | undefined>): {
+  values: Env;
+  malformed: Set<string>;
+  problems: string[];
+} {
+  const values: Record<string, unknown> = {};
+  const malformed = new Set<string>();
+  const problems: string[] = [];
+  for (const [name, schema] of Object.entries(env.shape) as Array<[string, z.ZodType]>) {
+    const parsed = schema.safeParse(source[name]);
+    if (parsed.success) {
+      if (parsed.data !== undefined) values[name] = parsed.data;
+      continue;
+    }
+    malformed.add(name);
+    for (const issue of parsed.error.issues) problems.push(`${[name, ...issue.path].join('.')}: ${issue.message}.`);
+  }
+  return { values: values as Env, malformed, problems };
+}
+
+function zohoTuning(v: Env, source: Record<string, string | undefined>): ZohoTuning {
+  return {
+    dc: v.ZOHO_DC,
+    concurrency: v.ZOHO_CONCURRENCY,
+    timeoutMs: v.ZOHO_TIMEOUT_MS,
+    lateWriteWindowMs: v.ZOHO_LATE_WRITE_WINDOW_MS,
+    mailConcurrency: v.ZOHO_MAIL_CONCURRENCY,
+    creditsCooldownMs: v.ZOHO_CREDITS_COOLDOWN_MS,
+    proxyFromEnv: PROXY_VARS.some((k) => !!source[k]?.trim() || !!source[k.toLowerCase()]?.trim()),
+  };
+}
 
 export function isLoopbackHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
@@ -315,30 +387,57 @@ export function defaultDrainDelayMs(zoho: ZohoTarget, host: string): number {
   return zoho.kind === 'embedded' || isLoopbackHost(host) ? 0 : DEFAULT_DRAIN_DELAY_MS;
 }
 
-/** Reads and checks everything; throws GatewayConfigError listing every mistake at once. */
+/**
+ * Reads and checks everything; throws GatewayConfigError listing every mistake at once. The
+ * source is the environment unless a test gives another.
+ */
 export function loadGatewayConfig(source: Record<string, string | undefined> = process.env): GatewayConfig {
-  const problems: string[] = [];
-  const parsed = env.safeParse(source);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}.`);
-  }
-  const e = parsed.success ? parsed.data : ({} as z.infer<typeof env>);
+  const { values: e, malformed, problems } = parseEach(source);
+  // The checks across variables count a malformed variable as set: its own line says what is wrong
+  // with it, and it must not bring a second, misleading one (an issuer "without" a secret that is
+  // merely too short, authentication "missing" where the keys are merely too short).
+  const given = (...names: Array<keyof Env>) => names.some((n) => e[n] !== undefined || malformed.has(n));
 
   let zoho: ZohoTarget | null = null;
-  const embedded = ZOHO_SETTINGS.every((k) => !source[k]?.trim());
+  const tuning = zohoTuning(e, source);
+  const embedded = !given(...ZOHO_SETTINGS);
   if (embedded) {
-    zoho = { kind: 'embedded', emulatorPort: e.EMULATOR_PORT ?? 4010, emulatorDb: e.EMULATOR_DB ?? null };
+    // The emulator's URL stands in for the data centre's hosts, but a DC that is not one is still a mistake.
+    try {
+      tuning.dc = resolveZohoDc(tuning.dc);
+    } catch (err) {
+      if (!(err instanceof ZohoConfigError)) throw err;
+      problems.push(`${err.message}.`);
+    }
+    zoho = {
+      kind: 'embedded',
+      emulatorPort: e.EMULATOR_PORT ?? 4010,
+      emulatorDb: e.EMULATOR_DB ?? null,
+      client: tuning,
+    };
   } else {
     try {
-      zoho = { kind: 'external', config: loadZohoConfig(source) };
+      zoho = {
+        kind: 'external',
+        config: resolveZohoConfig({
+          ...tuning,
+          apiBaseUrl: e.ZOHO_API_BASE_URL,
+          accountsUrl: e.ZOHO_ACCOUNTS_URL,
+          authMode: e.ZOHO_AUTH_MODE,
+          clientId: e.ZOHO_CLIENT_ID,
+          clientSecret: e.ZOHO_CLIENT_SECRET,
+          refreshToken: e.ZOHO_REFRESH_TOKEN,
+          accessToken: e.ZOHO_ACCESS_TOKEN,
+        }),
+      };
     } catch (err) {
       if (!(err instanceof ZohoConfigError)) throw err;
       problems.push(`${err.message}.`);
     }
   }
 
-  const jwtSet = e.GATEWAY_JWT_SECRET !== undefined || e.GATEWAY_JWKS_URL !== undefined;
-  if (e.GATEWAY_JWT_SECRET !== undefined && e.GATEWAY_JWKS_URL !== undefined) {
+  const jwtSet = given('GATEWAY_JWT_SECRET', 'GATEWAY_JWKS_URL');
+  if (given('GATEWAY_JWT_SECRET') && given('GATEWAY_JWKS_URL')) {
     problems.push('GATEWAY_JWT_SECRET and GATEWAY_JWKS_URL: set one of them, not both.');
   }
   if (!jwtSet && (e.GATEWAY_JWT_ISSUER || e.GATEWAY_JWT_AUDIENCE)) {
@@ -364,7 +463,7 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
   const authRequirement = zoho
     ? callerAuthRequirement(zoho, host, auth)
     : { required: false, reasons: [], configured: false };
-  if (authRequirement.required && !authRequirement.configured) {
+  if (authRequirement.required && !authRequirement.configured && !given('GATEWAY_API_KEYS')) {
     problems.push(
       `Caller authentication is required because ${authRequirement.reasons.join(' and ')}, but none is configured. ` +
         'Set GATEWAY_API_KEYS (comma-separated random keys, sent as x-api-key or Authorization: Bearer), ' +
@@ -373,8 +472,7 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
     );
   }
   let persistedOperations: PersistedOperations = new Map();
-  // Read from the source, not the parsed values: a mistake elsewhere must not hide this one.
-  const manifest = source.GATEWAY_PERSISTED_OPERATIONS?.trim();
+  const manifest = e.GATEWAY_PERSISTED_OPERATIONS;
   if (manifest) {
     try {
       persistedOperations = loadPersistedOperations(manifest);
@@ -385,22 +483,23 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
   }
   const shutdownTimeoutMs = e.GATEWAY_SHUTDOWN_TIMEOUT_MS ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
   const drainDelayMs = e.GATEWAY_DRAIN_DELAY_MS ?? (zoho ? defaultDrainDelayMs(zoho, host) : 0);
-  // Read on their own, so that a mistake in another variable does not hide this one; a malformed
-  // one of the two has its own line above.
-  const stop = env.pick({ GATEWAY_SHUTDOWN_TIMEOUT_MS: true, GATEWAY_DRAIN_DELAY_MS: true }).safeParse(source);
-  if (stop.success && zoho) {
-    const timeout = stop.data.GATEWAY_SHUTDOWN_TIMEOUT_MS ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
-    const drain = stop.data.GATEWAY_DRAIN_DELAY_MS ?? defaultDrainDelayMs(zoho, host);
-    if (drain >= timeout)
+  // A malformed one of the two has its own line above.
+  if (!malformed.has('GATEWAY_SHUTDOWN_TIMEOUT_MS') && !malformed.has('GATEWAY_DRAIN_DELAY_MS') && zoho) {
+    if (drainDelayMs >= shutdownTimeoutMs)
       problems.push(
-        `GATEWAY_DRAIN_DELAY_MS (${drain}${stop.data.GATEWAY_DRAIN_DELAY_MS === undefined ? ', its default here' : ''}) must be less than ` +
-          `GATEWAY_SHUTDOWN_TIMEOUT_MS (${timeout}): the drain is part of the shutdown, and the requests in flight ` +
+        `GATEWAY_DRAIN_DELAY_MS (${drainDelayMs}${e.GATEWAY_DRAIN_DELAY_MS === undefined ? ', its default here' : ''}) must be less than ` +
+          `GATEWAY_SHUTDOWN_TIMEOUT_MS (${shutdownTimeoutMs}): the drain is part of the shutdown, and the requests in flight ` +
           'need the rest of it to finish. Lower GATEWAY_DRAIN_DELAY_MS or raise GATEWAY_SHUTDOWN_TIMEOUT_MS.',
       );
   }
   if (problems.length > 0 || !zoho) throw new GatewayConfigError(problems);
-  const sandbox = sandboxSettingsFromEnv(source);
   const nodeEnv = e.NODE_ENV ?? 'development';
+  const sandbox = resolveSandboxSettings({
+    production: nodeEnv === 'production',
+    landingPage: e.GATEWAY_LANDING_PAGE,
+    introspection: e.GATEWAY_INTROSPECTION,
+    graphiql: e.GATEWAY_GRAPHIQL,
+  });
 
   return {
     nodeEnv,
@@ -411,7 +510,7 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
     auth,
     corsOrigins: e.GATEWAY_CORS_ORIGINS ?? [],
     corsLoopbackOrigins: nodeEnv !== 'production',
-    relayNode: e.GATEWAY_RELAY_NODE === undefined ? true : /^\s*(true|1|yes|on)\s*$/i.test(e.GATEWAY_RELAY_NODE),
+    relayNode: e.GATEWAY_RELAY_NODE ?? true,
     persistedOperations,
     readyCacheMs: e.GATEWAY_READY_CACHE_MS ?? 60_000,
     shutdownTimeoutMs,
@@ -433,7 +532,7 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
           expectedReplicas: e.GATEWAY_EXPECTED_REPLICAS ?? 1,
           slotLeaseMs: e.GATEWAY_SLOT_LEASE_MS ?? 5_000,
           tokenKey: e.GATEWAY_TOKEN_KEY ?? null,
-          allowNoPersistence: /^\s*(true|1|yes|on)\s*$/i.test(e.GATEWAY_REDIS_ALLOW_NO_PERSISTENCE ?? ''),
+          allowNoPersistence: e.GATEWAY_REDIS_ALLOW_NO_PERSISTENCE ?? false,
         }
       : null,
     limits: {
@@ -447,7 +546,7 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
     operationShare: e.GATEWAY_OPERATION_SHARE ?? DEFAULT_OPERATION_SHARE,
     callerQuotaPerMinute: e.GATEWAY_CALLER_ZOHO_CALLS_PER_MINUTE ?? null,
     reads: {
-      dedup: e.GATEWAY_READ_DEDUP === undefined || /^\s*(true|1|yes|on)\s*$/i.test(e.GATEWAY_READ_DEDUP),
+      dedup: e.GATEWAY_READ_DEDUP ?? true,
       cacheMs: e.GATEWAY_READ_CACHE_MS ?? 0,
     },
     otel: e.OTEL_EXPORTER_OTLP_ENDPOINT

@@ -3,8 +3,9 @@
  * demo org, and talks to it exactly as to Zoho: the demo client id, secret and refresh token,
  * through the same refresh-token flow, so token expiry and refresh behave as in production.
  *
- * The configuration is validated before anything starts (src/config.ts); a mistake stops the
- * process with exit code 1 and one line per mistake. SIGTERM and SIGINT stop it gracefully:
+ * The configuration is read and validated before anything starts (src/config.ts, the only reader
+ * of the environment: everything below takes its values); a mistake stops the process with exit
+ * code 1 and one line per mistake. SIGTERM and SIGINT stop it gracefully:
  * readiness turns 503 at once, the listener keeps serving for GATEWAY_DRAIN_DELAY_MS, then closes,
  * operations in flight finish, and after GATEWAY_SHUTDOWN_TIMEOUT_MS (counted from the signal) the
  * process exits whatever is left.
@@ -16,7 +17,7 @@ import { createLogger } from './observability/logger.ts';
 async function main(): Promise<void> {
   let config: GatewayConfig;
   try {
-    config = loadGatewayConfig(process.env);
+    config = loadGatewayConfig();
   } catch (e) {
     if (e instanceof GatewayConfigError) {
       console.error(`The gateway did not start. ${e.message}`);
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
   const tracing = config.otel
     ? await (await import('./observability/tracing.ts')).startTracing({ ...config.otel, logger })
     : null;
-  const { createZohoClient, describeConfig, loadZohoConfig } = await import('./zoho/index.ts');
+  const { createZohoClient, describeConfig, resolveZohoConfig } = await import('./zoho/index.ts');
   const { startGateway } = await import('./graphql/server.ts');
   const { createTelemetry, zohoClientOptions } = await import('./observability/telemetry.ts');
 
@@ -53,7 +54,8 @@ async function main(): Promise<void> {
       // The embedded emulator plays Zoho with the reading the gateway predicts with.
       config: { predictionEligible: config.predictionRule === 'NOT_CLOSED_LOST' ? 'not_closed_lost' : 'open' },
     });
-    zohoConfig = loadZohoConfig(process.env, {
+    zohoConfig = resolveZohoConfig({
+      ...config.zoho.client,
       authMode: 'service',
       apiBaseUrl: emulator.url,
       accountsUrl: emulator.url,

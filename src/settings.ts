@@ -4,6 +4,10 @@
  * none of them depends on the module that reads the environment.
  */
 
+/** LOG_LEVEL's values: pino's levels. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 export interface QueryLimits {
   /** Deepest selection nesting (introspection is exempt). */
   maxDepth: number;

@@ -5,11 +5,15 @@
  * state store. Its calls per operation are the point (the naive one-call-per-field resolver); its
  * CPU figures are not comparable with the `gateway` variant's (`node dist/main.js`).
  */
-import { createZohoClient, loadZohoConfig } from '../../src/zoho/index.ts';
+import { loadGatewayConfig } from '../../src/config.ts';
+import { createZohoClient } from '../../src/zoho/index.ts';
 import { startGateway } from '../../src/graphql/server.ts';
 import { pino } from 'pino';
 
-const zoho = createZohoClient(loadZohoConfig(process.env));
+// The bench gives it the ZOHO_* variables of its upstream, as to the `gateway` variant.
+const config = loadGatewayConfig();
+if (config.zoho.kind !== 'external') throw new Error('the unbatched child needs ZOHO_API_BASE_URL and credentials');
+const zoho = createZohoClient(config.zoho.config);
 const gateway = await startGateway({
   zoho,
   batching: process.env.BENCH_BATCHING !== '0',

@@ -1,9 +1,57 @@
 /**
- * The emulator's run-time knobs (`PUT /__emulator/config`, CONTRACT.md). One mutable holder per
- * running emulator; every stage of the pipeline reads the current values on each request, so a
- * change applies at once (a new `accessTokenTtlSeconds` also re-dates tokens already issued).
+ * The emulator's configuration, in one place:
+ * - its environment variables (EMULATOR_*), read here and nowhere else in src/emulator/, once, by
+ *   `npm run emulator` and `npm run emulator:reset` (an embedded emulator gets its port and
+ *   database from the gateway's own configuration, src/config.ts);
+ * - its run-time knobs (`PUT /__emulator/config`, CONTRACT.md). One mutable holder per running
+ *   emulator; every stage of the pipeline reads the current values on each request, so a change
+ *   applies at once (a new `accessTokenTtlSeconds` also re-dates tokens already issued).
  */
 import { z } from 'zod';
+
+/** Where the emulator listens and keeps its data when nothing says otherwise. */
+export const DEFAULT_EMULATOR_PORT = 4010;
+export const DEFAULT_EMULATOR_HOST = '127.0.0.1';
+export const DEFAULT_DB_PATH = 'data/emulator.sqlite';
+
+/** Every environment variable the emulator's own processes read (docs/emulator.md, CONTRACT.md). */
+export const EMULATOR_ENV_VARS = ['EMULATOR_PORT', 'EMULATOR_DB', 'EMULATOR_HOST', 'EMULATOR_LOG'] as const;
+
+export interface EmulatorSettings {
+  /** EMULATOR_PORT; 0 picks a free port. */
+  port: number;
+  /**
+   * EMULATOR_HOST: 0.0.0.0 in a container, where the gateway replicas reach it by service name. The
+   * admin API has no authentication: such an emulator belongs on a private network.
+   */
+  host: string;
+  /** EMULATOR_DB: a SQLite file or ':memory:'. */
+  db: string;
+  /** EMULATOR_LOG=1: Fastify's request log on stdout. */
+  logger: boolean;
+}
+
+export class EmulatorSettingsError extends Error {
+  override name = 'EmulatorSettingsError';
+}
+
+/** Reads the EMULATOR_* variables; a blank one counts as unset. Throws, naming the variable, on a bad value. */
+export function loadEmulatorSettings(source: Record<string, string | undefined> = process.env): EmulatorSettings {
+  const text = (name: (typeof EMULATOR_ENV_VARS)[number]) => source[name]?.trim() || undefined;
+  const rawPort = text('EMULATOR_PORT');
+  let port = DEFAULT_EMULATOR_PORT;
+  if (rawPort !== undefined) {
+    port = Number(rawPort);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new EmulatorSettingsError(`EMULATOR_PORT must be a port number, got "${source.EMULATOR_PORT}"`);
+  }
+  return {
+    port,
+    host: text('EMULATOR_HOST') ?? DEFAULT_EMULATOR_HOST,
+    db: text('EMULATOR_DB') ?? DEFAULT_DB_PATH,
+    logger: source.EMULATOR_LOG === '1',
+  };
+}
 
 export interface EmulatorConfig {
   /** Added to every /crm response, in ms. */

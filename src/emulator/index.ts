@@ -6,23 +6,30 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { EmulatorClock } from './clock.ts';
-import { ConfigHolder, parseConfigPatch, type EmulatorConfig } from './config.ts';
+import {
+  ConfigHolder,
+  DEFAULT_DB_PATH,
+  DEFAULT_EMULATOR_HOST,
+  DEFAULT_EMULATOR_PORT,
+  parseConfigPatch,
+  type EmulatorConfig,
+} from './config.ts';
 import { Stats } from './http/stats.ts';
 import { seedAll } from './seed/index.ts';
 import { Store } from './store/index.ts';
 
-export type { EmulatorConfig } from './config.ts';
-export { DEFAULT_CONFIG } from './config.ts';
+export type { EmulatorConfig, EmulatorSettings } from './config.ts';
+export { DEFAULT_CONFIG, DEFAULT_DB_PATH, DEFAULT_EMULATOR_PORT, loadEmulatorSettings } from './config.ts';
 export { ARTICLE, DEMO_CREDENTIALS, DEMO_SECOND_USER_ID } from './seed/index.ts';
 export type { StatsSnapshot } from './http/stats.ts';
 export { EmulatorClock, type ClockSnapshot } from './clock.ts';
 
 export interface StartEmulatorOptions {
-  /** Default EMULATOR_PORT or 4010; 0 picks a free port. */
+  /** Default 4010; 0 picks a free port. `npm run emulator` passes EMULATOR_PORT (loadEmulatorSettings). */
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
-  /** SQLite file or ':memory:'; default EMULATOR_DB or data/emulator.sqlite. */
+  /** SQLite file or ':memory:'; default data/emulator.sqlite. */
   db?: string;
   /** 'demo' seeds the demo org when the database is empty (the default); 'none' never seeds. */
   seed?: 'demo' | 'none';
@@ -51,21 +58,10 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
-export const DEFAULT_DB_PATH = 'data/emulator.sqlite';
-
-function defaultPort(): number {
-  const raw = process.env.EMULATOR_PORT;
-  if (raw === undefined || raw === '') return 4010;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`EMULATOR_PORT must be a port number, got "${raw}"`);
-  return port;
-}
-
 export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<RunningEmulator> {
   const initial = parseConfigPatch(opts.config ?? {});
   if (!initial.ok) throw new Error(`startEmulator: ${initial.error}`);
-  const store = new Store(opts.db ?? process.env.EMULATOR_DB ?? DEFAULT_DB_PATH);
+  const store = new Store(opts.db ?? DEFAULT_DB_PATH);
   try {
     if ((opts.seed ?? 'demo') === 'demo' && store.isEmpty()) seedAll(store);
     const config = new ConfigHolder(initial.value);
@@ -73,8 +69,8 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Ru
     const reseed = () => seedAll(store);
     const clock = new EmulatorClock(opts.clock);
     const app = await buildApp({ store, config, stats, clock, reseed, logger: opts.logger ?? false });
-    const host = opts.host ?? '127.0.0.1';
-    await app.listen({ port: opts.port ?? defaultPort(), host });
+    const host = opts.host ?? DEFAULT_EMULATOR_HOST;
+    await app.listen({ port: opts.port ?? DEFAULT_EMULATOR_PORT, host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
     const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;

@@ -2,12 +2,18 @@
  * `npm run emulator`: the emulator alone, as a stand-in for Zoho's API and accounts servers.
  * Prints its URL and the demo OAuth credentials to use through the ZOHO_* variables.
  */
+import { EmulatorSettingsError, loadEmulatorSettings, type EmulatorSettings } from './config.ts';
 import { DEMO_CREDENTIALS, startEmulator } from './index.ts';
 
-// EMULATOR_HOST: 0.0.0.0 in a container, where the gateway replicas reach it by service name. The
-// admin API has no authentication: keep such an emulator on a private network.
-const host = process.env.EMULATOR_HOST?.trim() || undefined;
-const emu = await startEmulator({ logger: process.env.EMULATOR_LOG === '1', ...(host ? { host } : {}) });
+let settings: EmulatorSettings;
+try {
+  settings = loadEmulatorSettings();
+} catch (e) {
+  if (!(e instanceof EmulatorSettingsError)) throw e;
+  process.stderr.write(`The emulator did not start: ${e.message}.\n`);
+  process.exit(1);
+}
+const emu = await startEmulator(settings);
 const lines = [
   `Zoho CRM v8 emulator listening on ${emu.url}  (database: ${emu.store.path})`,
   '',

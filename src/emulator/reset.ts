@@ -3,12 +3,15 @@
  * listening on EMULATOR_PORT (so that a running emulator's state and database agree), otherwise
  * directly in the database file (EMULATOR_DB or the default).
  */
-import { DEFAULT_DB_PATH } from './index.ts';
+import { loadEmulatorSettings, type EmulatorSettings } from './config.ts';
 import { seedAll } from './seed/index.ts';
 import { Store } from './store/index.ts';
 
-export async function resetEmulator(opts: { port?: number; db?: string } = {}): Promise<'admin-api' | 'database'> {
-  const port = opts.port ?? Number(process.env.EMULATOR_PORT || 4010);
+/** `port` 0: no emulator is asked, the file is reseeded. */
+export async function resetEmulator({
+  port,
+  db,
+}: Pick<EmulatorSettings, 'port' | 'db'>): Promise<'admin-api' | 'database'> {
   if (port > 0) {
     try {
       const res = await fetch(`http://127.0.0.1:${port}/__emulator/reset`, {
@@ -20,7 +23,6 @@ export async function resetEmulator(opts: { port?: number; db?: string } = {}): 
       // Nothing listening there: reseed the file instead.
     }
   }
-  const db = opts.db ?? process.env.EMULATOR_DB ?? DEFAULT_DB_PATH;
   if (db === ':memory:') throw new Error('EMULATOR_DB is :memory: and no emulator is listening: nothing to reset');
   const store = new Store(db);
   try {
@@ -32,7 +34,8 @@ export async function resetEmulator(opts: { port?: number; db?: string } = {}): 
 }
 
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
-  resetEmulator()
+  Promise.resolve()
+    .then(() => resetEmulator(loadEmulatorSettings()))
     .then((how) =>
       process.stdout.write(
         how === 'admin-api' ? 'Reseeded the running emulator.\n' : 'Reseeded the emulator database.\n',

@@ -41,26 +41,18 @@ export const SANDBOX_ENV = {
   graphiql: 'GATEWAY_GRAPHIQL',
 } as const;
 
-function flag(env: Record<string, string | undefined>, name: string): boolean | undefined {
-  const raw = env[name]?.trim().toLowerCase();
-  if (raw === undefined || raw === '') return undefined;
-  if (['true', '1', 'yes', 'on'].includes(raw)) return true;
-  if (['false', '0', 'no', 'off'].includes(raw)) return false;
-  throw new Error(`${name} must be true or false (got "${env[name]}").`);
-}
-
 /**
- * Development (any NODE_ENV but `production`): all on. Production: all off, unless
- * GATEWAY_LANDING_PAGE=true / GATEWAY_INTROSPECTION=true / GATEWAY_GRAPHIQL=true. Each variable,
- * when set, wins.
- * Throws, naming the variable, on a value that is not a boolean.
+ * Development (any NODE_ENV but `production`): all on. Production: all off, unless a setting
+ * turns one on (GATEWAY_LANDING_PAGE / GATEWAY_INTROSPECTION / GATEWAY_GRAPHIQL, which
+ * src/config.ts reads). Each setting, when given, wins.
  */
-export function sandboxSettingsFromEnv(env: Record<string, string | undefined> = process.env): SandboxSettings {
-  const production = env.NODE_ENV === 'production';
+export function resolveSandboxSettings(
+  opts: { production: boolean } & { [K in keyof SandboxSettings]?: boolean | undefined },
+): SandboxSettings {
   return {
-    landingPage: flag(env, SANDBOX_ENV.landingPage) ?? !production,
-    introspection: flag(env, SANDBOX_ENV.introspection) ?? !production,
-    graphiql: flag(env, SANDBOX_ENV.graphiql) ?? !production,
+    landingPage: opts.landingPage ?? !opts.production,
+    introspection: opts.introspection ?? !opts.production,
+    graphiql: opts.graphiql ?? !opts.production,
   };
 }
 

@@ -16,7 +16,7 @@ import type { Logger } from 'pino';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import { ZohoError, type ZohoClient, type ZohoRequest, type ZohoRequester, OrgCache } from '../zoho/index.ts';
 import { createLoaders } from '../loaders/index.ts';
-import { DEFAULT_LIMITS, type CallerAuthSettings, type QueryLimits } from '../settings.ts';
+import { DEFAULT_LIMITS, type CallerAuthSettings, type LogLevel, type QueryLimits } from '../settings.ts';
 import { DEFAULT_PREDICTION_RULE, type PredictionRule } from '../domain/prediction.ts';
 import { createCallerAuth, registerCallerAuth } from '../http/auth.ts';
 import { registerCors } from '../http/cors.ts';
@@ -45,7 +45,7 @@ import {
   GRAPHIQL_PATH,
   sandboxApolloConfig,
   sandboxHeaders,
-  sandboxSettingsFromEnv,
+  resolveSandboxSettings,
   type SandboxSettings,
 } from './sandbox.ts';
 import { GRAPHIQL_CSP, renderGraphiqlPage } from './graphiql.ts';
@@ -82,6 +82,8 @@ export interface GatewayOptions {
   /** Bench only: turns batching and write coalescing off (the `unbatched` variant). */
   batching?: boolean;
   logger?: Logger;
+  /** Without `logger`: the level of the gateway's own (default warn: quiet for embedders and tests). */
+  logLevel?: LogLevel;
   /**
    * Who may call. Absent: nobody needs to authenticate (development, tests), except in
    * pass-through mode, where every caller sends its own Zoho token. main.ts passes the validated
@@ -113,8 +115,8 @@ export interface GatewayOptions {
   predictionRule?: PredictionRule;
   /**
    * Apollo Sandbox at /graphql, GraphiQL at /graphiql and introspection (src/graphql/sandbox.ts).
-   * Absent: from NODE_ENV, GATEWAY_LANDING_PAGE, GATEWAY_GRAPHIQL and GATEWAY_INTROSPECTION (on
-   * in development, off in production).
+   * Absent: all on, as in development; main.ts passes what src/config.ts resolved from NODE_ENV,
+   * GATEWAY_LANDING_PAGE, GATEWAY_GRAPHIQL and GATEWAY_INTROSPECTION.
    */
   sandbox?: SandboxSettings;
 }
@@ -198,7 +200,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const bodyTimeoutMs = opts.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   const deadlineMs = opts.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS;
   // Quiet by default for embedders and tests; main.ts passes the configured logger.
-  const logger = opts.logger ?? createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
+  const logger = opts.logger ?? createLogger({ level: opts.logLevel ?? 'warn' });
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // Our own completion line below replaces Fastify's two lines per request.
@@ -313,7 +315,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   registerMetricsRoute(app, metrics.registry);
 
   const schema = buildGatewaySchema({ relayNode: opts.relayNode ?? true });
-  const sandboxSettings = opts.sandbox ?? sandboxSettingsFromEnv();
+  const sandboxSettings = opts.sandbox ?? resolveSandboxSettings({ production: false });
   const sandbox = sandboxApolloConfig({ settings: sandboxSettings, auth: opts.auth, zohoMode: opts.zoho.mode });
   if (sandboxSettings.graphiql) {
     // Rendered once: the page holds no secret, only placeholders for the headers to send.

@@ -1,5 +1,7 @@
 /**
- * Client settings: where Zoho is, how we authenticate, and how hard we may push it.
+ * Client settings: where Zoho is, how we authenticate, and how hard we may push it. The client
+ * takes values, never the environment: the gateway's ZOHO_* variables are read by src/config.ts,
+ * which hands them to resolveZohoConfig.
  *
  * Hosts are resolved in this order (docs/zoho-notes.md §1):
  *   1. ZOHO_API_BASE_URL / ZOHO_ACCOUNTS_URL;
@@ -153,15 +155,21 @@ function positiveInt(name: string, v: number | undefined, fallback: number): num
   return v;
 }
 
+/** A data centre by its code, any case; absent or blank: us. */
+export function resolveZohoDc(dc: ZohoDc | string | undefined): ZohoDc {
+  const code = (dc ?? 'us').toString().trim().toLowerCase() || 'us';
+  if (!(ZOHO_DCS as readonly string[]).includes(code)) {
+    throw new ZohoConfigError(`ZOHO_DC must be one of ${ZOHO_DCS.join(', ')}`);
+  }
+  return code as ZohoDc;
+}
+
 /** Builds settings from explicit input; the mode defaults from what is set. Idempotent. */
 export function resolveZohoConfig(input: ZohoConfigInput = {}): ZohoConfig {
   const clientSecret = plain(input.clientSecret);
   const refreshToken = plain(input.refreshToken);
   const accessToken = plain(input.accessToken);
-  const dcRaw = (input.dc ?? 'us').toString().trim().toLowerCase() || 'us';
-  if (!(ZOHO_DCS as readonly string[]).includes(dcRaw)) {
-    throw new ZohoConfigError(`ZOHO_DC must be one of ${ZOHO_DCS.join(', ')}`);
-  }
+  const dc = resolveZohoDc(input.dc);
   const hasService = !blank(input.clientId) && clientSecret !== undefined && refreshToken !== undefined;
   const hasToken = accessToken !== undefined;
   const modeRaw = blank(input.authMode as string | undefined)
@@ -185,7 +193,7 @@ export function resolveZohoConfig(input: ZohoConfigInput = {}): ZohoConfig {
   return {
     apiBaseUrl: parseUrl('ZOHO_API_BASE_URL', input.apiBaseUrl),
     accountsUrl: parseUrl('ZOHO_ACCOUNTS_URL', input.accountsUrl),
-    dc: dcRaw as ZohoDc,
+    dc,
     authMode: modeRaw,
     clientId: blank(input.clientId) ? null : input.clientId.trim(),
     clientSecret: wrap(clientSecret),
@@ -207,36 +215,6 @@ export function resolveZohoConfig(input: ZohoConfigInput = {}): ZohoConfig {
 function definedOnly<T extends object>(o: T | undefined): Partial<T> {
   if (!o) return {};
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/**
- * Reads the ZOHO_* variables (CONTRACT.md), then applies `overrides` on top.
- * ZOHO_TIMEOUT_MS is ours: the per-call timeout.
- */
-export function loadZohoConfig(
-  env: Record<string, string | undefined> = process.env,
-  overrides: ZohoConfigInput = {},
-): ZohoConfig {
-  const num = (v: string | undefined): number | undefined => (blank(v) ? undefined : Number(v));
-  return resolveZohoConfig({
-    apiBaseUrl: env.ZOHO_API_BASE_URL,
-    accountsUrl: env.ZOHO_ACCOUNTS_URL,
-    dc: env.ZOHO_DC,
-    authMode: env.ZOHO_AUTH_MODE,
-    clientId: env.ZOHO_CLIENT_ID,
-    clientSecret: env.ZOHO_CLIENT_SECRET,
-    refreshToken: env.ZOHO_REFRESH_TOKEN,
-    accessToken: env.ZOHO_ACCESS_TOKEN,
-    concurrency: num(env.ZOHO_CONCURRENCY),
-    timeoutMs: num(env.ZOHO_TIMEOUT_MS),
-    lateWriteWindowMs: num(env.ZOHO_LATE_WRITE_WINDOW_MS),
-    mailConcurrency: num(env.ZOHO_MAIL_CONCURRENCY),
-    creditsCooldownMs: num(env.ZOHO_CREDITS_COOLDOWN_MS),
-    proxyFromEnv: ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY'].some(
-      (k) => !blank(env[k]) || !blank(env[k.toLowerCase()]),
-    ),
-    ...definedOnly(overrides),
-  });
 }
 
 /** The accounts server for token requests: the variable, else the DC table. */

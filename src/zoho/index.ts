@@ -4,8 +4,8 @@
  */
 export { createZohoClient, API_PREFIX, type ZohoClient, type ZohoClientOptions } from './transport.ts';
 export {
-  loadZohoConfig,
   resolveZohoConfig,
+  resolveZohoDc,
   resolveApiBaseUrl,
   resolveAccountsUrl,
   describeConfig,

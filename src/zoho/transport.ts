@@ -495,7 +495,7 @@ class Requester implements ZohoRequester {
 }
 
 /**
- * Builds the client. `config` may be resolved settings (loadZohoConfig) or plain input.
+ * Builds the client. `config` may be resolved settings (resolveZohoConfig) or plain input.
  * In passthrough mode the client itself has no credentials: use `forCaller(authorization)`.
  */
 export function createZohoClient(config: ZohoConfig | ZohoConfigInput, options: ZohoClientOptions = {}): ZohoClient {

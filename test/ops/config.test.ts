@@ -261,3 +261,68 @@ describe('ZOHO_PREDICTION_ELIGIBLE', () => {
     ]);
   });
 });
+
+describe('each variable is read once, here, into the values the rest of the gateway takes', () => {
+  const external = { ...REAL_SERVICE, GATEWAY_API_KEYS: KEY };
+
+  it.each(['0', '2.5', 'many'])('a ZOHO_CONCURRENCY of %j is one mistake, in one line', (value) => {
+    expect(problems({ ...external, ZOHO_CONCURRENCY: value })).toEqual([
+      'ZOHO_CONCURRENCY: must be a positive whole number.',
+    ]);
+    expect(problems({ ZOHO_CONCURRENCY: value })).toEqual(['ZOHO_CONCURRENCY: must be a positive whole number.']);
+  });
+
+  it("hands the Zoho client its settings, with Zoho's own checks reported among ours", () => {
+    const c = loadGatewayConfig({
+      ZOHO_AUTH_MODE: 'passthrough',
+      ZOHO_DC: 'EU',
+      ZOHO_CONCURRENCY: '4',
+      ZOHO_TIMEOUT_MS: '1500',
+      ZOHO_MAIL_CONCURRENCY: '3',
+    });
+    expect(c.zoho.kind === 'external' && c.zoho.config).toMatchObject({
+      authMode: 'passthrough',
+      dc: 'eu',
+      concurrency: 4,
+      timeoutMs: 1_500,
+      mailConcurrency: 3,
+      proxyFromEnv: false,
+    });
+    expect(problems({ ...external, ZOHO_DC: 'mars' })).toEqual([
+      'ZOHO_DC must be one of us, eu, in, au, jp, ca, sa, cn.',
+    ]);
+  });
+
+  it("gives the embedded emulator's client the same ZOHO_* tuning, checked at start", () => {
+    const c = loadGatewayConfig({
+      ZOHO_CONCURRENCY: '4',
+      ZOHO_CREDITS_COOLDOWN_MS: '1000',
+      HTTPS_PROXY: 'http://proxy:3128',
+    });
+    expect(c.zoho).toMatchObject({
+      kind: 'embedded',
+      client: { dc: 'us', concurrency: 4, creditsCooldownMs: 1_000, proxyFromEnv: true },
+    });
+    expect(problems({ ZOHO_DC: 'mars' })).toEqual(['ZOHO_DC must be one of us, eu, in, au, jp, ca, sa, cn.']);
+  });
+
+  it('a malformed setting is one line, and brings no second, misleading one', () => {
+    expect(problems({ ...REAL_SERVICE, GATEWAY_API_KEYS: 'short' })).toEqual([
+      'GATEWAY_API_KEYS: each key must be at least 16 characters (use random keys, e.g. `openssl rand -hex 24`).',
+    ]);
+    expect(problems({ GATEWAY_JWT_SECRET: 'short', GATEWAY_JWT_ISSUER: 'https://id.example.com' })).toEqual([
+      'GATEWAY_JWT_SECRET: must be at least 32 characters (an HMAC key for HS256/384/512).',
+    ]);
+    // While a mistake elsewhere does not hide the ones across variables.
+    expect(problems({ PORT: 'x', HOST: '0.0.0.0' })).toEqual([
+      'PORT: must be a port number (0-65535).',
+      expect.stringMatching(/^Caller authentication is required because it binds to 0\.0\.0\.0/),
+    ]);
+  });
+
+  it('gives the server its log level and explorer settings as values', () => {
+    const c = loadGatewayConfig({ LOG_LEVEL: 'debug', NODE_ENV: 'production', GATEWAY_GRAPHIQL: 'on' });
+    expect(c.logLevel).toBe('debug');
+    expect(c.sandbox).toEqual({ landingPage: false, introspection: false, graphiql: true });
+  });
+});

@@ -59,10 +59,13 @@ describe('refusing to start', () => {
 
 describe('starting', () => {
   it('in development (embedded emulator, 127.0.0.1) it starts open and says so', async () => {
-    const p = start({ PORT: '0', EMULATOR_PORT: '0', EMULATOR_DB: ':memory:' }, 'node');
+    const p = start({ PORT: '0', EMULATOR_PORT: '0', EMULATOR_DB: ':memory:', ZOHO_CONCURRENCY: '3' }, 'node');
     await p.waitFor(/Caller authentication: OFF/);
     const [, url] = await p.waitFor(/GraphQL gateway:\s+(\S+)/);
     await p.waitFor(/caller authentication is off \(development mode/);
+    // The ZOHO_* tuning applies to the embedded emulator's client as to Zoho's.
+    const [started] = await p.waitFor(/\{[^\n]*"msg":"gateway started"[^\n]*\}/);
+    expect(JSON.parse(started!).zoho).toMatchObject({ authMode: 'service', concurrency: 3 });
     const res = await fetch(url!, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -3,13 +3,9 @@
  * operations Sandbox opens with, run as they are against the demo org.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadGatewayConfig } from '../../src/config.ts';
 import { ARTICLE } from '../../src/emulator/index.ts';
-import {
-  SANDBOX_DOCUMENT,
-  SANDBOX_VARIABLES,
-  sandboxHeaders,
-  sandboxSettingsFromEnv,
-} from '../../src/graphql/sandbox.ts';
+import { SANDBOX_DOCUMENT, SANDBOX_VARIABLES, sandboxHeaders } from '../../src/graphql/sandbox.ts';
 import { startStack, type Stack } from '../support/gateway.ts';
 
 /** What a browser gets at /graphql. */
@@ -25,7 +21,10 @@ function embedConfig(html: string): any {
   return JSON.parse(json);
 }
 
-describe('sandboxSettingsFromEnv: on in development, off in production unless configured', () => {
+/** What the gateway's configuration makes of these variables. */
+const sandboxFrom = (env: Record<string, string>) => loadGatewayConfig(env).sandbox;
+
+describe('the explorers and introspection: on in development, off in production unless configured', () => {
   it.each([
     [{}, { landingPage: true, introspection: true, graphiql: true }],
     [{ NODE_ENV: 'development' }, { landingPage: true, introspection: true, graphiql: true }],
@@ -47,12 +46,12 @@ describe('sandboxSettingsFromEnv: on in development, off in production unless co
       { landingPage: false, introspection: false, graphiql: true },
     ],
   ])('%j gives %j', (env, expected) => {
-    expect(sandboxSettingsFromEnv(env)).toEqual(expected);
+    expect(sandboxFrom(env)).toEqual(expected);
   });
 
   it('refuses a value that is not a boolean, naming the variable', () => {
-    expect(() => sandboxSettingsFromEnv({ GATEWAY_LANDING_PAGE: 'maybe' })).toThrow(
-      'GATEWAY_LANDING_PAGE must be true or false (got "maybe").',
+    expect(() => sandboxFrom({ GATEWAY_LANDING_PAGE: 'maybe' })).toThrow(
+      'GATEWAY_LANDING_PAGE: must be true or false.',
     );
   });
 });
@@ -181,10 +180,10 @@ describe('production (NODE_ENV=production)', () => {
   let opened: Stack;
   beforeAll(async () => {
     [closed, opened] = await Promise.all([
-      startStack({ gateway: { sandbox: sandboxSettingsFromEnv({ NODE_ENV: 'production' }) } }),
+      startStack({ gateway: { sandbox: sandboxFrom({ NODE_ENV: 'production' }) } }),
       startStack({
         gateway: {
-          sandbox: sandboxSettingsFromEnv({
+          sandbox: sandboxFrom({
             NODE_ENV: 'production',
             GATEWAY_LANDING_PAGE: 'true',
             GATEWAY_INTROSPECTION: 'true',

@@ -3,41 +3,39 @@ import { describe, expect, it } from 'vitest';
 import {
   DC_HOSTS,
   ZohoConfigError,
-  loadZohoConfig,
   resolveAccountsUrl,
   resolveApiBaseUrl,
   resolveZohoConfig,
 } from '../../src/zoho/config.ts';
 
+// The client takes values; src/config.ts reads the ZOHO_* variables into them (test/ops/config.test.ts).
 describe('settings', () => {
   it('chooses service mode when the refresh-token credentials are set', () => {
-    const c = loadZohoConfig({ ZOHO_CLIENT_ID: 'id', ZOHO_CLIENT_SECRET: 's3cret', ZOHO_REFRESH_TOKEN: '1000.r' });
+    const c = resolveZohoConfig({ clientId: 'id', clientSecret: 's3cret', refreshToken: '1000.r' });
     expect(c.authMode).toBe('service');
     expect(c.concurrency).toBe(10);
   });
 
   it('chooses token mode for a fixed access token, and passthrough when nothing is set', () => {
-    expect(loadZohoConfig({ ZOHO_ACCESS_TOKEN: '1000.a' }).authMode).toBe('token');
-    expect(loadZohoConfig({}).authMode).toBe('passthrough');
+    expect(resolveZohoConfig({ accessToken: '1000.a' }).authMode).toBe('token');
+    expect(resolveZohoConfig({}).authMode).toBe('passthrough');
   });
 
-  it('honours ZOHO_AUTH_MODE and ZOHO_CONCURRENCY', () => {
-    const c = loadZohoConfig({ ZOHO_AUTH_MODE: 'passthrough', ZOHO_ACCESS_TOKEN: 'x', ZOHO_CONCURRENCY: '4' });
+  it('honours the mode and concurrency it is given', () => {
+    const c = resolveZohoConfig({ authMode: 'passthrough', accessToken: 'x', concurrency: 4 });
     expect(c).toMatchObject({ authMode: 'passthrough', concurrency: 4 });
   });
 
   it('refuses a mode whose credentials are missing, an unknown DC and a bad concurrency', () => {
-    expect(() => loadZohoConfig({ ZOHO_AUTH_MODE: 'service', ZOHO_CLIENT_ID: 'id' })).toThrow(ZohoConfigError);
-    expect(() => loadZohoConfig({ ZOHO_DC: 'mars' })).toThrow(ZohoConfigError);
-    expect(() => loadZohoConfig({ ZOHO_CONCURRENCY: '0' })).toThrow(ZohoConfigError);
+    expect(() => resolveZohoConfig({ authMode: 'service', clientId: 'id' })).toThrow(
+      'service mode needs ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET and ZOHO_REFRESH_TOKEN',
+    );
+    expect(() => resolveZohoConfig({ dc: 'mars' })).toThrow('ZOHO_DC must be one of us, eu, in, au, jp, ca, sa, cn');
+    expect(() => resolveZohoConfig({ concurrency: 0 })).toThrow(ZohoConfigError);
   });
 
   it('never prints its secrets', () => {
-    const c = loadZohoConfig({
-      ZOHO_CLIENT_ID: 'id',
-      ZOHO_CLIENT_SECRET: 'topsecret',
-      ZOHO_REFRESH_TOKEN: '1000.refresh',
-    });
+    const c = resolveZohoConfig({ clientId: 'id', clientSecret: 'topsecret', refreshToken: '1000.refresh' });
     const shown = `${JSON.stringify(c)} ${inspect(c, { depth: 5 })} ${String(c.clientSecret)}`;
     expect(shown).not.toContain('topsecret');
     expect(shown).not.toContain('1000.refresh');
@@ -45,11 +43,7 @@ describe('settings', () => {
   });
 
   it('re-resolving resolved settings changes nothing', () => {
-    const c = loadZohoConfig({
-      ZOHO_CLIENT_ID: 'id',
-      ZOHO_CLIENT_SECRET: 'topsecret',
-      ZOHO_REFRESH_TOKEN: '1000.refresh',
-    });
+    const c = resolveZohoConfig({ clientId: 'id', clientSecret: 'topsecret', refreshToken: '1000.refresh' });
     const again = resolveZohoConfig({ ...c, concurrency: 3 });
     expect(again.clientSecret?.reveal()).toBe('topsecret');
     expect(again).toMatchObject({ authMode: 'service', concurrency: 3, retry: c.retry });
@@ -68,18 +62,18 @@ describe('host precedence', () => {
     expect(resolveApiBaseUrl(base, 'https://www.zohoapis.in/')).toBe('https://www.zohoapis.in');
   });
 
-  it('prefers the variables over everything', () => {
-    const c = loadZohoConfig({
-      ZOHO_DC: 'eu',
-      ZOHO_API_BASE_URL: 'http://127.0.0.1:4010/',
-      ZOHO_ACCOUNTS_URL: 'http://127.0.0.1:4010',
+  it('prefers the hosts it is given over everything', () => {
+    const c = resolveZohoConfig({
+      dc: 'eu',
+      apiBaseUrl: 'http://127.0.0.1:4010/',
+      accountsUrl: 'http://127.0.0.1:4010',
     });
     expect(resolveApiBaseUrl(c, 'https://www.zohoapis.in')).toBe('http://127.0.0.1:4010');
     expect(resolveAccountsUrl(c)).toBe('http://127.0.0.1:4010');
   });
 
   it("splits Canada's hosts: accounts.zohocloud.ca but www.zohoapis.ca", () => {
-    const ca = loadZohoConfig({ ZOHO_DC: 'CA' });
+    const ca = resolveZohoConfig({ dc: 'CA' });
     expect(resolveAccountsUrl(ca)).toBe('https://accounts.zohocloud.ca');
     expect(resolveApiBaseUrl(ca)).toBe('https://www.zohoapis.ca');
   });
@@ -97,6 +91,6 @@ describe('host precedence', () => {
   });
 
   it('refuses a base URL that is not http(s)', () => {
-    expect(() => loadZohoConfig({ ZOHO_API_BASE_URL: 'ftp://x' })).toThrow(ZohoConfigError);
+    expect(() => resolveZohoConfig({ apiBaseUrl: 'ftp://x' })).toThrow('ZOHO_API_BASE_URL must be http(s)');
   });
 });

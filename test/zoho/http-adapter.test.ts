@@ -5,7 +5,8 @@
 import http from 'node:http';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createZohoClient, loadZohoConfig, type ZohoClient } from '../../src/zoho/index.ts';
+import { loadGatewayConfig } from '../../src/config.ts';
+import { createZohoClient, type ZohoClient } from '../../src/zoho/index.ts';
 import { FAST } from './support.ts';
 
 interface Seen {
@@ -50,8 +51,13 @@ function client(extra: Record<string, unknown> = {}): ZohoClient {
 
 describe('the lean HTTP adapter', () => {
   it('is what the client uses unless a proxy variable is set; then axios’s own adapter finds the proxy', async () => {
-    expect(loadZohoConfig({ ZOHO_ACCESS_TOKEN: 'x' }).proxyFromEnv).toBe(false);
-    expect(loadZohoConfig({ ZOHO_ACCESS_TOKEN: 'x', https_proxy: 'http://proxy:3128' }).proxyFromEnv).toBe(true);
+    // What the gateway's configuration makes of the environment it is given.
+    const proxyFromEnv = (env: Record<string, string>) => {
+      const zoho = loadGatewayConfig({ ZOHO_AUTH_MODE: 'passthrough', ...env }).zoho;
+      return zoho.kind === 'external' && zoho.config.proxyFromEnv;
+    };
+    expect(proxyFromEnv({})).toBe(false);
+    expect(proxyFromEnv({ https_proxy: 'http://proxy:3128' })).toBe(true);
     seen.length = 0;
     for (const proxyFromEnv of [false, true]) {
       const c = client({ proxyFromEnv });
