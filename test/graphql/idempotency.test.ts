@@ -5,6 +5,7 @@
  * repeat. Counting the calls Zoho received.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SignJWT } from 'jose';
 import { startStack, type Stack } from '../support/gateway.ts';
 import { LINK_ROUTE as LINK, UNLINK_ROUTE as UNLINK } from '../support/operations.ts';
 import { contactsWithEmails, linkedDealOf, type ContactFixture } from '../support/fixtures.ts';
@@ -158,6 +159,56 @@ describe('keys never cross callers', () => {
     expect(b.data.linkEmailsToDeal.results[0].messageId).toBe(eb.messageId);
     expect(stack.calls(LINK)).toBe(2);
     expect(linkedDealOf(stack.emulator, eb.messageId)).toBe(dealA);
+  });
+});
+
+describe("keys of JWT callers belong to the token's subject", () => {
+  const SECRET = 'a-shared-hmac-secret-of-32-chars!!';
+  let jwtStack: Stack;
+  beforeAll(async () => {
+    jwtStack = await startStack({
+      gateway: {
+        auth: { apiKeys: [], jwt: { secret: SECRET, jwksUrl: null, issuer: null, audience: 'email-gateway' } },
+      },
+    });
+  });
+  afterAll(() => jwtStack?.close());
+  const bearer = async (sub: string | null) => {
+    const jwt = new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setAudience('email-gateway')
+      .setExpirationTime('5m');
+    if (sub) jwt.setSubject(sub);
+    return { authorization: `Bearer ${await jwt.sign(new TextEncoder().encode(SECRET))}` };
+  };
+
+  it('the same subject repeating a key gets its stored results; another subject with that key is its own call', async () => {
+    const [ea, eb] = [take(), take()];
+    const input = { dealId: dealB, emails: [ea], idempotencyKey: 'jwt-shared-key' };
+    const first = await jwtStack.gql(LINK_M, { input }, await bearer('app-one'));
+    const again = await jwtStack.gql(LINK_M, { input }, await bearer('app-one'));
+    expect(again.data).toEqual(first.data);
+    expect(jwtStack.calls(LINK)).toBe(1);
+    // A token of another subject, another input under the same key: not IDEMPOTENCY_KEY_REUSED.
+    const other = await jwtStack.gql(
+      LINK_M,
+      { input: { dealId: dealA, emails: [eb], idempotencyKey: 'jwt-shared-key' } },
+      await bearer('app-two'),
+    );
+    expect(other.errors).toBeUndefined();
+    expect(other.data.linkEmailsToDeal.results[0].messageId).toBe(eb.messageId);
+    expect(jwtStack.calls(LINK)).toBe(2);
+  });
+
+  it('a token with no subject cannot use a key: bad input, before any call', async () => {
+    jwtStack.resetStats();
+    const res = await jwtStack.gql(
+      LINK_M,
+      { input: { dealId: dealA, emails: [take()], idempotencyKey: 'no-subject-key' } },
+      await bearer(null),
+    );
+    expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(jwtStack.calls(LINK)).toBe(0);
   });
 });
 

@@ -54,7 +54,7 @@ describe('in flight', () => {
     expect(await calls(PAGE)).toBe(5);
   });
 
-  it('a read-back never joins another read', async () => {
+  it('a read-back neither takes a cached answer nor joins another read: each is its own call', async () => {
     const c = client({ dedup: true, cacheMs: 60_000 });
     const { contactId, emails } = contactsWithEmails(emu.emu, { minEmails: 1, count: 1 })[0]!;
     const email = emails[0];
