@@ -9,7 +9,7 @@
  * difference, `bench/client-cpu.ts`).
  *
  * What it supports is what the transport asks of axios (src/zoho/transport.ts): absolute URLs, a
- * string body, `signal`, `timeout` (an idle socket, as axios's own), `httpAgent`/`httpsAgent`, and
+ * string body, `signal` (or else `timeout`: an idle socket, as axios's own), `httpAgent`/`httpsAgent`, and
  * compressed answers (gzip, deflate, br; asked for as axios asks). A proxy is not: the transport
  * keeps axios's own adapter when a proxy variable is set.
  */
@@ -38,9 +38,16 @@ export const leanHttpAdapter: AxiosAdapter = (config) =>
       agent: secure ? config.httpsAgent : config.httpAgent,
     };
     let settled = false;
+    const signal = config.signal as AbortSignal | undefined;
+    const onAbort = () => req.destroy(canceled());
+    // Once settled, nothing may hold the request: a signal can outlive it by its whole timeout.
+    const done = () => {
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+    };
     const fail = (err: Error & { code?: string }) => {
       if (settled) return;
-      settled = true;
+      done();
       reject(AxiosError.from(err, err.code, config, req));
     };
     const req = (secure ? https : http).request(options, (res) => {
@@ -52,7 +59,7 @@ export const leanHttpAdapter: AxiosAdapter = (config) =>
       stream.on('error', fail);
       stream.on('end', () => {
         if (settled) return;
-        settled = true;
+        done();
         resolve({
           data: text,
           status: res.statusCode ?? 0,
@@ -64,12 +71,11 @@ export const leanHttpAdapter: AxiosAdapter = (config) =>
       });
     });
     req.on('error', fail);
-    const signal = config.signal as AbortSignal | undefined;
     if (signal) {
       if (signal.aborted) req.destroy(canceled());
-      else signal.addEventListener('abort', () => req.destroy(canceled()), { once: true });
-    }
-    if (config.timeout) {
+      else signal.addEventListener('abort', onAbort, { once: true });
+    } else if (config.timeout) {
+      // Without a signal, axios's own meaning: the socket idle for this long.
       req.setTimeout(config.timeout, () =>
         req.destroy(Object.assign(new Error(`timeout of ${config.timeout}ms exceeded`), { code: 'ETIMEDOUT' })),
       );

@@ -393,7 +393,11 @@ class Requester implements ZohoRequester {
       const base = resolveApiBaseUrl(config, provider.apiDomain());
       const t0 = performance.now();
       const sentAt = now();
-      const deadline = AbortSignal.timeout(s.timeoutMs);
+      // A timer cleared with the attempt (AbortSignal.timeout would keep the attempt's request,
+      // through its listeners, alive for the whole timeout after the answer).
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(), s.timeoutMs);
+      const deadline = abort.signal;
       let status: number | null = null;
       let outcome: ZohoResponse<T> | ZohoError;
       try {
@@ -415,6 +419,8 @@ class Requester implements ZohoRequester {
         outcome = this.#interpret<T>(req, call, res.status, typeof res.data === 'string' ? res.data : '', credits);
       } catch (e) {
         outcome = deadline.aborted ? timeoutError(call, s.timeoutMs) : networkError(e, call, s.timeoutMs);
+      } finally {
+        clearTimeout(timer);
       }
       const failed = outcome instanceof ZohoError ? outcome : null;
       s.history.push({

@@ -4,6 +4,9 @@
  */
 import http from 'node:http';
 import zlib from 'node:zlib';
+import { getEventListeners } from 'node:events';
+import { AxiosHeaders } from 'axios';
+import { leanHttpAdapter } from '../../src/zoho/http-adapter.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGatewayConfig } from '../../src/config.ts';
 import { createZohoClient, type ZohoClient } from '../../src/zoho/index.ts';
@@ -138,5 +141,20 @@ describe('the lean HTTP adapter', () => {
     c.close();
     expect(e).toMatchObject({ kind: 'network', phase: 'no_answer', code: 'NETWORK_ERROR' });
     expect(JSON.stringify(e)).not.toContain('tok-secret');
+  });
+
+  it('holds nothing once a call is answered: no timer left for its timeout, no listener on its signal', async () => {
+    answer = (_req, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
+    const c = client({ timeoutMs: 60_000 });
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    await c.request({ method: 'GET', route: '/org' });
+    const before = timers();
+    for (let i = 0; i < 20; i++) await c.request({ method: 'GET', route: '/org' });
+    // A 60 s timer per call, kept after its answer, would keep each call's request in memory.
+    expect(timers()).toBeLessThanOrEqual(before);
+    const signal = new AbortController().signal;
+    await leanHttpAdapter({ url: `${base}/crm/v8/org`, method: 'get', headers: new AxiosHeaders(), signal });
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+    c.close();
   });
 });
