@@ -28,6 +28,7 @@ import {
   valueFromASTUntyped,
   type DirectiveNode,
   type DocumentNode,
+  type FragmentDefinitionNode,
   type GraphQLArgument,
   type GraphQLField,
   type GraphQLSchema,
@@ -36,6 +37,7 @@ import {
 import type { ComplexityEstimatorArgs, getComplexity as GetComplexity } from 'graphql-query-complexity';
 import { planEmails, groupBy, type EmailRef } from '../domain/link-plan.ts';
 import { LINK_MAX_ITEMS, UNLINK_MAX_IDS } from '../zoho/index.ts';
+import { contactLookup } from './contact-lookup.ts';
 
 export interface CallEstimate {
   /** Zoho calls, at most. */
@@ -101,6 +103,9 @@ function refsOf(input: Record<string, unknown>): EmailRef[] {
   return Array.isArray(input.emails) ? (input.emails as EmailRef[]).filter((e) => e && typeof e === 'object') : [];
 }
 
+/** The fields that read contact records, unless their selection needs only the emails. */
+const CONTACT_LOOKUPS = new Set(['contact', 'contacts']);
+
 /** Which field prices a reference to each entity type (`_entities`). */
 const ENTITY_LOOKUPS: Record<string, [type: string, field: string]> = {
   Contact: ['Query', 'contacts'],
@@ -117,6 +122,9 @@ export class CostModel {
 
   estimate(document: DocumentNode, variables: Record<string, unknown> = {}, operationName?: string): CallEstimate {
     let entities = 0;
+    const query = this.#schema.getQueryType();
+    const fragments: Record<string, FragmentDefinitionNode> = {};
+    for (const d of document.definitions) if (d.kind === 'FragmentDefinition') fragments[d.name.value] = d;
     const estimator = (o: ComplexityEstimatorArgs): number => {
       if (o.field.name === '_entities' && Array.isArray(o.args.representations)) {
         const reps = o.args.representations as Array<{ __typename?: unknown }>;
@@ -126,6 +134,11 @@ export class CostModel {
       if (o.type === this.#schema.getMutationType()) {
         const plan = MUTATION_PLANS[o.field.name];
         if (plan) return plan((o.args.input ?? {}) as Record<string, unknown>) + o.childComplexity;
+      }
+      // A contact asked for only with its emails is not read: its first page says whether it exists.
+      if (o.type === query && CONTACT_LOOKUPS.has(o.field.name)) {
+        const lookup = contactLookup({ fieldNodes: [o.node], fragments, variableValues: variables });
+        if (lookup.by !== 'record') return this.#price(o.field, o.args, o.childComplexity, 0);
       }
       return this.#price(o.field, o.args, o.childComplexity);
     };
@@ -139,8 +152,13 @@ export class CostModel {
     return { calls: Math.max(0, Math.ceil(calls - 1e-9)), entities };
   }
 
-  #price(field: GraphQLField<unknown, unknown>, args: Record<string, unknown>, children: number): number {
-    const weight = num(directive(field, 'cost')?.weight) ?? 0;
+  /** `weight`: the field's own calls, when the selection says otherwise than its `@cost`. */
+  #price(
+    field: GraphQLField<unknown, unknown>,
+    args: Record<string, unknown>,
+    children: number,
+    weight = num(directive(field, 'cost')?.weight) ?? 0,
+  ): number {
     const listSize = directive(field, 'listSize');
     const batch = num(directive(field, 'zohoBatch')?.size);
     let extra = 0;

@@ -22,8 +22,11 @@ function included(
   return true;
 }
 
+/** What the look-ahead reads of a resolver's info: the estimate before execution has the same. */
+export type Selection = Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments' | 'variableValues'>;
+
 /** The fields selected under this field, by name (several aliases of one field together). */
-export function selectedFields(info: GraphQLResolveInfo): Map<string, FieldNode[]> {
+export function selectedFields(info: Selection): Map<string, FieldNode[]> {
   const out = new Map<string, FieldNode[]>();
   const seen = new Set<string>();
   const variables = info.variableValues;
@@ -47,7 +50,7 @@ export function selectedFields(info: GraphQLResolveInfo): Map<string, FieldNode[
 }
 
 /** An argument of a selected field, with the request's variables: undefined when not given. */
-export function argumentOf(node: FieldNode, name: string, info: GraphQLResolveInfo): unknown {
+export function argumentOf(node: FieldNode, name: string, info: Selection): unknown {
   const arg = node.arguments?.find((a) => a.name.value === name);
   return arg ? valueFromASTUntyped(arg.value, info.variableValues) : undefined;
 }
