@@ -276,13 +276,13 @@ function move20(relinkMode: 'replace' | 'reject'): Workload {
       ? {
           estimateExcess: {
             reason:
-              'Zoho refuses the relinks (ALREADY_USED): each refused email is unlinked and linked again, calls the estimate does not plan; docs/cost.md (Accuracy) says up to 2 calls more per 20 emails of a contact',
-            bound: (fx: Fixture) =>
-              2 *
-              [...groupBy((fx as MoveFixture).emails, (e) => e.contactId).values()].reduce(
-                (n, g) => n + Math.ceil(g.length / 20),
-                0,
-              ),
+              'Zoho refuses the relinks (ALREADY_USED): each refused email is unlinked and linked again, calls the estimate does not plan; docs/cost.md (Accuracy) bounds them: one link call more per 20 emails of a contact, and the unlinks, one call per 20 emails of each contact and owner',
+            bound: (fx: Fixture) => {
+              const emails = (fx as MoveFixture).emails;
+              const calls = (key: (e: EmailRef) => string) =>
+                [...groupBy(emails, key).values()].reduce((n, g) => n + Math.ceil(g.length / 20), 0);
+              return calls((e) => e.contactId) + calls((e) => `${e.contactId} ${e.ownerId}`);
+            },
           },
         }
       : {}),
