@@ -92,7 +92,7 @@ describe.skipIf(!hasChromium)('GraphiQL with the network cut (headless Chromium)
           if (!sent()) await page.locator('.graphiql-execute-button').click();
           return sent();
         },
-        { timeout: 20_000, intervals: [250, 500, 1000] },
+        { timeout: 20_000, interval: 500 },
       )
       .toBe(true);
 

@@ -67,7 +67,11 @@ describe.skipIf(!hasRedis)('two gateways on one Redis state store', () => {
       headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
       body: JSON.stringify({ query, variables: { input } }),
     });
-    return (await res.json()) as { data: any; errors?: Array<{ extensions?: Record<string, unknown> }> };
+    return (await res.json()) as {
+      data: any;
+      errors?: Array<{ extensions?: Record<string, unknown> }>;
+      extensions: { zohoCalls: { actual: number } };
+    };
   }
 
   beforeAll(async () => {
