@@ -46,7 +46,15 @@ import {
 import { smallReadContact as contactOf, type Fixture } from './lib/fixtures.ts';
 import { composePeer, installPeer, peerOp, peerSmallReadBody, startPeer } from './lib/peer.ts';
 import { FLEET_CONNECTIONS, FLEET_EXPLANATION, FLEET_WORKLOAD, runFleet, type FleetUpstream } from './lib/fleet.ts';
-import { aggregateReps, renderMarkdown, renderSvg, type ClientCpu, type Results, type Row } from './lib/report.ts';
+import {
+  aggregateReps,
+  renderMarkdown,
+  renderSvg,
+  unmeasuredRow,
+  type ClientCpu,
+  type Results,
+  type Row,
+} from './lib/report.ts';
 import { ZohoCallsWindow, checkOf } from './lib/zoho-calls.ts';
 import {
   FAIRNESS_EXPLANATION,
@@ -483,22 +491,7 @@ function naRow(
   status: Row['status'],
   note: string,
 ): Row {
-  return {
-    name: w.name,
-    variant,
-    upstream,
-    latencyMs,
-    opsPerSec: null,
-    p50Ms: null,
-    p95Ms: null,
-    p99Ms: null,
-    cpuMsPerOp: null,
-    rssMb: null,
-    upstreamCallsPerOp: null,
-    minimalUpstreamCallsPerOp: null,
-    status,
-    note,
-  };
+  return unmeasuredRow({ name: w.name, variant, upstream, latencyMs }, status, note);
 }
 
 /** Resets the emulator's demo org and picks the workload's data from it. */

@@ -17,7 +17,7 @@
  */
 import path from 'node:path';
 import { encodeEmailId } from '../../src/domain/ids.ts';
-import { median, type Row } from './report.ts';
+import { median, unmeasuredRow, type Row } from './report.ts';
 import { spawnServer, type Child } from './proc.ts';
 import { summarize } from './loop.ts';
 import type { StubStats } from './stub-upstream.ts';
@@ -269,25 +269,6 @@ export async function runFairness(o: FairnessOptions): Promise<{ rows: Row[]; er
   }
 }
 
-function naRow(variant: FairnessVariant, note: string): Row {
-  return {
-    name: FAIRNESS_WORKLOAD,
-    variant,
-    upstream: 'stub',
-    latencyMs: FAIRNESS_LATENCY_MS,
-    opsPerSec: null,
-    p50Ms: null,
-    p95Ms: null,
-    p99Ms: null,
-    cpuMsPerOp: null,
-    rssMb: null,
-    upstreamCallsPerOp: null,
-    minimalUpstreamCallsPerOp: null,
-    status: 'error',
-    note,
-  };
-}
-
 /** The repetitions' medians; counts summed; each repetition's figures kept. */
 function aggregate(variant: FairnessVariant, g: Rep[]): Row {
   const med = (k: keyof Rep) => median(g.map((x) => x[k] as number));
@@ -331,4 +312,12 @@ function aggregate(variant: FairnessVariant, g: Rep[]): Row {
     fairReps: g.map(({ check: _check, bigCheck: _bigCheck, ...x }) => x),
     explanation: FAIRNESS_EXPLANATION,
   };
+}
+
+function naRow(variant: FairnessVariant, note: string): Row {
+  return unmeasuredRow(
+    { name: FAIRNESS_WORKLOAD, variant, upstream: 'stub', latencyMs: FAIRNESS_LATENCY_MS },
+    'error',
+    note,
+  );
 }

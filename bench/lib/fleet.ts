@@ -23,7 +23,7 @@ import { spawnSync } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { cpuMs, freePort, peakRssMb, resetPeakRss, spawnServer, type Child } from './proc.ts';
 import { runLoop, summarize } from './loop.ts';
-import { aggregateReps, median, type Row } from './report.ts';
+import { aggregateReps, median, unmeasuredRow, type Row } from './report.ts';
 import type { StubStats } from './stub-upstream.ts';
 import { SMALL_READ } from './workloads.ts';
 import { ZohoCallsWindow, checkOf } from './zoho-calls.ts';
@@ -149,25 +149,6 @@ async function effectiveLimit(r: Replica): Promise<number | null> {
   } catch {
     return null;
   }
-}
-
-function naRow(variant: FleetVariant, status: Row['status'], note: string): Row {
-  return {
-    name: FLEET_WORKLOAD,
-    variant,
-    upstream: 'stub',
-    latencyMs: FLEET_LATENCY_MS,
-    opsPerSec: null,
-    p50Ms: null,
-    p95Ms: null,
-    p99Ms: null,
-    cpuMsPerOp: null,
-    rssMb: null,
-    upstreamCallsPerOp: null,
-    minimalUpstreamCallsPerOp: null,
-    status,
-    note,
-  };
 }
 
 export async function runFleet(o: FleetOptions): Promise<{ rows: Row[]; errors: number }> {
@@ -443,4 +424,8 @@ function aggregateFleet(repRows: Row[]): Row[] {
       perReplicaByRep: g.map((r) => r.perReplica),
     };
   });
+}
+
+function naRow(variant: FleetVariant, status: Row['status'], note: string): Row {
+  return unmeasuredRow({ name: FLEET_WORKLOAD, variant, upstream: 'stub', latencyMs: FLEET_LATENCY_MS }, status, note);
 }

@@ -29,6 +29,27 @@ export interface Row {
   [extra: string]: unknown;
 }
 
+/** A row for a workload that gave no figures: not expressible, not available, or a harness error. */
+export function unmeasuredRow(
+  id: Pick<Row, 'name' | 'variant' | 'upstream' | 'latencyMs'>,
+  status: Row['status'],
+  note: string,
+): Row {
+  return {
+    ...id,
+    opsPerSec: null,
+    p50Ms: null,
+    p95Ms: null,
+    p99Ms: null,
+    cpuMsPerOp: null,
+    rssMb: null,
+    upstreamCallsPerOp: null,
+    minimalUpstreamCallsPerOp: null,
+    status,
+    note,
+  };
+}
+
 export interface RepFigures {
   opsPerSec: number;
   cpuMsPerOp: number;
