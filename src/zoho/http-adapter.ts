@@ -24,10 +24,12 @@ export const leanHttpAdapter: AxiosAdapter = (config) =>
   new Promise<AxiosResponse>((resolve, reject) => {
     const url = new URL(config.url ?? '', config.baseURL);
     const secure = url.protocol === 'https:';
-    const headers = AxiosHeaders.from(config.headers).toJSON(true) as Record<string, string>;
-    if (!hasHeader(headers, 'accept-encoding')) headers['Accept-Encoding'] = ACCEPT_ENCODING;
     const body = typeof config.data === 'string' ? config.data : config.data == null ? undefined : String(config.data);
-    if (body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(body));
+    const h = AxiosHeaders.from(config.headers);
+    // AxiosHeaders compares names case-insensitively; `false`: never over a caller's own value.
+    h.set('Accept-Encoding', ACCEPT_ENCODING, false);
+    if (body !== undefined) h.set('Content-Length', String(Buffer.byteLength(body)));
+    const headers = h.toJSON(true) as Record<string, string>;
 
     const options: http.RequestOptions = {
       method: (config.method ?? 'get').toUpperCase(),
@@ -82,10 +84,6 @@ export const leanHttpAdapter: AxiosAdapter = (config) =>
     }
     req.end(body);
   });
-
-function hasHeader(headers: Record<string, string>, name: string): boolean {
-  return Object.keys(headers).some((k) => k.toLowerCase() === name);
-}
 
 function canceled(): Error & { code: string } {
   return Object.assign(new Error('canceled'), { code: 'ERR_CANCELED' });
