@@ -18,6 +18,7 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
+import { LRUCache } from 'lru-cache';
 import type { QueryLimits } from '../settings.ts';
 
 export type QueryLimitCode = 'QUERY_TOO_DEEP' | 'TOO_MANY_ALIASES' | 'TOO_MANY_DIRECTIVES' | 'TOO_MANY_TOKENS';
@@ -70,7 +71,7 @@ export function tokenLimitError(query: unknown, maxTokens: number): QueryLimitEr
   if (typeof query !== 'string') return null;
   // A document that passed is not lexed again: clients send the same few documents over and over.
   const seen = PASSED.get(maxTokens);
-  if (seen?.has(query)) return null;
+  if (seen?.get(query)) return null;
   try {
     new MaxTokensParserWLexer(query, { n: maxTokens }).parseDocument();
     remember(maxTokens, query);
@@ -83,18 +84,17 @@ export function tokenLimitError(query: unknown, maxTokens: number): QueryLimitEr
   return null;
 }
 
-/** Documents that passed the token limit, per limit, most recent last (at most PASSED_MAX of each). */
-const PASSED = new Map<number, Set<string>>();
+/** Documents that passed the token limit, per limit (at most PASSED_MAX of each, the least recent dropped). */
+const PASSED = new Map<number, LRUCache<string, true>>();
 const PASSED_MAX = 1_000;
 /** Longer documents are not kept: they are rare, and would make the memory this takes unbounded in practice. */
 const PASSED_MAX_LENGTH = 20_000;
 
 function remember(maxTokens: number, query: string): void {
   if (query.length > PASSED_MAX_LENGTH) return;
-  let set = PASSED.get(maxTokens);
-  if (!set) PASSED.set(maxTokens, (set = new Set()));
-  set.add(query);
-  if (set.size > PASSED_MAX) set.delete(set.values().next().value!);
+  let seen = PASSED.get(maxTokens);
+  if (!seen) PASSED.set(maxTokens, (seen = new LRUCache({ max: PASSED_MAX })));
+  seen.set(query, true);
 }
 
 /** graphql-js's own message when parseOptions.maxTokens stops it. */
